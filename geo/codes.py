@@ -1,0 +1,211 @@
+"""Municipality and county numbers across the 2017–2024 reforms.
+
+Every value is stored under the 2024 number. The facts come from SSB KLASS 131
+(geo/reference/, see KILDE.md). A code is carried forward through the change table in
+date order; merges and renumberings are exact, splits are not (we flag, never guess).
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REFERENCE = Path(__file__).parent / "reference"
+
+NORWAY = "0"
+
+# Pre-2020 Ålesund parts: SSB's own grouping resolves them exactly (the 2024 split
+# follows Haram's pre-2020 border), so chaining through 1507 must not make them ambiguous.
+EXACT_OVERRIDES = {"1534": "1580", "1504": "1508", "1523": "1508", "1529": "1508", "1546": "1508"}
+
+# Counties valid 2020–2023 that were split in 2024: kept as their own region, never spread.
+COUNTIES_2020_2023 = {"30": "Viken", "38": "Vestfold og Telemark", "54": "Troms og Finnmark"}
+
+# Pre-2020 county numbers → 2024 county. `exact` is False where municipalities moved across
+# the county border (e.g. Svelvik from Vestfold to Drammen), so a series gets a break marker.
+OLD_COUNTIES = {
+    "01": ("31", True), "02": ("32", False), "04": ("34", False), "05": ("34", False),
+    "06": ("33", False), "07": ("39", False), "08": ("40", True), "09": ("42", True),
+    "10": ("42", True), "11": ("11", True), "12": ("46", False), "14": ("46", False),
+    "15": ("15", False), "18": ("18", False), "19": ("55", False), "20": ("56", False),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    date: str
+    old_code: str
+    old_name: str
+    new_code: str
+    new_name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Harmonised:
+    """Where a published code lands in 2024 numbers."""
+    code: str                 # the 2024 code, or the original code when it cannot be placed
+    exact: bool               # False for a split: the value stays under the old code
+    split_into: tuple = ()    # 2024 codes a split code's area went to
+
+
+def _read(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def changes() -> tuple[Change, ...]:
+    return tuple(Change(r["change_date"], r["old_code"], r["old_name"], r["new_code"],
+                        r["new_name"], r["kind"]) for r in _read("kommune_endringer.csv"))
+
+
+@lru_cache(maxsize=1)
+def municipalities_2024() -> dict[str, dict]:
+    return {r["code"]: r for r in _read("kommuner_2024.csv")}
+
+
+@lru_cache(maxsize=1)
+def municipalities_2020() -> dict[str, dict]:
+    return {r["code"]: r for r in _read("kommuner_2020.csv")}
+
+
+@lru_cache(maxsize=1)
+def counties_2024() -> dict[str, str]:
+    return {r["county_code"]: r["county_name"] for r in municipalities_2024().values()}
+
+
+@lru_cache(maxsize=1)
+def counties_2020() -> dict[str, str]:
+    return {r["county_code"]: r["county_name"] for r in municipalities_2020().values()}
+
+
+def _forward(code: str, after: str = "") -> set[str]:
+    """All 2024 codes a code's area reaches, following changes dated after `after`."""
+    rows = [c for c in changes() if c.old_code == code and c.date > after and c.kind != "boundary"]
+    if not rows:
+        return {code}
+    first = min(c.date for c in rows)
+    out: set[str] = set()
+    for c in rows:
+        if c.date == first:
+            out |= _forward(c.new_code, first)
+    return out
+
+
+@lru_cache(maxsize=None)
+def to_2024(code: str) -> Harmonised | None:
+    """The 2024 home of a municipality code from any year 2015–2024, or None if unknown."""
+    if code not in known_names():
+        return None
+    if code in EXACT_OVERRIDES:
+        return Harmonised(EXACT_OVERRIDES[code], True)
+    targets = _forward(code)
+    if len(targets) > 1:
+        return Harmonised(code, False, split_into=tuple(sorted(targets)))
+    return Harmonised(targets.pop(), True)
+
+
+@lru_cache(maxsize=None)
+def sources_of(code_2024: str) -> frozenset[str]:
+    """Every code whose area went (wholly) into this 2024 code, itself included."""
+    found = {c for c in known_names() if c not in split_codes() and _target(c) == code_2024}
+    return frozenset(found | {code_2024})
+
+
+def valid_in(code: str, year: int) -> bool:
+    """Was this municipality number in use in `year`? (Codes are valid from 1 January.)"""
+    born = [c.date for c in changes() if c.new_code == code and c.old_code != code and c.kind != "boundary"]
+    gone = [c.date for c in changes() if c.old_code == code and c.new_code != code and c.kind != "boundary"]
+    start = min(born)[:4] if born and code not in _identity_codes() else "0000"
+    end = min(gone)[:4] if gone else "9999"
+    return start <= f"{year:04d}" < end
+
+
+@lru_cache(maxsize=1)
+def _identity_codes() -> frozenset[str]:
+    # codes that existed before 2017 and were reused as the number of a merge (0704, 1103, 5001)
+    return frozenset(c.old_code for c in changes() if c.old_code == c.new_code)
+
+
+def _target(code: str) -> str | None:
+    if code in EXACT_OVERRIDES:
+        return EXACT_OVERRIDES[code]
+    t = _forward(code)
+    return next(iter(t)) if len(t) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def split_codes() -> frozenset[str]:
+    return frozenset(c for c in known_names() if c not in EXACT_OVERRIDES and len(_forward(c)) > 1)
+
+
+@lru_cache(maxsize=1)
+def known_names() -> dict[str, frozenset[str]]:
+    """Every municipality code 2017–2024 with every name it has carried."""
+    names: dict[str, set[str]] = {}
+    for c in changes():
+        names.setdefault(c.old_code, set()).add(c.old_name)
+        names.setdefault(c.new_code, set()).add(c.new_name)
+    for table in (municipalities_2020(), municipalities_2024()):
+        for code, r in table.items():
+            names.setdefault(code, set()).add(r["name"])
+    return {k: frozenset(v) for k, v in names.items()}
+
+
+def fold(name: str) -> str:
+    """Compare names without case, diacritics, parentheses or parallel Sami/Kven forms."""
+    s = re.sub(r"\([^)]*\)", " ", name)
+    s = unicodedata.normalize("NFKD", s.replace("ø", "o").replace("Ø", "o").replace("æ", "ae")
+                              .replace("Æ", "ae"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def name_forms(name: str) -> set[str]:
+    """A name and its parts: 'Hábmer - Hamarøy' matches 'Hamarøy' and 'Habmer'."""
+    folded = fold(name)
+    return {folded} | {p.strip() for p in folded.split(" - ") if p.strip()}
+
+
+def name_matches(code: str, name: str) -> bool:
+    if not name:
+        return True
+    given = name_forms(name)
+    if code in known_names():
+        return any(given & name_forms(n) for n in known_names()[code])
+    all_counties = {**counties_2020(), **counties_2024(), **COUNTIES_2020_2023}
+    if code in all_counties or code in OLD_COUNTIES:
+        if code in all_counties and given & name_forms(all_counties[code]):
+            return True
+        return code in OLD_COUNTIES  # pre-2020 county names are not in the reference: trust the number
+    return code == NORWAY and bool(given & {"hele landet", "landet", "norge", "i alt"})
+
+
+def county_to_2024(code: str) -> tuple[str, bool] | None:
+    """(2024 county code, exact) for a county number of any year, or None if unknown."""
+    if code in counties_2024():
+        return code, True
+    if code in COUNTIES_2020_2023:
+        return code, True
+    if code in counties_2020():  # unchanged 2020 counties keep their number (03, 11, 15, 18, 34, 42, 46, 50)
+        return code, True
+    return OLD_COUNTIES.get(code)
+
+
+def name_of(code: str) -> str:
+    """The current display name for a region code."""
+    if code == NORWAY:
+        return "Hele landet"
+    if code in municipalities_2024():
+        return municipalities_2024()[code]["name"]
+    if code in counties_2024():
+        return counties_2024()[code]
+    if code in COUNTIES_2020_2023:
+        return COUNTIES_2020_2023[code]
+    if code in known_names():
+        return sorted(known_names()[code])[0]
+    return code

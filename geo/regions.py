@@ -1,0 +1,54 @@
+"""Every region the store knows: municipalities, counties, Norway and the partnership's groups."""
+from __future__ import annotations
+
+from geo import codes
+
+# The regional groups of Partnerskap for inkludering og ung deltakelse (shared/BRIEF.md),
+# keyed by 2024 municipality numbers.
+GROUPS = {
+    "R-grenland": ("Grenland", ["4003", "4001", "4010", "4012", "4014", "4016"]),
+    "R-vestfold": ("Vestfold", ["3909", "3907", "3905", "3911", "3901", "3903"]),
+    "R-ost-midt-telemark": ("Øst- og Midt-Telemark", ["4005", "4026", "4024", "4020", "4018"]),
+    "R-vest-telemark": ("Vest-Telemark", ["4036", "4034", "4022", "4028", "4032", "4030"]),
+}
+
+# The counties the partnership work started in (the seeds), shown first in pickers.
+SEED_COUNTIES = ("39", "40", "31")
+
+
+def region_rows() -> list[dict]:
+    """Rows for the store's `regions` table."""
+    rows = [{"code": codes.NORWAY, "name": "Hele landet", "level": "land", "parent": None,
+             "valid_from": None, "valid_to": None, "note": None}]
+    for code, name in sorted(codes.counties_2024().items()):
+        rows.append({"code": code, "name": name, "level": "fylke", "parent": codes.NORWAY,
+                     "valid_from": 2024 if code not in codes.counties_2020() else None,
+                     "valid_to": None, "note": None})
+    for code, name in codes.COUNTIES_2020_2023.items():
+        rows.append({"code": code, "name": name, "level": "fylke", "parent": codes.NORWAY,
+                     "valid_from": 2020, "valid_to": 2023,
+                     "note": "Fylke 2020–2023; delt i 2024"})
+    for code, r in sorted(codes.municipalities_2024().items()):
+        rows.append({"code": code, "name": r["name"], "level": "kommune",
+                     "parent": r["county_code"], "valid_from": None, "valid_to": None, "note": None})
+    for code in sorted(codes.split_codes()):
+        h = codes.to_2024(code)
+        rows.append({"code": code, "name": codes.name_of(code), "level": "kommune", "parent": None,
+                     "valid_from": None, "valid_to": None,
+                     "note": "Delt kommune; tallene fordeles ikke på " + " og ".join(h.split_into)})
+    for code, (name, _members) in GROUPS.items():
+        rows.append({"code": code, "name": name, "level": "region", "parent": None,
+                     "valid_from": None, "valid_to": None,
+                     "note": "Regiongruppe i Partnerskap for inkludering og ung deltakelse"})
+    return rows
+
+
+def member_rows() -> list[dict]:
+    """(group, member) pairs: regional groups, 2024 counties, 38 = 39 + 40, and Norway."""
+    rows = [{"group_code": g, "member_code": m} for g, (_n, ms) in GROUPS.items() for m in ms]
+    for code, r in codes.municipalities_2024().items():
+        rows.append({"group_code": r["county_code"], "member_code": code})
+        rows.append({"group_code": codes.NORWAY, "member_code": code})
+        if r["county_code"] in ("39", "40"):
+            rows.append({"group_code": "38", "member_code": code})
+    return rows

@@ -1,0 +1,52 @@
+"""Indicator definitions (read from definitions.toml) and the queries behind every view."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    short: str
+    definition: str
+    unit: str
+    kind: str          # "share" (percent) or "count" (persons)
+    source: str
+    period_type: str   # "year", "month" or "school_year"
+    ages: tuple
+    default_age: str
+    categories: tuple
+    better: str        # "lower" or "higher"
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    with open(Path(__file__).parent / "definitions.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=1)
+def all_indicators() -> dict[str, Indicator]:
+    out = {}
+    for key, d in _raw().items():
+        if key == "labels":
+            continue
+        out[key] = Indicator(id=key, name=d["name"], short=d["short"], definition=d["definition"],
+                             unit=d["unit"], kind=d["kind"], source=d["source"],
+                             period_type=d["period_type"], ages=tuple(d["ages"]),
+                             default_age=d["default_age"], categories=tuple(d["categories"]),
+                             better=d["better"])
+    return out
+
+
+def get(indicator_id: str) -> Indicator:
+    return all_indicators()[indicator_id]
+
+
+def label(kind: str, code: str) -> str:
+    """Norwegian label for an age/sex/category/status code; the code itself if unknown."""
+    return _raw()["labels"].get(kind, {}).get(code, code)

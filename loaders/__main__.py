@@ -1,0 +1,37 @@
+"""python -m loaders build | load [--db PATH] FILE..."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from loaders import pipeline, store
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m loaders", description="Les inn filer i Innenfor-lageret.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="bygg lageret fra de medfølgende demodataene")
+    b.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
+    b.add_argument("--if-stale", action="store_true", help="bare hvis lageret mangler eller er eldre enn dataene")
+    ld = sub.add_parser("load", help="les inn filer (formatet gjenkjennes automatisk)")
+    ld.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
+    ld.add_argument("--by", help="hvem som laster inn (vises i historikken)")
+    ld.add_argument("files", nargs="+")
+    args = p.parse_args(argv)
+    if args.cmd == "build":
+        from data import demo
+        if args.if_stale and not demo.is_stale(store.db_path(args.db)):
+            print("Lageret er oppdatert.")
+            return 0
+        results = demo.build_store(store.db_path(args.db))
+    else:
+        results = [pipeline.load_path(f, args.db, loaded_by=args.by) for f in args.files]
+    for r in results:
+        print(r.line())
+        for prob in r.problems[5:]:
+            print("   ", prob)
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

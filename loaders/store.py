@@ -1,0 +1,154 @@
+"""The DuckDB store: schema, reference tables and the one place that writes observations."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from geo import codes, regions
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "innenfor.duckdb"
+RAW_ARCHIVE = ROOT / "data" / "raw"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS regions (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent TEXT,
+    valid_from INTEGER, valid_to INTEGER, note TEXT);
+CREATE TABLE IF NOT EXISTS region_members (group_code TEXT NOT NULL, member_code TEXT NOT NULL,
+    PRIMARY KEY (group_code, member_code));
+CREATE TABLE IF NOT EXISTS code_changes (change_date DATE, old_code TEXT, old_name TEXT,
+    new_code TEXT, new_name TEXT, kind TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL, rows_loaded INTEGER NOT NULL, loaded_at TIMESTAMP NOT NULL,
+    loaded_by TEXT, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE IF NOT EXISTS observations (
+    indicator TEXT NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
+    age TEXT NOT NULL, sex TEXT NOT NULL, category TEXT NOT NULL,
+    value DOUBLE, unit TEXT NOT NULL, status TEXT NOT NULL
+        CHECK (status IN ('ok', 'suppressed', 'missing', 'provisional', 'break')),
+    numerator DOUBLE, denominator DOUBLE,
+    source_id INTEGER NOT NULL REFERENCES sources (source_id), note TEXT,
+    PRIMARY KEY (indicator, region_code, period, age, sex, category, source_id),
+    CHECK ((status IN ('ok', 'provisional', 'break')) = (value IS NOT NULL)));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+KEY = ["indicator", "region_code", "period", "age", "sex", "category"]
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("INNENFOR_DB") or DEFAULT_DB)
+
+
+def connect(path=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    p = db_path(path)
+    if read_only:
+        return duckdb.connect(str(p), read_only=True)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(p))
+    ensure_schema(con)
+    return con
+
+
+def ensure_schema(con) -> None:
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+                   ).fetchone()[0]:
+        return
+    con.execute("BEGIN")
+    con.execute(SCHEMA)
+    con.register("r", pd.DataFrame(regions.region_rows()))
+    con.execute("INSERT INTO regions SELECT code, name, level, parent, valid_from, valid_to, note FROM r")
+    con.register("m", pd.DataFrame(regions.member_rows()).drop_duplicates())
+    con.execute("INSERT INTO region_members SELECT group_code, member_code FROM m")
+    con.register("c", pd.DataFrame([c.__dict__ for c in codes.changes()]))
+    con.execute("INSERT INTO code_changes SELECT CAST(date AS DATE), old_code, old_name, new_code,"
+                " new_name, kind FROM c")
+    con.execute("INSERT INTO meta VALUES ('version', '0')")
+    con.execute("COMMIT")
+    for name in ("r", "m", "c"):
+        con.unregister(name)
+
+
+def version(con) -> int:
+    return int(con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+
+
+def exists(path=None) -> bool:
+    return db_path(path).exists()
+
+
+@contextmanager
+def reader(path=None):
+    """A read-only connection; readers never take the writer's lock."""
+    con = connect(path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def find_source(con, sha256: str):
+    return con.execute("SELECT source_id, file_name, loaded_at FROM sources WHERE sha256 = ?",
+                       [sha256]).fetchone()
+
+
+def conflicts(con, obs: pd.DataFrame, limit: int = 5) -> list[str]:
+    """Rows whose key is already in the store from another file with a different value/status."""
+    con.register("incoming", obs)
+    rows = con.execute("""
+        SELECT i.indicator, i.region_code, i.period, i.age, i.sex, i.category,
+               i.value, i.status, o.value, o.status, s.file_name
+        FROM incoming i
+        JOIN observations o USING (indicator, region_code, period, age, sex, category)
+        JOIN sources s ON s.source_id = o.source_id
+        WHERE o.status <> i.status
+           OR abs(coalesce(o.value, -1) - coalesce(i.value, -1)) > 1e-6
+           OR abs(coalesce(o.numerator, -1) - coalesce(i.numerator, -1)) > 1e-6
+           OR abs(coalesce(o.denominator, -1) - coalesce(i.denominator, -1)) > 1e-6
+        ORDER BY 1, 2, 3 LIMIT ?""", [limit + 1]).fetchall()
+    con.unregister("incoming")
+    return [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
+            f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
+
+
+def _show(value, status) -> str:
+    return f"{value:g}" if value is not None else status
+
+
+def write(con, obs: pd.DataFrame, *, file_name: str, sha256: str, fmt: str,
+          loaded_by: str | None = None, is_demo: bool = False) -> int:
+    """Insert one file's observations in a single transaction; returns the new source id."""
+    con.execute("BEGIN")
+    try:
+        source_id = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()[0]
+        con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, now(), ?, ?)",
+                    [source_id, file_name, sha256, fmt, len(obs), loaded_by, is_demo])
+        con.register("incoming", obs)
+        con.execute(f"""INSERT INTO observations
+            SELECT indicator, region_code, period, age, sex, category, value, unit, status,
+                   numerator, denominator, {int(source_id)}, note FROM incoming""")
+        con.unregister("incoming")
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                    "WHERE key = 'version'")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return source_id
+
+
+def archive(raw_data: bytes, sha256: str, archive_dir: Path | None = None) -> Path:
+    """Keep the original bytes, named by hash (never by the user's file name)."""
+    d = archive_dir or RAW_ARCHIVE
+    d.mkdir(parents=True, exist_ok=True)
+    p = d / sha256
+    if not p.exists():
+        tmp = p.with_suffix(".tmp")
+        tmp.write_bytes(raw_data)
+        tmp.replace(p)
+    return p
