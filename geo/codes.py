@@ -116,6 +116,7 @@ def sources_of(code_2024: str) -> frozenset[str]:
     return frozenset(found | {code_2024})
 
 
+@lru_cache(maxsize=None)
 def valid_in(code: str, year: int) -> bool:
     """Was this municipality number in use in `year`? (Codes are valid from 1 January.)"""
     born = [c.date for c in changes() if c.new_code == code and c.old_code != code and c.kind != "boundary"]
@@ -171,6 +172,7 @@ def name_forms(name: str) -> set[str]:
     return {folded} | {p.strip() for p in folded.split(" - ") if p.strip()}
 
 
+@lru_cache(maxsize=None)
 def name_matches(code: str, name: str) -> bool:
     if not name:
         return True

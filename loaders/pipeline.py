@@ -100,7 +100,7 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     Returns (observations keyed by 2024 code, problems, warnings)."""
     problems: list[str] = []
     warnings: list[str] = []
-    target, exact_codes, split_notes = [], [], {}
+    target, county_breaks, split_notes = [], [], {}
     for r in df.itertuples(index=False):
         code, name, level = r.region, r.region_name, r.level
         where = f"Rad {r.row}: " if r.row else ""
@@ -117,6 +117,8 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
                 if not codes.name_matches(code, name):
                     problems.append(f"{where}fylkesnummer {code} og navnet «{name}» passer ikke sammen.")
                 target.append(c)
+                if not c[1]:
+                    county_breaks.append(code)
         else:
             h = codes.to_2024(code)
             if h is None:
@@ -137,6 +139,10 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     for code, parts in split_notes.items():
         warnings.append(f"{code} {codes.name_of(code)} ble delt ({' og '.join(parts)}); tallene lagres "
                         f"på {code} og fordeles ikke.")
+    # An old county whose borders moved (07 Vestfold lost Svelvik) is not the same series.
+    moved = df["level"].eq("fylke") & df["region"].isin(county_breaks) & df["status"].isin(VALUE_STATUSES)
+    df.loc[moved, "status"] = "break"
+    df.loc[moved, "note"] = "fylke " + df.loc[moved, "region"] + " hadde andre grenser enn i dag"
     # A code not in use in the period, published with no number, is SSB's "cannot occur": drop it.
     years = df["period"].map(period_year)
     in_use = [lvl != "kommune" or codes.valid_in(c, y)
@@ -154,70 +160,57 @@ def period_year(period: str) -> int:
 
 
 def _combine(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """One row per 2024 key. Merged municipalities: sum counts, recompute shares, never
+    average them; a suppressed or missing part makes the sum suppressed or missing."""
     key = ["indicator", "region_code", "period", "age", "sex", "category"]
-    single = df.groupby(key, sort=False)["region"].transform("size") == 1
-    out = [df[single]]
-    for k, g in df[~single].groupby(key, sort=False):
-        current = g[g["in_use"]]
-        other = g[~g["in_use"]]
-        if len(current) and len(other) and other["status"].isin(VALUE_STATUSES).any():
-            if not _same_total(current, other):
-                problems.append(f"{k[1]} {k[2]}: både {', '.join(current['region'])} og "
-                                f"{', '.join(other['region'])} har tall for samme område og periode, "
-                                "og de stemmer ikke overens.")
-                continue
-            g = current
-        elif len(current):
-            g = current
-        out.append(_sum_group(g))
-    return pd.concat(out, ignore_index=True) if out else df
-
-
-def _same_total(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    col = "numerator" if a["numerator"].notna().all() and b["numerator"].notna().all() else "value"
-    return abs(a[col].sum() - b[col].sum()) < 1e-6
-
-
-def _sum_group(g: pd.DataFrame) -> pd.DataFrame:
-    """Merged municipalities: sum counts, recompute shares, never average them."""
-    first = g.iloc[[0]].copy()
-    if len(g) == 1:
-        return first
-    kind = indicators.get(first["indicator"].iat[0]).kind
-    parts = ", ".join(sorted(g["region"]))
-    statuses = set(g["status"])
-    first["note"] = f"summert fra {parts}"
-    if "suppressed" in statuses:
-        first[["value", "numerator", "denominator"]] = None
-        first["status"] = "suppressed"
-        first["note"] = f"skjermet fordi en av {parts} er skjermet"
-    elif "missing" in statuses:
-        first[["value", "numerator", "denominator"]] = None
-        first["status"] = "missing"
-        first["note"] = f"mangler fordi en av {parts} mangler"
-    elif kind == "share":
-        if g["numerator"].isna().any() or g["denominator"].isna().any():
-            first[["value", "numerator", "denominator"]] = None
-            first["status"] = "missing"
-            first["note"] = f"andeler for {parts} kan ikke slås sammen uten antall"
-        else:
-            num, den = g["numerator"].sum(), g["denominator"].sum()
-            first["numerator"], first["denominator"] = num, den
-            first["value"] = 100 * num / den if den else None
-            first["status"] = _worst(statuses)
-    else:
-        first["value"] = g["value"].sum()
-        first["numerator"] = g["numerator"].sum() if g["numerator"].notna().all() else None
-        first["denominator"] = g["denominator"].sum() if g["denominator"].notna().all() else None
-        first["status"] = _worst(statuses)
-    return first
-
-
-def _worst(statuses: set) -> str:
-    for s in ("break", "provisional"):
-        if s in statuses:
-            return s
-    return "ok"
+    size = df.groupby(key, sort=False)["region"].transform("size")
+    single, multi = df[size == 1], df[size > 1].copy()
+    if multi.empty:
+        return single.reset_index(drop=True)
+    # Rows under a number not in use that period only count when nothing current is published.
+    has_current = multi.groupby(key, sort=False)["in_use"].transform("any")
+    stale = multi[has_current & ~multi["in_use"] & multi["status"].isin(VALUE_STATUSES)]
+    if not stale.empty:
+        current = multi[multi["in_use"]]
+        col = "value"
+        a = current.groupby(key)[col].sum()
+        b = stale.groupby(key)[col].sum()
+        for k in b.index[(a.reindex(b.index) - b).abs() > 1e-6][:MAX_PROBLEMS]:
+            problems.append(f"{k[1]} {k[2]}: både gammelt og nytt kommunenummer har tall for samme "
+                            "område og periode, og de stemmer ikke overens.")
+    multi = multi[multi["in_use"] | ~has_current]
+    kinds = multi["indicator"].map({k: i.kind for k, i in indicators.all_indicators().items()})
+    multi = multi.assign(
+        _sup=multi["status"] == "suppressed", _mis=multi["status"] == "missing",
+        _brk=multi["status"] == "break", _prov=multi["status"] == "provisional",
+        _numna=multi["numerator"].isna(), _denna=multi["denominator"].isna(), _share=kinds == "share")
+    g = multi.groupby(key, sort=False)
+    out = g.agg(region_name=("region_name", "first"), level=("level", "first"), row=("row", "first"),
+                value=("value", "sum"), numerator=("numerator", "sum"),
+                denominator=("denominator", "sum"), parts=("region", lambda r: ", ".join(sorted(r))),
+                n=("region", "size"), sup=("_sup", "any"), mis=("_mis", "any"), brk=("_brk", "any"),
+                prov=("_prov", "any"), numna=("_numna", "any"), denna=("_denna", "any"),
+                share=("_share", "first"), region=("region", "first"),
+                exact=("exact", "all"), in_use=("in_use", "any")).reset_index()
+    one = out["n"] == 1   # a group that had only stale rows dropped is a single row again
+    out["status"] = "ok"
+    out.loc[out["prov"], "status"] = "provisional"
+    out.loc[out["brk"], "status"] = "break"
+    out["note"] = "summert fra " + out["parts"]
+    cant_share = out["share"] & (out["numna"] | out["denna"])
+    out.loc[out["share"] & ~cant_share, "value"] = 100 * out["numerator"] / out["denominator"]
+    out.loc[out["numna"], "numerator"] = None
+    out.loc[out["denna"], "denominator"] = None
+    for mask, status, text in ((cant_share, "missing", "andeler for {} kan ikke slås sammen uten antall"),
+                               (out["mis"], "missing", "mangler fordi en av {} mangler"),
+                               (out["sup"], "suppressed", "skjermet fordi en av {} er skjermet")):
+        out.loc[mask, "status"] = status
+        out.loc[mask, "note"] = out.loc[mask, "parts"].map(text.format)
+    gone = ~out["status"].isin(VALUE_STATUSES)
+    out.loc[gone, ["value", "numerator"]] = None
+    out.loc[one, "note"] = ""
+    keep = single.columns
+    return pd.concat([single, out.reindex(columns=keep)], ignore_index=True)
 
 
 def _mark_split_neighbours(out: pd.DataFrame, df: pd.DataFrame, split_notes: dict) -> None:

@@ -1,0 +1,53 @@
+"""python -m indicators table [--db PATH] --indicator ID [--period P] [--level L] [--age A] [--category C]
+
+Prints CSV on stdout: indicator,region_code,region_name,period,value,numerator,denominator,status
+(value with '.' as decimal point; a suppressed or missing value is empty)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+import indicators
+from indicators import queries
+from loaders import store
+
+HEADER = ["indicator", "region_code", "region_name", "period", "value", "numerator", "denominator", "status"]
+
+
+def _num(x) -> str:
+    if x is None or x != x:   # None or NaN
+        return ""
+    return str(int(x)) if float(x).is_integer() else repr(round(float(x), 6))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m indicators")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("table", help="skriv en tabell som CSV")
+    t.add_argument("--db")
+    t.add_argument("--indicator", required=True, choices=sorted(indicators.all_indicators()))
+    t.add_argument("--period")
+    t.add_argument("--level", default="kommune", choices=list(queries.LEVELS))
+    t.add_argument("--age")
+    t.add_argument("--category", default="alle")
+    t.add_argument("--sex", default="alle")
+    args = p.parse_args(argv)
+    if not store.exists(args.db):
+        print(f"Fant ikke lageret {store.db_path(args.db)}. Kjør: python -m loaders build", file=sys.stderr)
+        return 2
+    with store.reader(args.db) as con:
+        df = queries.table(con, args.indicator, args.level, period=args.period, age=args.age,
+                           sex=args.sex, category=args.category)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(HEADER)
+    for r in df.itertuples(index=False):
+        known = r.status in ("ok", "provisional", "break")
+        w.writerow([args.indicator, r.region_code, r.region_name, r.period,
+                    _num(r.value) if known else "", _num(r.numerator) if known else "",
+                    _num(r.denominator), r.status])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Every read the views make. Pages call these; they never hold SQL.
+
+Aggregates (county, regional group, Norway) use the figure the source published when there is
+one; otherwise they sum members' numerators and denominators. An aggregate with a suppressed
+member is suppressed, with a missing member missing: never summed as if known."""
+from __future__ import annotations
+
+import pandas as pd
+
+import indicators
+from loaders import store
+
+SERIES_COLUMNS = ["region_code", "region_name", "level", "period", "value", "numerator",
+                  "denominator", "status", "note", "published"]
+
+# One row per key even when several files provide it (the loader guarantees they agree).
+_BASE = """
+    SELECT indicator, region_code, period, age, sex, category,
+           arg_min(value, source_id) AS value, arg_min(numerator, source_id) AS numerator,
+           arg_min(denominator, source_id) AS denominator, arg_min(status, source_id) AS status,
+           arg_min(note, source_id) AS note
+    FROM observations
+    WHERE indicator = $indicator AND age = $age AND sex = $sex
+    GROUP BY ALL
+"""
+
+
+def _with_category_total(kind: str, n_parts: int) -> str:
+    """Observations for the requested category; 'alle' is summed from the parts when the
+    source did not publish a total."""
+    # Parts of one total share its denominator (e.g. the labour force), so shares add up.
+    share_value = ("CASE WHEN bool_and(numerator IS NOT NULL) AND min(denominator) = max(denominator) "
+                   "THEN 100 * sum(numerator) / max(denominator) END") if kind == "share" else "sum(value)"
+    return f"""
+    base AS ({_BASE}),
+    totals AS (
+        SELECT region_code, period, 'alle' AS category,
+               {share_value} AS value, sum(numerator) AS numerator,
+               CASE WHEN bool_and(denominator IS NOT NULL) THEN max(denominator) END AS denominator,
+               CASE WHEN bool_or(status = 'suppressed') THEN 'suppressed'
+                    WHEN bool_or(status = 'missing') OR count(*) < {n_parts} THEN 'missing'
+                    WHEN bool_or(status = 'break') THEN 'break'
+                    WHEN bool_or(status = 'provisional') THEN 'provisional' ELSE 'ok' END AS status,
+               'summert over kategoriene' AS note
+        FROM base WHERE category <> 'alle'
+        GROUP BY region_code, period
+    ),
+    obs AS (
+        SELECT region_code, period, value, numerator, denominator, status, note
+        FROM base WHERE category = $category
+        UNION ALL
+        SELECT region_code, period,
+               CASE WHEN status IN ('ok','provisional','break') THEN value END,
+               CASE WHEN status IN ('ok','provisional','break') THEN numerator END,
+               denominator, status, note
+        FROM totals t
+        WHERE $category = 'alle' AND NOT EXISTS (
+            SELECT 1 FROM base b WHERE b.category = 'alle' AND b.region_code = t.region_code
+              AND b.period = t.period)
+    )"""
+
+
+def _query(con, indicator_id: str, age: str | None, sex: str, category: str, regions: list[str],
+           periods: list[str] | None) -> pd.DataFrame:
+    ind = indicators.get(indicator_id)
+    age = age or ind.default_age
+    n_parts = len([c for c in ind.categories if c != "alle"])
+    # For count indicators a municipality's denominator is not shared within a category sum;
+    # for shares, parts of one total share a denominator (max() above keeps it).
+    agg_value = ("CASE WHEN bool_and(m.numerator IS NOT NULL AND m.denominator IS NOT NULL) "
+                 "THEN 100 * sum(m.numerator) / sum(m.denominator) END") if ind.kind == "share" \
+        else "sum(m.value)"
+    sql = f"""
+    WITH {_with_category_total(ind.kind, n_parts)},
+    wanted AS (SELECT unnest($regions) AS code),
+    direct AS (
+        SELECT o.region_code, o.period, o.value, o.numerator, o.denominator, o.status, o.note,
+               TRUE AS published
+        FROM obs o JOIN wanted w ON w.code = o.region_code
+    ),
+    groups AS (
+        SELECT rm.group_code, rm.member_code FROM region_members rm JOIN wanted w ON w.code = rm.group_code
+    ),
+    computed AS (
+        SELECT g.group_code AS region_code, m.period,
+               {agg_value} AS value, sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,
+               count(*) AS n_rows, any_value(gs.n_members) AS n_members,
+               bool_or(m.status = 'suppressed') AS any_suppressed,
+               bool_or(m.status = 'missing') AS any_missing,
+               bool_or(m.status = 'break') AS any_break,
+               bool_or(m.status = 'provisional') AS any_provisional,
+               bool_and(m.numerator IS NOT NULL) AS all_num, bool_and(m.denominator IS NOT NULL) AS all_den
+        FROM groups g
+        JOIN (SELECT group_code, count(*) AS n_members FROM groups GROUP BY 1) gs USING (group_code)
+        JOIN obs m ON m.region_code = g.member_code
+        GROUP BY g.group_code, m.period
+    ),
+    aggregated AS (
+        SELECT region_code, period,
+               CASE WHEN st IN ('ok','provisional','break') THEN value END AS value,
+               CASE WHEN st IN ('ok','provisional','break') AND all_num THEN numerator END AS numerator,
+               CASE WHEN all_den AND n_rows = n_members THEN denominator END AS denominator,
+               st AS status, note, FALSE AS published
+        FROM (
+            SELECT *,
+                CASE WHEN n_rows < n_members THEN 'missing'
+                     WHEN any_suppressed THEN 'suppressed'
+                     WHEN any_missing THEN 'missing'
+                     WHEN value IS NULL THEN 'missing'
+                     WHEN any_break THEN 'break'
+                     WHEN any_provisional THEN 'provisional' ELSE 'ok' END AS st,
+                CASE WHEN n_rows < n_members
+                        THEN 'mangler tall for ' || (n_members - n_rows) || ' av ' || n_members || ' kommuner'
+                     WHEN any_suppressed THEN 'skjermet fordi minst én kommune er skjermet'
+                     WHEN any_missing THEN 'mangler fordi minst én kommune mangler'
+                     ELSE 'summert over ' || n_members || ' kommuner' END AS note
+            FROM computed) c
+        WHERE NOT EXISTS (SELECT 1 FROM direct d WHERE d.region_code = c.region_code
+                          AND d.period = c.period)
+    )
+    SELECT r.code AS region_code, r.name AS region_name, r.level, x.period, x.value, x.numerator,
+           x.denominator, x.status, x.note, x.published
+    FROM (SELECT * FROM direct UNION ALL SELECT * FROM aggregated) x
+    JOIN regions r ON r.code = x.region_code
+    WHERE $periods IS NULL OR list_contains($periods, x.period)
+    ORDER BY x.period, r.code
+    """
+    params = {"indicator": indicator_id, "age": age, "sex": sex, "category": category,
+              "regions": list(regions), "periods": list(periods) if periods else None}
+    return con.execute(sql, params).df()
+
+
+def series(con, indicator_id: str, regions: list[str], *, age: str | None = None, sex: str = "alle",
+           category: str = "alle", periods: list[str] | None = None) -> pd.DataFrame:
+    """Values for the given regions (any level) over time."""
+    if not regions:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return _query(con, indicator_id, age, sex, category, regions, periods)
+
+
+LEVELS = {"kommune": "kommune", "fylke": "fylke", "region": "region", "land": "land"}
+
+
+def region_codes(con, level: str, county: str | None = None) -> list[str]:
+    """Codes at a level; municipalities optionally within a county (2024 number or 38)."""
+    if level == "kommune" and county:
+        return [r[0] for r in con.execute(
+            "SELECT member_code FROM region_members WHERE group_code = ? ORDER BY 1", [county]).fetchall()]
+    return [r[0] for r in con.execute(
+        "SELECT code FROM regions WHERE level = ? AND (valid_to IS NULL) ORDER BY code",
+        [LEVELS[level]]).fetchall()]
+
+
+def table(con, indicator_id: str, level: str, *, period: str | None = None, age: str | None = None,
+          sex: str = "alle", category: str = "alle", county: str | None = None) -> pd.DataFrame:
+    """All regions at one level for one period (default: the newest period with data)."""
+    codes = region_codes(con, level, county)
+    if level == "fylke":
+        codes = sorted(set(codes) | set(_published_codes(con, indicator_id, "fylke")))
+    period = period or latest_period(con, indicator_id, age=age, category=category)
+    if period is None:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    df = series(con, indicator_id, codes, age=age, sex=sex, category=category, periods=[period])
+    if level == "kommune":   # only the municipalities of today (split codes are shown separately)
+        df = df[df["region_code"].str.len() == 4]
+    return df.reset_index(drop=True)
+
+
+def _published_codes(con, indicator_id: str, level: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT o.region_code FROM observations o JOIN regions r ON r.code = o.region_code "
+        "WHERE o.indicator = ? AND r.level = ?", [indicator_id, level]).fetchall()]
+
+
+def periods(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> list[str]:
+    ind = indicators.get(indicator_id)
+    cats = [category] if category != "alle" else list(ind.categories)
+    rows = con.execute(
+        "SELECT DISTINCT period FROM observations WHERE indicator = ? AND age = ? "
+        "AND list_contains(?, category) ORDER BY period",
+        [indicator_id, age or ind.default_age, cats]).fetchall()
+    return [r[0] for r in rows]
+
+
+def latest_period(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> str | None:
+    ps = periods(con, indicator_id, age=age, category=category)
+    return ps[-1] if ps else None
+
+
+def ages(con, indicator_id: str) -> list[str]:
+    ind = indicators.get(indicator_id)
+    found = {r[0] for r in con.execute("SELECT DISTINCT age FROM observations WHERE indicator = ?",
+                                       [indicator_id]).fetchall()}
+    return [a for a in ind.ages if a in found] + sorted(found - set(ind.ages))
+
+
+def regions(con, level: str | None = None) -> pd.DataFrame:
+    sql = "SELECT code, name, level, parent, note FROM regions"
+    if level:
+        return con.execute(sql + " WHERE level = ? ORDER BY name", [level]).df()
+    return con.execute(sql + " ORDER BY level, name").df()
+
+
+def sources_for(con, indicator_id: str) -> pd.DataFrame:
+    """The files behind an indicator: shown under charts as provenance."""
+    return con.execute("""
+        SELECT s.source_id, s.file_name, s.format, s.loaded_at, s.is_demo,
+               min(o.period) AS first_period, max(o.period) AS last_period, count(*) AS rows
+        FROM sources s JOIN observations o USING (source_id)
+        WHERE o.indicator = ? GROUP BY ALL ORDER BY s.source_id""", [indicator_id]).df()
+
+
+def is_demo(con, indicator_id: str | None = None) -> bool:
+    """True when any figure shown for the indicator (or any at all) comes from demo data."""
+    if indicator_id is None:
+        return bool(con.execute("SELECT bool_or(is_demo) FROM sources").fetchone()[0])
+    r = con.execute("SELECT bool_or(s.is_demo) FROM sources s WHERE EXISTS (SELECT 1 FROM "
+                    "observations o WHERE o.source_id = s.source_id AND o.indicator = ?)",
+                    [indicator_id]).fetchone()[0]
+    return bool(r)
+
+
+def version(con) -> int:
+    return store.version(con)
