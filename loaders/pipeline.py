@@ -100,42 +100,46 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     Returns (observations keyed by 2024 code, problems, warnings)."""
     problems: list[str] = []
     warnings: list[str] = []
-    target, county_breaks, split_notes = [], [], {}
-    for r in df.itertuples(index=False):
-        code, name, level = r.region, r.region_name, r.level
-        where = f"Rad {r.row}: " if r.row else ""
+    county_breaks, split_notes, mapping = [], {}, {}
+    # Work on each distinct label once (a NAV file repeats the same few hundred labels).
+    labels = df[["region", "region_name", "level"]].drop_duplicates()
+    first_row = df.groupby(["region", "region_name", "level"], sort=False)["row"].first()
+    for code, name, level in labels.itertuples(index=False):
+        row = first_row[(code, name, level)]
+        where = f"Rad {row}: " if row else ""
         if level == "land":
             if code != codes.NORWAY or not codes.name_matches(code, name):
                 problems.append(f"{where}«{code} {name}» er ikke «0 Hele landet».")
-            target.append((codes.NORWAY, True))
+            mapping[(code, name, level)] = (codes.NORWAY, True)
         elif level == "fylke":
             c = codes.county_to_2024(code)
             if c is None:
                 problems.append(f"{where}ukjent fylkesnummer {code} («{name}»).")
-                target.append((code, True))
-            else:
-                if not codes.name_matches(code, name):
-                    problems.append(f"{where}fylkesnummer {code} og navnet «{name}» passer ikke sammen.")
-                target.append(c)
-                if not c[1]:
-                    county_breaks.append(code)
+                continue
+            if not codes.name_matches(code, name):
+                problems.append(f"{where}fylkesnummer {code} og navnet «{name}» passer ikke sammen.")
+            mapping[(code, name, level)] = c
+            if not c[1]:
+                county_breaks.append(code)
         else:
             h = codes.to_2024(code)
             if h is None:
                 problems.append(f"{where}ukjent kommunenummer {code} («{name}»).")
-                target.append((code, True))
                 continue
             if not codes.name_matches(code, name):
                 known = " / ".join(sorted(codes.known_names()[code]))
                 problems.append(f"{where}kommunenummer {code} heter «{known}», ikke «{name}».")
             if not h.exact:
                 split_notes[code] = h.split_into
-            target.append((h.code, h.exact))
+            mapping[(code, name, level)] = (h.code, h.exact)
     if problems:
         return df.iloc[0:0], problems, warnings
+    keys = pd.MultiIndex.from_frame(df[["region", "region_name", "level"]])
+    found = pd.Series(list(mapping.values()), index=pd.MultiIndex.from_tuples(list(mapping)),
+                      dtype=object).reindex(keys)
     df = df.copy()
-    df["region_code"] = [t[0] for t in target]
-    df["exact"] = [t[1] for t in target]
+    df["region_code"] = [t[0] for t in found]
+    df["exact"] = [t[1] for t in found]
     for code, parts in split_notes.items():
         warnings.append(f"{code} {codes.name_of(code)} ble delt ({' og '.join(parts)}); tallene lagres "
                         f"på {code} og fordeles ikke.")
@@ -144,10 +148,10 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     df.loc[moved, "status"] = "break"
     df.loc[moved, "note"] = "fylke " + df.loc[moved, "region"] + " hadde andre grenser enn i dag"
     # A code not in use in the period, published with no number, is SSB's "cannot occur": drop it.
-    years = df["period"].map(period_year)
-    in_use = [lvl != "kommune" or codes.valid_in(c, y)
-              for lvl, c, y in zip(df["level"], df["region"], years)]
-    df["in_use"] = in_use
+    pairs = df[["region", "period", "level"]].drop_duplicates()
+    pairs["in_use"] = [lvl != "kommune" or codes.valid_in(c, period_year(p))
+                       for c, p, lvl in pairs.itertuples(index=False)]
+    df = df.merge(pairs, on=["region", "period", "level"], how="left")
     df = df[df["in_use"] | df["status"].isin(VALUE_STATUSES + ("suppressed",))]
     out = _combine(df, problems)
     _mark_split_neighbours(out, df, split_notes)
@@ -273,8 +277,11 @@ def validate(df: pd.DataFrame) -> list[str]:
     return problems
 
 
-def prepare(raw: RawFile):
-    """detect, read, normalise, validate and harmonise: (format module, observations, result)."""
+def prepare(raw: RawFile, period: str | None = None):
+    """detect, read, normalise, validate and harmonise: (format module, observations, result).
+    `period` is the user's answer for a file that does not state its year (raw.period_hint)."""
+    if period is not None:
+        raw.period_hint = period
     result = LoadResult(file_name=raw.name)
     if len(raw.data) > MAX_BYTES:
         result.message = (f"Filen er for stor ({len(raw.data) / 1024 / 1024:.0f} MB). "
@@ -300,6 +307,7 @@ def prepare(raw: RawFile):
         problems += harmonise(df)[1]
     else:
         df, problems, result.warnings = harmonise(df)
+    result.warnings[:0] = raw._notes  # what the format module left out (sheets, non-regions)
     if problems:
         result.message = f"Fant {len(problems)} problem(er); ingenting er lagret."
         result.problems = problems
@@ -314,8 +322,11 @@ def prepare(raw: RawFile):
 
 
 def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bool = False,
-             dry_run: bool = False) -> LoadResult:
-    """Load one file into the store: all rows or none. Loading the same bytes twice is a no-op."""
+             dry_run: bool = False, period: str | None = None) -> LoadResult:
+    """Load one file into the store: all rows or none. Loading the same bytes twice is a no-op.
+    `period`: the year for files that do not state it (e.g. an SSB extract without a year column)."""
+    if period is not None:
+        raw.period_hint = period
     path = store.db_path(db)
     if path.exists():
         with store.reader(path) as con:
@@ -330,27 +341,45 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
     mod, obs, result = prepare(raw)
     if obs is None:
         return result
-    if path.exists():
-        with store.reader(path) as con:
-            clash = store.conflicts(con, obs)
-        if clash:
-            result.outcome = "rejected"
-            result.rejected_rows, result.rows = len(obs), 0
-            result.message = ("Filen har andre tall enn det som allerede er lagret fra en annen "
-                              "fil; ingenting er lagret.")
-            result.problems = clash
-            return result
     if dry_run:
+        if path.exists():
+            with store.reader(path) as con:
+                clash = store.conflicts(con, obs)
+            if clash:
+                return _conflict(result, obs, clash)
         result.outcome = "checked"
         return result
-    con = store.connect(path)
     try:
-        result.source_id = store.write(con, obs, file_name=raw.name, sha256=raw.sha256,
-                                       fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo)
-    finally:
-        con.close()
+        with store.writer(path) as con:
+            # Checked again under the lock: another coordinator may have saved meanwhile.
+            seen = store.find_source(con, raw.sha256)
+            if seen:
+                result.outcome, result.rows = "duplicate", 0
+                result.message = f"Filen er allerede lastet inn (som «{seen[1]}»); ingenting endret."
+                raise store.Rollback
+            clash = store.conflicts(con, obs)
+            if clash:
+                _conflict(result, obs, clash)
+                raise store.Rollback
+            result.source_id = store.write(con, obs, file_name=raw.name, sha256=raw.sha256,
+                                           fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo)
+    except store.Rollback:
+        return result
+    except store.Busy as e:
+        result.outcome, result.rows = "rejected", 0
+        result.message = str(e)
+        return result
     store.archive(raw.data, raw.sha256, path.parent / "raw")
     result.outcome = "loaded"
+    return result
+
+
+def _conflict(result: LoadResult, obs: pd.DataFrame, clash: list[str]) -> LoadResult:
+    result.outcome = "rejected"
+    result.rejected_rows, result.rows = len(obs), 0
+    result.message = ("Filen har andre tall enn det som allerede er lagret fra en annen fil; "
+                      "ingenting er lagret.")
+    result.problems = clash
     return result
 
 

@@ -1,7 +1,10 @@
 """The DuckDB store: schema, reference tables and the one place that writes observations."""
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +35,7 @@ CREATE TABLE IF NOT EXISTS observations (
     value DOUBLE, unit TEXT NOT NULL, status TEXT NOT NULL
         CHECK (status IN ('ok', 'suppressed', 'missing', 'provisional', 'break')),
     numerator DOUBLE, denominator DOUBLE,
-    source_id INTEGER NOT NULL REFERENCES sources (source_id), note TEXT,
+    source_id INTEGER NOT NULL, note TEXT,  -- no FOREIGN KEY: DuckDB cannot delete both in one transaction
     PRIMARY KEY (indicator, region_code, period, age, sex, category, source_id),
     CHECK ((status IN ('ok', 'provisional', 'break')) = (value IS NOT NULL)));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -92,6 +95,52 @@ def reader(path=None):
         con.close()
 
 
+class Busy(Exception):
+    """Another coordinator is saving right now."""
+
+
+class Rollback(Exception):
+    """Raised inside `writer()` to leave the store exactly as it was."""
+
+
+@contextmanager
+def writer(path=None, wait_seconds: float = 30.0):
+    """Write to a copy of the store and swap it in atomically when done.
+
+    Readers keep reading the old file (DuckDB allows one writing process per file, and a
+    reader must never see half a load); writers queue on a lock file, so two coordinators
+    saving at once are serialised and nothing is lost."""
+    p = db_path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(p.with_name(p.name + ".lock"), "w")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                lock.close()
+                raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.")
+            time.sleep(0.1)
+    tmp = p.with_name(f"{p.name}.{os.getpid()}.writing")
+    try:
+        if p.exists():
+            shutil.copyfile(p, tmp)
+        con = connect(tmp)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, p)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
 def find_source(con, sha256: str):
     return con.execute("SELECT source_id, file_name, loaded_at FROM sources WHERE sha256 = ?",
                        [sha256]).fetchone()
@@ -140,6 +189,33 @@ def write(con, obs: pd.DataFrame, *, file_name: str, sha256: str, fmt: str,
         con.execute("ROLLBACK")
         raise
     return source_id
+
+
+def remove_source(con, source_id: int) -> int:
+    """Undo one loaded file: its observations go; the same rows from other files stay."""
+    con.execute("BEGIN")
+    try:
+        n = con.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
+        con.execute("DELETE FROM observations WHERE source_id = ?", [source_id])
+        con.execute("DELETE FROM sources WHERE source_id = ?", [source_id])
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                    "WHERE key = 'version'")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return n
+
+
+def history(con):
+    """Every loaded file with what it touched, newest first."""
+    return con.execute("""
+        SELECT s.source_id, s.file_name, s.format, s.rows_loaded, s.loaded_at, s.loaded_by,
+               s.sha256, s.is_demo,
+               string_agg(DISTINCT o.indicator, ', ' ORDER BY o.indicator) AS indicators,
+               min(o.period) AS first_period, max(o.period) AS last_period
+        FROM sources s LEFT JOIN observations o USING (source_id)
+        GROUP BY ALL ORDER BY s.source_id DESC""").df()
 
 
 def archive(raw_data: bytes, sha256: str, archive_dir: Path | None = None) -> Path:
