@@ -1,0 +1,86 @@
+"""Loader throughput: a generated 1 M-row NAV long CSV through the whole pipeline (detect →
+read → normalise → validate → harmonise → write), against DuckDB's own read_csv of the same
+file into a table, in the same run. Prints numbers; asserts nothing.
+
+    .venv/bin/python -m bench.bench_loaders [--rows N]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from geo import codes
+
+STATUSES = ["Helt ledige", "Delvis ledige", "Arbeidssøkere på tiltak"]
+SEXES = ["Kvinner", "Menn"]
+
+
+def make_file(path: Path, rows: int) -> int:
+    """NAV's long monthly layout, ';' and decimal comma, 2024 municipalities, months back from 2024-12."""
+    munis = [f"{c} {r['name']}" for c, r in sorted(codes.municipalities_2024().items())]
+    per_month = len(munis) * len(STATUSES) * len(SEXES)
+    months = -(-rows // per_month)
+    rng = np.random.default_rng(1)
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("År;År-måned;Nåværende Kommune Nr Navn;Arbeidsmarkedsstatus hovedgruppe;Kjønn;"
+                "Beh personer i mnd;% av arbeidsstyrken\n")
+        for i in range(months):
+            y, m = 2024 - i // 12, 12 - i % 12
+            counts = rng.integers(4, 900, per_month)
+            k = 0
+            lines = []
+            for label in munis:
+                for st in STATUSES:
+                    for sx in SEXES:
+                        c = counts[k]
+                        lines.append(f"{y};{y}{m:02d};{label};{st};{sx};{c};{c / 300:.1f}".replace(".", ",") + "\n")
+                        k += 1
+            take = lines[: rows - written]
+            f.writelines(take)
+            written += len(take)
+    return written
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}".replace(",", " ")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    args = ap.parse_args(argv)
+    from loaders import pipeline
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "nav_long.csv"
+        n = make_file(src, args.rows)
+        size = src.stat().st_size
+        t = time.perf_counter()
+        con = duckdb.connect(str(Path(d) / "ref.duckdb"))
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, delim=';', decimal_separator=',', header=true)",
+                    [str(src)])
+        ref_rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        con.close()
+        t_duck = time.perf_counter() - t
+        t = time.perf_counter()
+        os.environ["INNENFOR_MAX_UPLOAD_MB"] = "2000"
+        pipeline.MAX_BYTES = 2000 * 1024 * 1024
+        r = pipeline.load_path(src, Path(d) / "innenfor.duckdb")
+        t_ours = time.perf_counter() - t
+    print(f"fil: {_n(n)} rader, {size / 1e6:.1f} MB (NAV langt format, CSV)")
+    print(f"DuckDB read_csv → tabell: {t_duck:.2f} s ({_n(ref_rows / t_duck)} rader/s)")
+    print(f"Innenfor load ({r.outcome}, {_n(r.rows)} observasjoner): {t_ours:.2f} s "
+          f"({_n(n / t_ours)} rader/s)")
+    print(f"forhold Innenfor / DuckDB: {t_ours / t_duck:.1f}x (mål ≤ 2x)")
+    if r.outcome != "loaded":
+        print("AVVIST:", r.message, r.problems[:3])
+
+
+if __name__ == "__main__":
+    main()
