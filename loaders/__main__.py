@@ -1,4 +1,4 @@
-"""python -m loaders build | load [--db PATH] FILE..."""
+"""python -m loaders build | load [--db PATH] [--period ÅR] FILE..."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,8 @@ def main(argv=None) -> int:
     ld = sub.add_parser("load", help="les inn filer (formatet gjenkjennes automatisk)")
     ld.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
     ld.add_argument("--by", help="hvem som laster inn (vises i historikken)")
+    ld.add_argument("--period", help="året tallene gjelder, for filer som ikke oppgir det selv "
+                                     "(f.eks. --period 2022)")
     ld.add_argument("files", nargs="+")
     args = p.parse_args(argv)
     if args.cmd == "build":
@@ -25,7 +27,7 @@ def main(argv=None) -> int:
             return 0
         results = demo.build_store(store.db_path(args.db))
     else:
-        results = [pipeline.load_path(f, args.db, loaded_by=args.by) for f in args.files]
+        results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period) for f in args.files]
     for r in results:
         print(r.line())
         for prob in r.problems[5:]:

@@ -45,6 +45,7 @@ class RawFile:
     name: str
     data: bytes
     _notes: list = field(default_factory=list)
+    period_hint: str | None = None   # the year the user gave for a file that does not state it
 
     @cached_property
     def sha256(self) -> str:

@@ -1,81 +1,148 @@
-"""SSB Statistikkbanken CSV download ("semikolonseparert med overskrift" and without title).
+"""SSB Statistikkbanken CSV download, wide layout ("semikolonseparert med overskrift", and the
+same without the title line):
 
     "13563: Personer 15 år og eldre, etter region, alder, arbeidsstyrkestatus, statistikkvariabel og år"
     <blank>
     "region";"alder";"arbeidsstyrkestatus";"Bosatte 2021";"Bosatte 2022"
     "K-3807 Skien";"15-29 år";"I alt";9700;9641
 
-ISO-8859-1 (older downloads) or UTF-8; stub variables one column each, heading variables
-(statistikkvariabel × år) joined in the column name, with the period last."""
+ISO-8859-1 (older downloads) or UTF-8 with or without BOM; `;` (or `,` from the API's csv);
+stub variables one column each, heading variables (statistikkvariabel × år [× alder]) joined in
+the column name. Footnotes after a blank line at the end are skipped.
+The long layout (one column per variable) is loaders.ssb_csv_long."""
 from __future__ import annotations
 
 import csv
 import io
 import re
+from dataclasses import dataclass
 
-from loaders.base import LoadError, RawFile, normalised_frame
-from loaders.ssb_common import NEET_TABLES, Cell, neet_rows, table_id
+from loaders.base import LoadError, RawFile
+from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, table_id
 
 NAME = "SSB Statistikkbanken CSV"
 
-_PERIOD_AT_END = re.compile(r"^(.*?)\s*(\d{4}(?:M\d{2}|K\d)?)$")
+PERIOD_TOKEN = re.compile(r"(?<!\S)(\d{4}(?:M\d{2}|K\d)?)(?!\S)")   # 'Bosatte 2022', not '(2024)'
+_AGE_TOKEN = re.compile(r"\d+\s*-\s*\d+\s*år|\d+\s*år (?:eller|og) eldre")
 
 
-def _lines(raw: RawFile) -> tuple[str | None, list[str]]:
-    lines = (raw.text or "").splitlines()
+@dataclass
+class Text:
+    title: str | None
+    delimiter: str
+    header: list[str]
+    body: list[tuple[int, list[str]]]   # (line number in the file, cells)
+
+
+def split_text(raw: RawFile) -> tuple[str | None, list[tuple[int, str]]]:
+    """(title, numbered lines from the header on). The title is SSB's '"13563: …"' first line."""
+    lines = list(enumerate((raw.text or "").splitlines(), start=1))
     title = None
-    if lines and table_id(lines[0]) and ";" not in lines[0].split(":", 1)[0]:
-        title, lines = lines[0].strip().strip('"'), lines[1:]
-    while lines and not lines[0].strip():
+    if lines and table_id(lines[0][1]):
+        first = [c for c in next(csv.reader([lines[0][1]], delimiter=";"), []) if c.strip()]
+        if len(first) == 1:   # the title alone on its line, not a header cell
+            title, lines = clean(first[0]), lines[1:]
+    while lines and not lines[0][1].strip():
         lines = lines[1:]
     return title, lines
 
 
-def detect(raw: RawFile) -> bool:
-    if raw.text is None:
-        return False
-    title, lines = _lines(raw)
+def sniff(line: str) -> str:
+    """The delimiter that splits the header line into the most columns."""
+    return max((";", ",", "\t"), key=lambda d: len(next(csv.reader([line], delimiter=d), [])))
+
+
+def read_text(raw: RawFile) -> Text:
+    title, lines = split_text(raw)
     if not lines:
-        return False
-    head = next(csv.reader([lines[0]], delimiter=";"))
-    first = head[0].strip().lower()
-    return len(head) >= 2 and first in ("region", "kommune", "fylke") and \
-        any(_PERIOD_AT_END.match(h.strip()) for h in head[1:])
-
-
-def read(raw: RawFile) -> tuple[str | None, list[str], list[list[str]]]:
-    title, lines = _lines(raw)
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=";"))
-    header = [h.strip() for h in rows[0]]
-    body = []
-    for n, cells in enumerate(rows[1:], start=2):
+        raise LoadError("Filen har ingen overskriftsrad med kolonnenavn.")
+    if not (raw.text or "").endswith(("\n", "\r")):
+        # SSB ends every line; a last line without an ending is a download that was cut off
+        raise LoadError(f"Filen slutter midt i rad {lines[-1][0]} (uten linjeskift); den kan være "
+                        "avkortet. Last ned filen på nytt fra SSB.")
+    delim = sniff(lines[0][1])
+    parsed = list(csv.reader(io.StringIO("\n".join(t for _, t in lines)), delimiter=delim))
+    header = [clean(h) for h in parsed[0]]
+    while header and not header[-1]:
+        header.pop()
+    body: list[tuple[int, list[str]]] = []
+    after_blank = False
+    for (n, _), cells in zip(lines[1:], parsed[1:]):
         if not any(c.strip() for c in cells):
+            after_blank = True
             continue
+        if after_blank and len([c for c in cells if c.strip()]) == 1:
+            break   # footnotes below the table
+        cells = cells[:len(header)] if len(cells) > len(header) and not any(
+            c.strip() for c in cells[len(header):]) else cells
         if len(cells) != len(header):
             raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
-                            "Filen kan være avkortet eller lagret med feil skilletegn (forventet «;»).")
-        body.append([n + (1 if title else 0)] + cells)
-    return title, header, body
+                            "Filen kan være avkortet eller lagret med feil skilletegn "
+                            f"(forventet «{delim}»).")
+        body.append((n, cells))
+    if len(lines) != len(parsed):
+        raise LoadError("Filen har et anførselstegn som ikke er lukket; den kan være avkortet.")
+    return Text(title, delim, header, body)
+
+
+def decimal_mark(values, delim: str) -> str:
+    """Decimal comma unless numbers use a point (a comma-separated file cannot use commas)."""
+    if delim == ",":
+        return "."
+    sample = [str(v).strip() for v in values]
+    if any(re.fullmatch(r"-?\d+\.\d+", s) for s in sample):
+        return "."
+    return ","
+
+
+def detect(raw: RawFile) -> bool:
+    if raw.text is None or raw.is_zip:
+        return False
+    _title, lines = split_text(raw)
+    if not lines:
+        return False
+    head = [clean(h) for h in next(csv.reader([lines[0][1]], delimiter=sniff(lines[0][1])))]
+    kinds = [dim_kind(h) for h in head]
+    return len(head) >= 2 and kinds[0] == "region" and "period" not in kinds and \
+        any(PERIOD_TOKEN.search(h) for h in head[1:])
+
+
+def read(raw: RawFile):
+    return read_text(raw), raw.period_hint, raw._notes
+
+
+def heading_dims(h: str, age_in_stub: bool) -> tuple[str, dict]:
+    """'Bosatte 2022' → ('2022', {statistikkvariabel: 'Bosatte'}); an age in the heading is its own."""
+    m = PERIOD_TOKEN.search(h)
+    period = m.group(1) if m else ""
+    rest = (h[:m.start()] + " " + h[m.end():]) if m else h
+    dims = {}
+    outside = re.sub(r"\([^)]*\)", " ", rest)   # '(inkl. NEET for personer 15-29 år)' is not an age
+    if not age_in_stub and (a := _AGE_TOKEN.search(outside)):
+        dims["alder"] = a.group(0)
+        rest = rest.replace(a.group(0), " ", 1)
+    dims["statistikkvariabel"] = clean(rest)
+    return period, dims
 
 
 def normalise(table):
-    title, header, body = table
-    tid = table_id(title or "")
-    if tid and tid not in NEET_TABLES:
-        raise LoadError(f"SSB-tabell {tid} er ikke en NEET-tabell. Innenfor leser tabell 13563 og "
-                        "13556 (unge utenfor arbeid, utdanning og arbeidsmarkedstiltak).")
-    stubs = [i for i, h in enumerate(header) if not _PERIOD_AT_END.match(h)]
-    if 0 not in stubs:
+    text, hint, notes = table
+    check_table(text.title)
+    header = text.header
+    stubs = [i for i, h in enumerate(header) if not PERIOD_TOKEN.search(h)]
+    if 0 not in stubs or dim_kind(header[0]) != "region":
         raise LoadError("Første kolonne må være region (f.eks. «K-3807 Skien»).")
+    stub_kind = {i: dim_kind(header[i]) for i in stubs[1:]}
+    if unknown := [header[i] for i, k in stub_kind.items() if k is None]:
+        raise LoadError(f"Kolonnen «{unknown[0]}» er ikke en kjent SSB-variabel (kjente: region, alder, "
+                        "kjønn, arbeidsstyrkestatus, statistikkvariabel, innvandringskategori).")
+    headings = {i: heading_dims(h, "alder" in stub_kind.values())
+                for i, h in enumerate(header) if i not in stubs}
     cells = []
-    for row_no, *values in body:
-        stub = {header[i].lower(): values[i].strip() for i in stubs}
-        region = values[0].strip()
-        for i, h in enumerate(header):
-            if i in stubs:
-                continue
-            content, period = _PERIOD_AT_END.match(h).groups()
-            dims = {k: v for k, v in stub.items() if k not in ("region", "kommune", "fylke")}
-            dims["statistikkvariabel"] = content or "Bosatte"
-            cells.append(Cell(region=region, period=period, raw=values[i], dims=dims, row=row_no))
-    return normalised_frame(neet_rows(cells, decimal=","))
+    for row_no, values in text.body:
+        stub = {stub_kind[i]: values[i].strip() for i in stubs[1:] if stub_kind[i] != "region"}
+        for i, (period, dims) in headings.items():
+            cells.append(Cell(region=values[0].strip(), period=period, raw=values[i],
+                              dims={**stub, **dims}, row=row_no))
+    decimal = decimal_mark((values[i] for _, values in text.body for i in headings), text.delimiter)
+    return neet_frame(cells, decimal=decimal, period_hint=hint, notes=notes)

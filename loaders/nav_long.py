@@ -1,0 +1,414 @@
+"""NAV's long monthly layout: one row per month × place × job-seeker group × sex, as xlsx or CSV.
+
+    År | År-måned (202501) | Nåværende Kommune Nr Navn ('4001 Porsgrunn') or Nåværende Fylke
+    Nr Navn ('03 Oslo', 'Landet') | Arbeidsmarkedsstatus hovedgruppe | Kjønn | Beh personer i mnd
+    | % av arbeidsstyrken   (optionally an age column: 'Under 30 år' / 'I alt')
+
+The xlsx extracts have sheets Landet/Fylker/<county> and a second pivot block to the right
+(NAV's 'Begge kjønn' totals); it is read as sex 'alle' and must add up to Kvinner + Menn. Other
+sheets (yrkesbakgrunn, stilling) are out of scope and left out with a warning.
+
+Also read: NAV's series as processed by an analyst, with names instead of numbers (Nivå,
+Geografisk enhet, Dato, 'Andel av arbeidsstyrken' as a fraction). Names are mapped to 2024 codes
+only where the name is one place at that level; see _place_by_name.
+
+Vectorised on purpose (pd.factorize + per-unique parsing): the loader benchmark reads 1M rows."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from geo import codes
+from loaders.base import LoadError, RawFile, normalised_frame, parse_cell, parse_region_label
+from loaders.nav_common import category_code, not_a_place, rows, sex_code, skipped_warning, where
+
+NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
+
+# Folded header → our column. 'År' is left out on purpose: År-måned carries the year.
+HEADERS = {
+    "ar-maned": "period", "armaned": "period", "dato": "period", "maned": "period",
+    "periode": "period",
+    "navaerende kommune nr navn": "label", "navaerende fylke nr navn": "label",
+    "kommune nr navn": "label", "fylke nr navn": "label",
+    "geografisk enhet": "name", "niva": "level",
+    "arbeidsmarkedsstatus hovedgruppe": "category", "arbeidsmarkedsstatus": "category",
+    "kjonn": "sex", "alder": "age", "aldersgruppe": "age",
+    "beh personer i mnd": "count", "antall personer": "count", "antall": "count",
+    "% av arbeidsstyrken": "percent", "prosent av arbeidsstyrken": "percent",
+    "andel av arbeidsstyrken": "fraction",
+}
+AGES = {"under 30 ar": "under30", "under 30": "under30", "i alt": "alle", "alle": "alle",
+        "alle aldre": "alle", "": "alle"}
+ZERO_NOTE = "«0» i filen er trolig NAVs «*» (færre enn 4) gjort om til 0"
+
+
+def _canon(cell) -> str | None:
+    return HEADERS.get(codes.fold(str(cell))) if cell is not None else None
+
+
+def _blocks(header) -> list[dict[str, int]]:
+    """Column blocks in a header row; a repeated column starts the next block (NAV's second
+    pivot table to the right). Only complete blocks are returned."""
+    blocks, cur = [], {}
+    for i, cell in enumerate(header):
+        c = _canon(cell)
+        if c is None:
+            continue
+        if c in cur:
+            blocks.append(cur)
+            cur = {}
+        cur[c] = i
+    blocks.append(cur)
+    return [b for b in blocks if _complete(b)]
+
+
+def _complete(b) -> bool:
+    return ("period" in b and "category" in b and ("label" in b or {"name", "level"} <= b.keys())
+            and bool({"count", "percent", "fraction"} & b.keys()))
+
+
+def _sep(line: str) -> str:
+    return max([";", ",", "\t"], key=line.count)
+
+
+def detect(raw: RawFile) -> bool:
+    if raw.is_xlsx:
+        return any(_sheet_header(ws) for ws in raw.workbook.worksheets)
+    if raw.text is None or not raw.first_lines:
+        return False
+    head = raw.first_lines[0]
+    return bool(_blocks(next(csv.reader([head], delimiter=_sep(head)))))
+
+
+def _sheet_header(ws):
+    """(header row number, blocks) when one of the first rows is our header."""
+    for n, row in enumerate(ws.iter_rows(max_row=10, values_only=True), start=1):
+        if blocks := _blocks(row):
+            return n, blocks
+    return None
+
+
+def read(raw: RawFile) -> dict:
+    if raw.is_xlsx:
+        frame = _read_xlsx(raw)
+    else:
+        frame = _read_csv(raw)
+    # Warnings go to raw._notes, which the pipeline shows with the result.
+    return {"frame": frame, "notes": raw._notes, "xlsx": raw.is_xlsx}
+
+
+def _read_xlsx(raw: RawFile) -> pd.DataFrame:
+    parts, other = [], []
+    for ws in raw.workbook.worksheets:
+        found = _sheet_header(ws)
+        if not found:
+            other.append(ws.title)
+            continue
+        hrow, blocks = found
+        body = list(ws.iter_rows(min_row=hrow + 1, values_only=True))
+        for b, cols in enumerate(blocks):
+            data = {c: [r[i] if i < len(r) else None for r in body] for c, i in cols.items()}
+            df = pd.DataFrame(data)
+            df["row"] = np.arange(hrow + 1, hrow + 1 + len(body))
+            df["sheet"], df["block"] = ws.title, b
+            keep = df[[c for c in cols]].notna().any(axis=1)
+            parts.append(df[keep])
+    if other:
+        raw._notes.append(("Arkene " if len(other) > 1 else "Arket ")
+                          + ", ".join(f"«{s}»" for s in other) + " er ikke lest inn: "
+                          "Innenfor leser antall og andel arbeidssøkere per område (ikke "
+                          "yrkesbakgrunn eller stillinger).")
+    if not parts:
+        raise LoadError("NAV-filen har ingen ark med kolonnene År-måned, Arbeidsmarkedsstatus "
+                        "hovedgruppe og Beh personer i mnd / % av arbeidsstyrken.")
+    return pd.concat(parts, ignore_index=True)
+
+
+def _read_csv(raw: RawFile) -> pd.DataFrame:
+    text = raw.text or ""
+    sep = _sep(text.split("\n", 1)[0])
+    try:   # pyarrow: the benchmark's 1M-row file reads in well under a second
+        df = pd.read_csv(io.BytesIO(raw.data), sep=sep, dtype=str, keep_default_na=False,
+                         engine="pyarrow", encoding=raw.encoding)
+    except (pd.errors.ParserError, ValueError):
+        raise LoadError(_bad_line(text, sep)) from None
+    block = _blocks(list(df.columns))[0]
+    out = df.iloc[:, list(block.values())]
+    out.columns = list(block.keys())
+    return out.assign(row=np.arange(2, len(out) + 2), sheet=None, block=0)
+
+
+def _bad_line(text: str, sep: str) -> str:
+    """Name the first row whose cell count differs from the header (only on the error path)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(reader, []))
+    for n, cells in enumerate(reader, start=2):
+        if cells and len(cells) != width:
+            return (f"Rad {n} har {len(cells)} kolonner, men overskriften har {width}. Er filen "
+                    f"avkortet, eller brukes «{sep}» inne i en verdi?")
+    return "NAV-filen kan ikke leses som CSV. Last den ned på nytt."
+
+
+def _factor(s: pd.Series, fn):
+    """Apply fn once per distinct value: (codes into the results, list of results)."""
+    idx, uniq = pd.factorize(s, use_na_sentinel=False)
+    return idx, [fn(u) for u in uniq]
+
+
+def _first_row(df: pd.DataFrame, mask) -> str:
+    i = int(np.flatnonzero(np.asarray(mask))[0])
+    return where(df["sheet"].iat[i], int(df["row"].iat[i]))
+
+
+def _period(v) -> str:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return f"{v.year:04d}-{v.month:02d}"
+    s = str(v).strip()
+    if isinstance(v, float) and v.is_integer():
+        s = str(int(v))
+    if m := re.fullmatch(r"(\d{4})(\d{2})", s) or re.fullmatch(r"(\d{4})M(\d{2})", s):
+        return f"{m[1]}-{m[2]}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2}(?:[ T].*)?)?", s):
+        return f"{m[1]}-{m[2]}"
+    return s   # validation names the row with a period it cannot read
+
+
+def _place_by_label(label):
+    """'4001 Porsgrunn' / '03 Oslo' / 'Landet' → (code, name, level); 'skip'; or an error text."""
+    s = "" if label is None else str(label).strip()
+    if not s:
+        return "mangler kommune/fylke"
+    if not_a_place(s):
+        return "skip"
+    if codes.fold(s) in ("landet", "hele landet", "norge", "i alt"):
+        return ("0", s, "land")
+    try:
+        return parse_region_label(s)
+    except ValueError as e:
+        return str(e)
+
+
+@lru_cache(maxsize=None)
+def _name_index(level: str) -> dict[str, set[str]]:
+    """Every folded form of every 2024 name at a level → the codes carrying it."""
+    if level == "fylke":
+        table = codes.counties_2024()
+    else:
+        table = {c: r["name"] for c, r in codes.municipalities_2024().items()}
+    idx: dict[str, set[str]] = {}
+    for code, name in table.items():
+        for form in codes.name_forms(name):
+            idx.setdefault(form, set()).add(code)
+    return idx
+
+
+def _place_by_name(key):
+    """(Nivå, name) → (2024 code, name, level); 'skip'; or an error text.
+
+    Safe only because such files use NAV's *current* geography (Midt-Telemark and Telemark have
+    figures back to 2011), so 2024 names are the right key; the level column keeps 'Oslo' the
+    county apart from 'Oslo' the municipality; a name that is several 2024 places (Herøy, Våler)
+    or none is refused, never guessed."""
+    level_raw, name = (str(x or "").strip() for x in key)
+    lv = codes.fold(level_raw)
+    if not name:
+        return "mangler navn på kommune/fylke"
+    if not_a_place(name):
+        return "skip"
+    if "land" in lv:
+        if codes.fold(name) in ("landet", "hele landet", "norge", "i alt"):
+            return ("0", name, "land")
+        return f"«{name}» på nivået «{level_raw}» er ikke landet"
+    if "fylke" in lv:
+        level = "fylke"
+    elif "kommune" in lv:
+        level = "kommune"
+    else:
+        return f"ukjent nivå «{level_raw}» (forventet Landet, Fylker eller … kommuner)"
+    hits = set().union(*(_name_index(level).get(f, set()) for f in codes.name_forms(name)))
+    number = {"kommune": "kommunenummer", "fylke": "fylkesnummer"}[level]
+    if not hits:
+        return f"«{name}» er ikke et {level}navn i 2024-inndelingen; bruk en fil med {number}"
+    if len(hits) > 1:
+        return (f"«{name}» er navnet på flere {level}r ({', '.join(sorted(hits))}); filen har ikke "
+                f"{number}, så raden kan ikke plasseres")
+    code = hits.pop()
+    # 'Telemark kommuner': the municipality must lie in that county.
+    county = re.match(r"^(.*?)\s+kommuner$", level_raw, re.I)
+    if level == "kommune" and county:
+        cc = _name_index("fylke").get(codes.fold(county[1]))
+        if cc and code[:2] not in cc:
+            return f"«{name}» ({code}) ligger ikke i {county[1]}"
+    return (code, name, level)
+
+
+def _parse_values(df, col, decimal):
+    """(value array, codes, [(value, status, note) per distinct cell]) for a number column."""
+    def one(v):
+        try:
+            return parse_cell(v, decimal)
+        except ValueError as e:
+            return e
+    idx, res = _factor(df[col], one)
+    bad = [i for i, r in enumerate(res) if isinstance(r, ValueError)]
+    if bad:
+        raise LoadError(f"{_first_row(df, np.isin(idx, bad))}: {res[bad[0]]} (kolonnen for "
+                        f"{'antall' if col == 'count' else 'andel'}).")
+    value = np.array([np.nan if r[0] is None else r[0] for r in res], dtype="float64")[idx]
+    return value, idx, res
+
+
+def _strings(values: list, idx):
+    """One string per row from one per distinct value (an arrow take: fast at 1M rows)."""
+    return pd.array(["" if v is None else str(v) for v in values], dtype="str")[idx]
+
+
+def _decimal(df, cols, xlsx) -> str:
+    if xlsx:
+        return ","
+    sample = pd.unique(pd.concat([df[c] for c in cols]))
+    return "," if any(re.fullmatch(r"\d+,\d+", str(v)) for v in sample) else "."
+
+
+def normalise(table):
+    df: pd.DataFrame = table["frame"]
+    notes: list = table.setdefault("notes", [])
+    if (df["block"] > 0).any():
+        # NAV's second pivot block may repeat rows of the first: keep one of each identical row.
+        data_cols = [c for c in df.columns if c not in ("row", "sheet", "block")]
+        df = df[~(df.duplicated(subset=data_cols) & (df["block"] > 0))].reset_index(drop=True)
+    if df.empty:
+        return normalised_frame([])
+    n = len(df)
+
+    # Places: by number and name, or (processed files) by name within a level.
+    if "label" in df:
+        idx, res = _factor(df["label"], _place_by_label)
+        labels = df["label"]
+    else:
+        keys = pd.Series(list(zip(df["level"], df["name"])), index=df.index)
+        idx, res = _factor(keys, _place_by_name)
+        labels = df["name"]
+    bad = [i for i, r in enumerate(res) if isinstance(r, str) and r != "skip"]
+    if bad:
+        raise LoadError(f"{_first_row(df, np.isin(idx, bad))}: {res[bad[0]]}.",
+                        [f"{_first_row(df, idx == i)}: {res[i]}." for i in bad[1:20]])
+    skip = np.array([r == "skip" for r in res])[idx]
+    if skip.any():
+        notes.append(skipped_warning(pd.unique(labels[skip]), int(skip.sum())))
+    place = [r if isinstance(r, tuple) else ("", "", "") for r in res]
+    cols = {name: _strings([p[i] for p in place], idx)
+            for i, name in enumerate(("region", "region_name", "level"))}
+
+    cols["category"] = _mapped(df, "category", category_code, "ukjent arbeidsmarkedsstatus",
+                               "Helt ledige, Delvis ledige eller Arbeidssøkere på tiltak")
+    cols["sex"] = _mapped(df, "sex", sex_code, "ukjent kjønn", "Kvinner, Menn eller Begge kjønn") \
+        if "sex" in df else _strings(["alle"], np.zeros(n, dtype=np.intp))
+    cols["age"] = _strings(["alle"], np.zeros(n, dtype=np.intp))
+    if "age" in df:
+        # Only all ages and under 30 are Innenfor's groups; other age groups are left out.
+        idx_a, res_a = _factor(df["age"], lambda v: AGES.get(codes.fold(str(v or ""))))
+        other = np.array([r is None for r in res_a])[idx_a]
+        cols["age"] = _strings(res_a, idx_a)
+        if other.any():
+            groups = pd.unique(df["age"][other])
+            notes.append(("Aldersgruppene " if len(groups) > 1 else "Aldersgruppen ")
+                         + ", ".join(f"«{a}»" for a in groups) + " er ikke med i Innenfor "
+                         f"({rows(int(other.sum()))} er ikke lest inn).")
+            skip |= other
+    idx_p, res_p = _factor(df["period"], _period)
+    cols["period"] = _strings(res_p, idx_p)
+    cols["row"] = df["row"].to_numpy()
+    cols["sheet"] = df["sheet"].to_numpy()   # for messages only; normalised_frame drops it
+
+    decimal = _decimal(df, [c for c in ("count", "percent", "fraction") if c in df],
+                       table.get("xlsx"))
+    share = None
+    for col in ("percent", "fraction"):
+        if col in df:
+            share = _parse_values(df, col, decimal)
+            if col == "fraction":
+                if (share[0] > 1).any():
+                    raise LoadError(f"{_first_row(df, share[0] > 1)}: «Andel av "
+                                    "arbeidsstyrken» er over 1, så den er ikke en andel (brøk). "
+                                    "Bruk kolonnenavnet «% av arbeidsstyrken» for prosent.")
+                share = (np.round(share[0] * 100, 10),) + share[1:]   # fraction → percent
+    keep = ~skip
+    parts = []
+    if "count" in df:
+        count = _false_zeros(_parse_values(df, "count", decimal), share, keep, notes)
+        parts.append(_part("arbeidssokere", cols, count, count[0], keep))
+        _check_totals(parts[-1])
+    if share is not None:
+        parts.append(_part("arbeidssokere_andel", cols, share, np.full(n, np.nan), keep))
+    return normalised_frame(pd.concat(parts, ignore_index=True))
+
+
+def _part(indicator, cols, parsed, numerator, keep) -> pd.DataFrame:
+    value, idx, res = parsed
+    k = int(keep.sum())
+    return pd.DataFrame({**{c: v[keep] for c, v in cols.items()},
+                         "indicator": _strings([indicator], np.zeros(k, dtype=np.intp)),
+                         "value": value[keep], "numerator": numerator[keep],
+                         "denominator": np.full(k, np.nan),
+                         "status": _strings([r[1] for r in res], idx[keep]),
+                         "note": _strings([r[2] for r in res], idx[keep])})
+
+
+def _mapped(df, col, fn, what, expected):
+    idx, res = _factor(df[col], fn)
+    bad = [i for i, r in enumerate(res) if r is None]
+    if bad:
+        first = np.isin(idx, bad)
+        raise LoadError(f"{_first_row(df, first)}: {what} «{df[col][first].iat[0]}» "
+                        f"(forventet {expected}).")
+    return _strings(res, idx)
+
+
+def _false_zeros(count, share, keep, notes):
+    """NAV publishes '*' for 1–3 persons. A file with no '*' at all but a 0 where the share is
+    above 0 has had '*' replaced by 0 (an analyst's processing): then no 0 in it can be trusted,
+    and every 0 is stored as suppressed rather than as a number that may be false."""
+    value, idx, res = count
+    zero = (value == 0) & keep
+    if share is None or not zero.any():
+        return count
+    contradiction = zero & (share[0] > 0)
+    if not contradiction.any():
+        return count
+    has_star = any(r[1] == "suppressed" for r in res)
+    mark = contradiction if has_star else zero
+    res = res + [(None, "suppressed", ZERO_NOTE)]
+    if has_star:
+        notes.append(f"{int(mark.sum())} antall er «0» selv om andelen er over 0; de er lagret som "
+                     "skjermet (færre enn 4), ikke som 0.")
+    else:
+        notes.append("Filen har «0» der andelen er over 0 og ingen «*»: NAVs «*» (færre enn 4) er "
+                     f"gjort om til 0. Alle {int(mark.sum())} nuller er derfor lagret som skjermet, "
+                     "ikke som 0.")
+    return np.where(mark, np.nan, value), np.where(mark, len(res) - 1, idx), res
+
+
+def _check_totals(counts: pd.DataFrame) -> None:
+    """'Begge kjønn' must be Kvinner + Menn wherever all three are published: catches a second
+    block read against the wrong rows, and files that were edited by hand."""
+    ok = counts[counts["status"] == "ok"]
+    if not {"alle", "kvinner", "menn"} <= set(pd.unique(ok["sex"])):
+        return
+    key = ["region", "period", "category", "age"]
+    w = ok.groupby(key + ["sex"], sort=False)["value"].sum().unstack("sex")
+    w = w.dropna(subset=["alle", "kvinner", "menn"])
+    bad = w[(w["kvinner"] + w["menn"] - w["alle"]).abs() > 1e-9]
+    if len(bad):
+        at = ok[ok["sex"] == "alle"].groupby(key, sort=False)[["sheet", "row"]].first()
+        shown = [f"{where(at.loc[k, 'sheet'], at.loc[k, 'row'])}: {k[0]} {k[1]} {k[2]}: begge "
+                 f"kjønn {t['alle']:g}, men kvinner {t['kvinner']:g} + menn {t['menn']:g} = "
+                 f"{t['kvinner'] + t['menn']:g}." for k, t in bad.head(5).iterrows()]
+        raise LoadError(f"Tallene for begge kjønn stemmer ikke med kvinner + menn i {len(bad)} "
+                        "tilfeller; filen kan være redigert eller feil lest.", shown)

@@ -1,0 +1,133 @@
+"""SSB PxWebApi v2 responses in JSON-stat 2.0 (outputFormat=json-stat2), tables 13563 and 13556:
+
+    {"version": "2.0", "class": "dataset", "label": "13563: …",
+     "id": ["Region", "Alder", "HovArbStyrkStatus", "ContentsCode", "Tid"], "size": [2, 1, 2, 1, 1],
+     "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
+     "dimension": {"Region": {"label": "region", "category": {"index": {"K-3807": 0, …},
+                                                              "label": {"K-3807": "Skien", …}}}, …},
+     "value": [9641, 1125, …] or {"0": 9641, …},   # row-major, the last dimension fastest
+     "status": {"3": ":"}}                          # SSB's symbols where a value is null
+
+Dimensions are recognised by id (Region, Tid, Alder, Kjonn, HovArbStyrkStatus, ContentsCode,
+InnvandrKat) or label; the codes ride along with the labels (NEET2, TOT3, BosatteProsent)."""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+from loaders.base import LoadError, RawFile
+from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame
+
+NAME = "SSB PxWebApi JSON-stat2"
+
+
+def _json(raw: RawFile):
+    text = raw.text
+    if text is None or not text.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _looks_like(raw: RawFile) -> bool:
+    """JSON-stat by its opening, so a truncated download is named as such, not as unknown."""
+    head = (raw.text or "").lstrip()[:20000]
+    return head.startswith("{") and '"dimension"' in head and ('"dataset"' in head or '"id"' in head)
+
+
+def detect(raw: RawFile) -> bool:
+    j = _json(raw)
+    if j is None:
+        return _looks_like(raw)
+    return isinstance(j, dict) and (
+        (j.get("class") == "dataset" and "dimension" in j) or
+        isinstance(j.get("dataset"), dict) and "dimension" in j["dataset"])   # JSON-stat 1
+
+
+def read(raw: RawFile):
+    j = _json(raw)
+    if j is None:
+        raise LoadError("JSON-stat-filen kan ikke leses: den er avkortet eller ikke gyldig JSON. "
+                        "Hent tabellen på nytt fra SSB.")
+    if "dataset" in j and "class" not in j:
+        raise LoadError("Dette er JSON-stat versjon 1 (SSBs gamle API). Hent tabellen på nytt fra "
+                        "PxWebApi v2 med outputFormat=json-stat2.")
+    for key in ("id", "size", "dimension", "value"):
+        if key not in j:
+            raise LoadError(f"JSON-stat2-svaret mangler «{key}»; filen kan være avkortet eller ikke et "
+                            "svar fra SSBs API.")
+    return j, raw.period_hint, raw._notes
+
+
+def _categories(j: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(dimension id, dimension label, [(code, label)] in index order) per dimension."""
+    ids, size = j["id"], j["size"]
+    if not isinstance(ids, list) or not isinstance(size, list) or len(ids) != len(size):
+        raise LoadError("JSON-stat2-svaret har ulikt antall dimensjoner i «id» og «size».")
+    out = []
+    for d, n in zip(ids, size):
+        dim = j["dimension"].get(d)
+        if not isinstance(dim, dict) or not isinstance(dim.get("category"), dict):
+            raise LoadError(f"JSON-stat2-svaret mangler beskrivelsen av dimensjonen «{d}».")
+        cat = dim["category"]
+        index, labels = cat.get("index"), cat.get("label") or {}
+        if index is None:
+            order = list(labels)
+        elif isinstance(index, list):
+            order = index
+        else:
+            order = sorted(index, key=index.get)
+        if len(order) != n:
+            raise LoadError(f"Dimensjonen «{d}» har {len(order)} kategorier, men «size» sier {n}.")
+        out.append((d, clean(dim.get("label", d)), [(str(c), clean(labels.get(c, c))) for c in order]))
+    return out
+
+
+def _text(code: str, label: str) -> str:
+    """'K-3807' + 'Skien' → 'K-3807 Skien'; the code is kept for status/content (NEET2, TOT3)."""
+    return label if not label or code == label or label.startswith(code + " ") else f"{code} {label}"
+
+
+def _get(container, i: int):
+    if isinstance(container, list):
+        return container[i] if i < len(container) else None
+    if isinstance(container, dict):
+        return container.get(str(i))
+    return container   # one status string for every cell
+
+
+def normalise(table):
+    j, hint, notes = table
+    tid = ((j.get("extension") or {}).get("px") or {}).get("tableid")
+    check_table(f"{tid}:" if tid else j.get("label"))
+    cats = _categories(j)
+    role = j.get("role") or {}
+    kind = {}
+    for d, label, _ in cats:
+        kind[d] = ("region" if d in role.get("geo", []) else "period" if d in role.get("time", [])
+                   else dim_kind(d) or dim_kind(label) or label or d)
+    if "region" not in kind.values():
+        raise LoadError("JSON-stat2-svaret har ingen regiondimensjon (Region).")
+    total = math.prod(len(c) for _, _, c in cats)
+    values, status = j["value"], j.get("status")
+    if isinstance(values, list) and len(values) != total:
+        raise LoadError(f"JSON-stat2-svaret har {len(values)} verdier, men dimensjonene gir {total}. "
+                        "Filen kan være avkortet.")
+    cells = []
+    for n, combo in enumerate(itertools.product(*(c for _, _, c in cats))):
+        dims, region, period = {}, "", ""
+        for (d, _, _), (code, label) in zip(cats, combo):
+            k = kind[d]
+            if k == "region":
+                region = _text(code, label)
+            elif k == "period":
+                period = code
+            else:
+                dims[k] = _text(code, label)
+        v = _get(values, n)
+        cells.append(Cell(region=region, period=period, raw=v if v is not None else _get(status, n),
+                          dims=dims, row=n + 1, sheet="#Verdi"))
+    return neet_frame(cells, decimal=".", period_hint=hint, notes=notes)

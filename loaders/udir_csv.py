@@ -1,0 +1,188 @@
+"""Udir's Statistikkbanken CSV download, for Oppfølgingstjenesten (OT) tables at county level.
+
+UTF-16LE without BOM, first line 'sep=' + TAB, tab-separated. Label columns (EnhetNivaa,
+Nasjonaltkode, Fylkekode, Nasjonalt, Fylke, EnhetNavn, …) and one column per
+'YYYY-YY.<filters>.<measure>', e.g. '2020-21.Ikke søkt opplæring.Antall'. Decimal comma, space
+as thousands separator, '*' suppressed. A '<column>.Brudd' column holds the footnote for a break
+in the series: that school year's value gets status 'break' and the footnote as note.
+
+EnhetNivaa 1 is the country, 2 a county; schools (3) and 'Utlandet' are left out with a warning.
+Stored as ot_tilmeldt, age 16-21, per school year ('2020-21' → '2020-2021')."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from geo import codes
+from loaders.base import LoadError, RawFile, normalised_frame, parse_cell
+
+NAME = "Udir statistikkbank (CSV)"
+
+_VALUE_COL = re.compile(r"^(\d{4})-(\d{2})\.(.+)$")
+_LABELS = {"enhetnivaa", "nasjonaltkode", "fylkekode", "enhetnavn", "organisasjonsnummer"}
+# OT's registration reasons (folded). 'Alle'/'I alt' in the same filter position is the total.
+REASONS = [
+    ("ikke_sokt", re.compile(r"ikke? sokt|ikkje sokt")),
+    ("takket_nei", re.compile(r"takk(et|a) nei")),
+    ("avbrutt", re.compile(r"avbr(utt|udd|aut)|slutt(et|a)")),
+    ("andre", re.compile(r"^(andre|annet|anna)\b")),
+]
+_TOTAL = re.compile(r"^(i alt|alle\b|totalt|sum\b)")
+SEXES = {"begge kjonn": "alle", "alle kjonn": "alle", "jenter": "kvinner", "kvinner": "kvinner",
+         "gutter": "menn", "menn": "menn"}
+_AGE = re.compile(r"\d+\s*ar\b|alder")
+_OT_WORDS = re.compile(r"oppfolging|\bot\b|tilmeld")
+
+
+def _lines(raw: RawFile) -> tuple[str, list[str]]:
+    """(separator, lines from the header on)."""
+    lines = (raw.text or "").splitlines()
+    if lines and lines[0].strip().lower().startswith("sep="):
+        return (lines[0].strip()[4:] or "\t"), lines[1:]
+    return "\t", lines
+
+
+def detect(raw: RawFile) -> bool:
+    if raw.text is None:
+        return False
+    sep, lines = _lines(raw)
+    if not lines:
+        return False
+    head = [h.strip() for h in lines[0].split(sep)]
+    return bool(_LABELS & {h.lower() for h in head}) and any(_VALUE_COL.match(h) for h in head)
+
+
+def read(raw: RawFile) -> dict:
+    sep, lines = _lines(raw)
+    first = 2 if raw.first_lines and raw.first_lines[0].lower().startswith("sep=") else 1
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
+    header = [h.strip() for h in rows[0]]
+    body = []
+    for n, cells in enumerate(rows[1:], start=first + 1):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
+                            "Er filen avkortet eller lagret på nytt med et annet skilletegn?")
+        body.append((n, [c.strip() for c in cells]))
+    # Warnings go to raw._notes, which the pipeline shows with the result.
+    return {"header": header, "rows": body, "notes": raw._notes}
+
+
+def _columns(header: list[str]) -> tuple[list[dict], dict[str, int]]:
+    """The value columns as dicts (index, year, filters, measure) and the footnote columns."""
+    cols, notes = [], {}
+    for i, h in enumerate(header):
+        m = _VALUE_COL.match(h)
+        if not m:
+            continue
+        if h.endswith(".Brudd"):
+            notes[h[: -len(".Brudd")]] = i
+            continue
+        parts = m[3].split(".")
+        cols.append({"i": i, "name": h, "y1": int(m[1]), "yy": int(m[2]),
+                     "filters": parts[:-1], "measure": parts[-1]})
+    return cols, notes
+
+
+def _reason_position(cols) -> int | None:
+    for c in cols:
+        for pos, f in enumerate(c["filters"]):
+            if any(rx.search(codes.fold(f)) for _cat, rx in REASONS):
+                return pos
+    return None
+
+
+def _category(text: str) -> str | None:
+    f = codes.fold(text)
+    if _TOTAL.match(f):
+        return "alle"
+    return next((cat for cat, rx in REASONS if rx.search(f)), None)
+
+
+def _school_year(y1: int, yy: int) -> str:
+    y2 = y1 // 100 * 100 + yy
+    return f"{y1}-{y2 + 100 if y2 < y1 else y2}"
+
+
+def normalise(table):
+    header, rows = table["header"], table["rows"]
+    notes: list = table.setdefault("notes", [])
+    cols, footnotes = _columns(header)
+    measures = sorted({c["measure"] for c in cols})
+    pos = _reason_position(cols)
+    if pos is None and not any(_OT_WORDS.search(codes.fold(m)) for m in measures):
+        raise LoadError("Udir-filen inneholder " + ", ".join(f"«{m}»" for m in measures) +
+                        ", som ikke er en indikator i Innenfor. Innenfor leser Oppfølgingstjenestens "
+                        "tabeller fra Udirs statistikkbank: antall ungdom tilmeldt OT etter årsak "
+                        "(ikke søkt, takket nei, avbrutt, andre grunner) per fylke.")
+    counts = [c for c in cols if codes.fold(c["measure"]).startswith("antall")]
+    if not counts:
+        raise LoadError("Udir-filen har bare målene " + ", ".join(f"«{m}»" for m in measures) +
+                        ". Innenfor leser antall ungdom i OT: last ned tabellen med målet «Antall».")
+    if len(counts) < len(cols):
+        notes.append("Målene " + ", ".join(f"«{m}»" for m in measures if not
+                                           codes.fold(m).startswith("antall"))
+                     + " er ikke lest inn (Innenfor lagrer antall).")
+    keep = []
+    for c in counts:
+        c["category"], c["sex"], skip = "alle", "alle", False
+        for p, f in enumerate(c["filters"]):
+            ff = codes.fold(f)
+            if p == pos:
+                c["category"] = _category(f)
+                if c["category"] is None:
+                    raise LoadError(f"Kolonnen «{c['name']}»: ukjent årsak «{f}» (forventet ikke "
+                                    "søkt, takket nei, avbrutt, andre grunner eller alle).")
+            elif ff in SEXES:
+                c["sex"] = SEXES[ff]
+            elif _AGE.search(ff) and not ff.startswith("alle"):
+                skip = True   # one age group: the indicator is 16–21 as a whole
+            elif not (ff.startswith("alle") or ff in ("i alt", "totalt")):
+                raise LoadError(f"Kolonnen «{c['name']}»: filteret «{f}» kjenner ikke Innenfor. Last "
+                                "ned tabellen med «Alle» for dette filteret.")
+        if skip:
+            notes.append(f"Kolonnen «{c['name']}» gjelder én aldersgruppe og er ikke lest inn.")
+        else:
+            keep.append(c)
+
+    lower = [h.lower() for h in header]
+    col = {name: lower.index(name) for name in ("enhetnivaa", "nasjonaltkode", "fylkekode",
+                                                 "fylke", "enhetnavn", "nasjonalt") if name in lower}
+    out, schools, abroad = [], 0, 0
+    for n, cells in rows:
+        get = lambda k: cells[col[k]] if k in col else ""  # noqa: E731
+        name = get("enhetnavn") or get("fylke") or get("nasjonalt")
+        if get("nasjonaltkode").upper() == "U" or codes.fold(name) == "utlandet":
+            abroad += 1
+            continue
+        level = get("enhetnivaa") or ("1" if not get("fylkekode") else "2")
+        if level == "1":
+            region = {"region": "0", "region_name": name, "level": "land"}
+        elif level == "2":
+            code = get("fylkekode")
+            if not code.isdigit():
+                raise LoadError(f"Rad {n}: fylkeskoden «{code}» for «{name}» er ikke et tall.")
+            region = {"region": code.zfill(2), "region_name": get("fylke") or name, "level": "fylke"}
+        else:
+            schools += 1
+            continue
+        for c in keep:
+            try:
+                value, status, note = parse_cell(cells[c["i"]], ",")
+            except ValueError as e:
+                raise LoadError(f"Rad {n}, kolonne «{c['name']}»: {e}.") from None
+            foot = cells[footnotes[c["name"]]] if c["name"] in footnotes else ""
+            if foot:
+                status = "break" if status == "ok" else status
+                note = foot
+            out.append({"indicator": "ot_tilmeldt", **region,
+                        "period": _school_year(c["y1"], c["yy"]), "age": "16-21", "sex": c["sex"],
+                        "category": c["category"], "value": value, "numerator": value,
+                        "denominator": None, "status": status, "note": note, "row": n})
+    if schools:
+        notes.append(f"{schools} rader for skoler er ikke lest inn (Innenfor viser fylker og landet).")
+    if abroad:
+        notes.append(f"{abroad} rader for «Utlandet» er ikke lest inn.")
+    return normalised_frame(out)
