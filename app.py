@@ -1,0 +1,50 @@
+"""Innenfor: indicators of young people outside work, education and training, per municipality.
+
+Entry point: page setup, the shared view (sidebar + URL) and navigation. The pages in
+app_pages/ only lay out widgets and charts; data comes through ui.data, figures from
+indicators.charts.
+
+The folder is deliberately not called pages/: Streamlit still treats a pages/ folder next to
+the main script as an old-style multipage app until st.navigation has run once in the process,
+so the first request after a restart to e.g. /utvikling would run that page without this file
+(no sidebar, no shared view). tests/test_pages.py guards against the name coming back.
+
+    streamlit run app.py
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from ui import data, parts, state
+
+st.set_page_config(layout="wide", page_title="Innenfor",
+                   page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                   initial_sidebar_state="expanded",
+                   menu_items={"About": "Innenfor – oversikt over unge utenfor arbeid, utdanning "
+                                        "og opplæring, per kommune. Åpen kildekode."})
+
+PAGES = {
+    "kart": st.Page("app_pages/kart.py", title="Kart", url_path="kart", default=True),
+    "utvikling": st.Page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
+    "sammenlign": st.Page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
+    "min-kommune": st.Page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
+}
+page = st.navigation(list(PAGES.values()))
+page_id = next(k for k, p in PAGES.items() if p.title == page.title)
+
+try:
+    view = state.resolve()
+except data.StoreUnavailable as e:
+    st.error(str(e))
+    st.stop()
+
+# A click on the map asked for Min kommune (set in a callback, where switching is not allowed).
+goto = st.session_state.pop("_goto", None)
+if goto in PAGES and goto != page_id:
+    st.switch_page(PAGES[goto])
+
+st.session_state["_view"] = view
+st.session_state["_page"] = (page_id, page.url_path)
+state.write_url(view, page_id)
+parts.sidebar(view)
+page.run()

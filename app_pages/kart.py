@@ -1,0 +1,36 @@
+"""Kart: the chosen indicator per municipality of a county (or all Norway), one period."""
+import streamlit as st
+
+from indicators import charts, views
+from indicators import format as fmt
+from ui import assets, data, parts, state
+
+v = state.current()
+ind = v.ind
+st.title(f"Kart: {ind.short}")
+parts.demo_banner(ind.id)
+
+if not v.has_data:
+    parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
+                  "i datalageret ennå.")
+else:
+    st.markdown("Klikk på en kommune for å åpne den i **Min kommune**. Bytt år med "
+                "periodevelgeren i sidemenyen; fargeklassene er de samme for alle år.")
+    area, county_filter = charts.map_area(v.fylke)
+    table = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
+                       county=v.fylke)
+    frame = views.map_frame(table, charts.features(area, county_filter), ind)
+    if not frame["status"].isin(fmt.KNOWN).any():
+        parts.no_data(f"Ingen data for {v.fylke_name} {fmt.period_phrase(v.period)} "
+                      f"({ind.short}). Velg et annet fylke eller en annen periode.")
+    fig = charts.choropleth(frame, charts.geometry(area, county_filter), ind=ind, period=v.period,
+                            area_name=v.fylke_name, breaks=data.breaks(ind.id, v.age, v.category),
+                            selected=v.kommune, age=v.age, category=v.category,
+                            demo=data.is_demo(ind.id),
+                            geojson_url=assets.geometry_url(area, state.static_url()))
+    parts.chart(fig, key=parts.MAP_KEY, on_select=parts.on_map_select,
+                table=views.display_table(frame, ind, with_period=False, sort_by_value=True),
+                alt=f"Kart over {ind.short} i {v.fylke_name} {fmt.period_phrase(v.period)}. "
+                    "Tallene står i tabellen under kartet.")
+
+parts.copy_link(v, *st.session_state.get("_page", ("kart", "")))

@@ -1,0 +1,83 @@
+"""Min kommune: all four indicator families for one municipality, in numbers and words."""
+import streamlit as st
+
+import indicators
+from geo import regions as georegions
+from indicators import charts, views
+from indicators import format as fmt
+from ui import data, parts, state
+
+v = state.current()
+st.title(f"Min kommune: {v.kommune_name}")
+group = views.group_of(v.kommune)
+county_name = state.county_choices().get(v.kommune_county, v.kommune_county)
+st.markdown(f"{county_name}" + (f" · regiongruppe {georegions.GROUPS[group][0]}" if group else "")
+            + " · Velg kommune i sidemenyen.")
+parts.demo_banner(None)
+
+for family, description, ids in views.FAMILIES:
+    with st.container(border=True):
+        own = v.ind.id in ids                         # the sidebar's indicator, age, category
+        choice = (v.ind.id, v.age, v.category) if own and v.has_data else \
+            data.family_choice(ids, v.kommune, state.default_age)
+        if choice is None:
+            st.subheader(description)
+            parts.no_data(f"Ingen data for {description.lower()} i datalageret ennå.")
+            continue
+        ind = indicators.get(choice[0])
+        age, category = choice[1], choice[2]
+        available = data.periods(ind.id, age, category)
+        df = data.series(ind.id, [v.kommune, v.kommune_county, views.NORWAY], age=age,
+                         category=category)
+        if own and v.period_chosen:
+            period = v.period
+        elif v.period_chosen:
+            period = views.align_period(v.period, ind.period_type, available)
+        else:                                         # the newest period this municipality has
+            period = views.latest_known(df, v.kommune) or (available[-1] if available else None)
+        st.subheader(ind.name)
+        if period is None:
+            parts.no_data(f"Ingen data for {v.kommune_name} {fmt.period_phrase(v.period)} "
+                          f"({ind.short}).")
+            continue
+        f = views.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
+                        category=category, place=v.kommune_name)
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            prev = views.previous_period(period, ind.period_type)
+            d = f.change(f.previous)
+            st.metric(f"{ind.short}, {fmt.dimension_text(ind, age, category)}, {fmt.period(period)}",
+                      f.value_text, delta=f.change_text(f.previous) or None,
+                      delta_color=("off" if not d else "inverse" if ind.better == "lower" else "normal"),
+                      delta_arrow="off" if not d else "auto",
+                      delta_description=f"siden {fmt.period(prev)}" if d is not None else None)
+            lines = []
+            if f.has_value:
+                ci = f.interval
+                if ci:
+                    lines.append(f"95 % usikkerhetsintervall: **{fmt.interval(ci)}**")
+                lines.append(f"Endring siden {fmt.period(prev)}: **{f.change_text(f.previous) or 'ingen tall'}**")
+                five = views.shift_years(period, -5)
+                lines.append(f"Endring over fem år (siden {fmt.period(five)}): "
+                             f"**{f.change_text(f.five) or 'ingen tall'}**")
+                lines.append(f.comparison_label(f.county, county_name))
+                lines.append(f.comparison_label(f.national, "landet"))
+            elif f.row and f.row.get("status") == "suppressed":
+                lines.append("Tallet er skjermet fordi det gjelder få personer.")
+            st.markdown("\n".join(f"- {x}" for x in lines if x))
+        with right:
+            st.markdown(f"**{f.sentence()}**")
+            lines_ = [(v.kommune, "kommune")]
+            if ind.kind == "share":     # counts of county and country would flatten the line
+                lines_ += [(v.kommune_county, "fylke"), (views.NORWAY, "land")]
+            fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
+                               demo=data.is_demo(ind.id), all_periods=available, height=360,
+                               title=f"{ind.short} i {v.kommune_name}, {fmt.period_range(df['period'])}",
+                               view="min-kommune")
+            shown = df[df["region_code"].isin([c for c, _r in lines_])]
+            parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),
+                        alt=f"{ind.short} i {v.kommune_name} over tid.")
+        if ind.period_type == "month":
+            parts.caption("Endringen er målt mot samme måned året før (månedstall svinger med sesongen).")
+
+parts.copy_link(v, *st.session_state.get("_page", ("min-kommune", "min-kommune")))

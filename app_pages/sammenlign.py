@@ -1,0 +1,59 @@
+"""Sammenlign: regional groups, counties and Norway side by side; a ranking of the county's
+municipalities; the four regional groups over time."""
+import streamlit as st
+
+from geo import regions as georegions
+from indicators import charts, views
+from indicators import format as fmt
+from ui import data, parts, state
+
+v = state.current()
+ind = v.ind
+st.title(f"Sammenlign: {ind.short}")
+parts.demo_banner(ind.id)
+GROUPS = list(georegions.GROUPS)
+ORDER = GROUPS + [views.VT, "39", "40", "31", views.NORWAY]
+
+if not v.has_data:
+    parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
+                  "i datalageret ennå.")
+else:
+    demo = data.is_demo(ind.id)
+    st.subheader(f"Regiongrupper, fylker og landet {fmt.period_phrase(v.period)}")
+    side = data.series(ind.id, ORDER, age=v.age, category=v.category, periods=[v.period])
+    if not side["status"].isin(fmt.KNOWN).any():
+        parts.no_data(f"Ingen data for regiongruppene, fylkene eller landet {fmt.period_phrase(v.period)}.")
+    else:
+        fig = charts.region_bars(side, ind=ind, period=v.period, order=ORDER, age=v.age,
+                                 category=v.category, demo=demo)
+        rank = {c: i for i, c in enumerate(ORDER)}
+        side = side.assign(_o=side["region_code"].map(rank)).sort_values("_o").drop(columns="_o")
+        parts.chart(fig, table=views.display_table(side, ind, with_period=False))
+
+    st.subheader(f"Kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}")
+    table = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
+                       county=v.fylke)
+    if table.empty or not table["status"].isin(fmt.KNOWN).any():
+        parts.no_data(f"Ingen data for {v.fylke_name} {fmt.period_phrase(v.period)} ({ind.short}).")
+    else:
+        ref_codes = [v.fylke, views.NORWAY] if v.fylke != views.NORWAY else [views.NORWAY]
+        refs = data.series(ind.id, ref_codes, age=v.age, category=v.category, periods=[v.period])
+        by_code = {r["region_code"]: r for r in views.rows(refs)}
+        references = [("Landet" if c == views.NORWAY else by_code[c]["region_name"], by_code[c])
+                      for c in ref_codes if c in by_code]
+        fig = charts.ranking(table, ind=ind, period=v.period, area_name=v.fylke_name,
+                             references=references, selected=v.kommune, age=v.age,
+                             category=v.category, demo=demo)
+        parts.chart(fig, table=views.display_table(table, ind, with_period=False, sort_by_value=True))
+
+    st.subheader("De fire regiongruppene over tid")
+    panels = [(g, georegions.GROUPS[g][0]) for g in GROUPS]
+    over_time = data.series(ind.id, GROUPS + [views.NORWAY], age=v.age, category=v.category)
+    if not over_time["status"].isin(fmt.KNOWN).any():
+        parts.no_data("Ingen data for regiongruppene.")
+    else:
+        fig = charts.small_multiples(over_time, ind=ind, panels=panels, age=v.age,
+                                     category=v.category, demo=demo, all_periods=v.periods)
+        parts.chart(fig, table=views.wide_table(over_time, ind, order=GROUPS + [views.NORWAY]))
+
+parts.copy_link(v, *st.session_state.get("_page", ("sammenlign", "sammenlign")))

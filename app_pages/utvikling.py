@@ -1,0 +1,80 @@
+"""Utvikling: trend lines for one or more municipalities with county, regional group and Norway."""
+import streamlit as st
+
+import indicators
+from indicators import charts, views
+from indicators import format as fmt
+from ui import data, parts, state
+
+v = state.current()
+ind = v.ind
+st.title(f"Utvikling: {ind.short}")
+parts.demo_banner(ind.id)
+
+REFS = {"fylke": "Fylket", "region": "Regiongruppen", "land": "Hele landet"}
+m = data.municipalities()
+label = parts.municipality_label(m)
+others = [c for c in v.list_option("kommuner") if c in set(m["code"]) and c != v.kommune][:6]
+
+
+def _copy_list(key, empty=""):
+    vals = st.session_state.get("w_" + key) or []
+    state.put(key, ",".join(vals) or empty)     # "ingen": no lines, kept in the URL
+
+
+c1, c2, c3 = st.columns([5, 4, 3])
+with c1:
+    st.multiselect(f"Sammenlign {v.kommune_name} med", [c for c in m["code"] if c != v.kommune],
+                   key=parts.bind("kommuner", others), format_func=label, max_selections=6,
+                   on_change=_copy_list, args=("kommuner",), placeholder="Legg til kommuner")
+with c2:
+    refs = [r for r in v.list_option("ref") if r in REFS]
+    # Counts of a county or the country dwarf a municipality's: off unless asked for.
+    count_default = ind.kind == "count" and state.raw().get("ref") == state.DEFAULTS["ref"]
+    if count_default:
+        refs = []
+    st.pills("Referanselinjer", list(REFS), selection_mode="multi", key=parts.bind("ref", refs),
+             format_func=REFS.get, on_change=_copy_list, args=("ref", "ingen"))
+moving = False
+if ind.period_type == "month":
+    with c3:
+        moving = v.options.get("snitt") == "1"
+        st.toggle("12 måneders glidende gjennomsnitt", key=parts.bind("snitt", moving),
+                  on_change=lambda: state.put("snitt", "1" if st.session_state["w_snitt"] else "0"))
+
+if not v.has_data:
+    parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
+                  "i datalageret ennå.")
+else:
+    codes = [v.kommune] + others
+    lines = [(c, "kommune") for c in codes]
+    group = views.group_of(v.kommune)
+    if "fylke" in refs and v.kommune_county:
+        lines.append((v.kommune_county, "fylke"))
+    if "region" in refs and group:
+        lines.append((group, "region"))
+    if "land" in refs:
+        lines.append((views.NORWAY, "land"))
+    df = data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category)
+    if moving:
+        df = views.moving_average(df, 12)
+    mine = df[df["region_code"].isin(codes) & df["status"].isin(fmt.KNOWN)]
+    if mine.empty:
+        names = ", ".join(label(c).split(" (")[0] for c in codes)
+        parts.no_data(f"Ingen data for {names} ({ind.short}, "
+                      f"{fmt.dimension_text(ind, v.age, v.category)}).")
+    missing_refs = [REFS[r] for c, r in lines if r != "kommune"
+                    and df[(df["region_code"] == c) & df["status"].isin(fmt.KNOWN)].empty]
+    if count_default:
+        parts.caption("Antall personer: fylket, regiongruppen og landet har mye høyere tall enn én "
+                   "kommune og vises bare når du velger dem under «Referanselinjer».")
+    if missing_refs:
+        parts.caption("Ingen tall for " + ", ".join(x.lower() for x in missing_refs) +
+                   f" ({indicators.label('status', 'missing').lower()}).")
+    fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category,
+                       demo=data.is_demo(ind.id), all_periods=v.periods, moving_average=moving)
+    parts.chart(fig, table=views.wide_table(df, ind, order=[c for c, _r in lines]),
+                alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid. "
+                    "Tallene står i tabellen under.")
+
+parts.copy_link(v, *st.session_state.get("_page", ("utvikling", "utvikling")))

@@ -1,0 +1,273 @@
+"""Page speed and map payload, printed as ratios against a bare Streamlit app in the same run.
+
+    .venv/bin/python -m bench.bench_pages [--reps 5] [--db PATH]
+
+1. Time to first visible map in headless Chromium (fresh browser context each time) vs the time
+   to first visible text of a one-line Streamlit page.
+2. Rerun after changing municipality (browser: Enter in the picker → the new outline drawn)
+   vs a bare rerun (a one-selectbox page: Enter → new text shown); plus the server-side script
+   time of the same change in AppTest vs a bare AppTest rerun.
+3. Map payload: websocket bytes and geometry bytes for Vestfold og Telemark and all Norway.
+
+Numbers are printed, not asserted (the targets are in issue 4: ≤ 1,3×, ≤ 1,2×, ≤ 80 KB /
+≤ 600 KB). Everything runs on localhost; no network.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+STREAMLIT = str(Path(PY).with_name("streamlit"))
+BARE_PAGE = 'import streamlit as st\nst.write("Hei")\n'
+BARE_RERUN = ('import streamlit as st\n'
+              'k = st.selectbox("Kommune", ["Skien", "Porsgrunn", "Siljan", "Bamble"])\n'
+              'st.write(f"Valgt: {k}")\n')
+# For context: what plotly itself costs in Streamlit (its 4–5 MB chart bundle loads on demand).
+BARE_PLOTLY = ('import streamlit as st\nimport plotly.graph_objects as go\n'
+               'k = st.selectbox("Kommune", ["Skien", "Porsgrunn", "Siljan", "Bamble"])\n'
+               'st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])).update_layout(title=k), '
+               'theme=None)\n')
+PLOTLY_READY = "() => document.querySelectorAll('.stPlotlyChart .main-svg').length > 0"
+PLOTLY_DONE = "() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent === '$CODE')"
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/lib/chromium/chromium") if os.path.exists(p)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(script: Path, env: dict, cwd: Path):
+    """`streamlit run` on a free port; stopped (only this process) on exit."""
+    port = free_port()
+    cmd = [STREAMLIT, "run", str(script), "--server.port", str(port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"]
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def store_path(arg: str | None, tmp: Path) -> Path:
+    if arg:
+        return Path(arg)
+    if os.environ.get("INNENFOR_DB"):
+        return Path(os.environ["INNENFOR_DB"])
+    from data import demo
+    db = tmp / "innenfor.duckdb"
+    demo.build_store(db)
+    return db
+
+
+# --- browser measurements --------------------------------------------------------------------
+
+MAP_READY = ("() => { const e = document.querySelectorAll('.choroplethlocation');"
+             " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
+SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
+               "?.getAttribute('data-test-script-state') === 'notRunning'")
+
+
+def first_visible(browser, url: str, ready_js: str, reps: int) -> list[float]:
+    times = []
+    for _ in range(reps):
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(ready_js, timeout=60_000, polling=20)
+        times.append(time.perf_counter() - t0)
+        ctx.close()
+    return times
+
+
+def pick(page, label: str, value: str) -> None:
+    """Type into a selectbox (found by its label) without committing yet."""
+    box = page.locator("[data-testid=stSelectbox]", has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(value)
+    page.wait_for_timeout(150)
+
+
+def rerun_times(browser, url: str, label: str, values: list[str], done_js: str, reps: int) -> list[float]:
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
+    page.wait_for_timeout(1000)
+    times = []
+    for i in range(reps):
+        value, code = values[i % len(values)]
+        pick(page, label, value)
+        t0 = time.perf_counter()
+        page.keyboard.press("Enter")
+        page.wait_for_function(done_js.replace("$CODE", code), timeout=60_000, polling=10)
+        page.wait_for_function(SCRIPT_IDLE, timeout=60_000, polling=10)
+        times.append(time.perf_counter() - t0)
+        page.wait_for_timeout(300)
+    ctx.close()
+    return times
+
+
+def map_payload(browser, url: str) -> tuple[int, int]:
+    """(websocket bytes received, geometry bytes) for one fresh page load of the map."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    ws_bytes, geo_bytes = [0], [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda f: ws_bytes.__setitem__(0, ws_bytes[0] + len(f)))
+    page.on("websocket", on_ws)
+
+    def on_response(r):
+        if "/app/static/geo/" in r.url:
+            try:
+                geo_bytes[0] += len(r.body())
+            except Exception:       # body unavailable (cached): count nothing
+                pass
+    page.on("response", on_response)
+    page.goto(url)
+    page.wait_for_function(MAP_READY, timeout=60_000)
+    page.wait_for_function(SCRIPT_IDLE, timeout=60_000)
+    page.wait_for_timeout(500)
+    ctx.close()
+    return ws_bytes[0], geo_bytes[0]
+
+
+# --- AppTest (server side only) --------------------------------------------------------------
+
+def apptest_rerun(db: Path, reps: int, tmp: Path) -> tuple[list[float], list[float]]:
+    os.environ["INNENFOR_DB"] = str(db)
+    from streamlit.testing.v1 import AppTest
+    codes = ["4001", "4003", "4010", "4012"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for c in codes:                     # warm the caches
+        at.selectbox(key="w_kommune").set_value(c).run()
+    ours = []
+    for i in range(reps * 2):
+        t0 = time.perf_counter()
+        at.selectbox(key="w_kommune").set_value(codes[i % len(codes)]).run()
+        ours.append(time.perf_counter() - t0)
+    bare_file = tmp / "bare_rerun.py"
+    bare_file.write_text(BARE_RERUN)
+    bt = AppTest.from_file(str(bare_file)).run()
+    bare = []
+    opts = ["Skien", "Porsgrunn", "Siljan", "Bamble"]
+    for i in range(reps * 2):
+        t0 = time.perf_counter()
+        bt.selectbox[0].set_value(opts[i % 4]).run()
+        bare.append(time.perf_counter() - t0)
+    return ours, bare
+
+
+def ms(xs) -> str:
+    return f"{statistics.median(xs) * 1000:6.0f} ms (median of {len(xs)}, min {min(xs) * 1000:.0f})"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_pages")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--db", help="store to use (default: $INNENFOR_DB or a fresh demo store)")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="innenfor-bench-") as t:
+        tmp = Path(t)
+        db = store_path(args.db, tmp)
+        print(f"Lager: {db}")
+        print(f"Maskin: {os.cpu_count()} kjerner, Python {sys.version.split()[0]}")
+        (tmp / "bare_page.py").write_text(BARE_PAGE)
+        (tmp / "bare_rerun.py").write_text(BARE_RERUN)
+        (tmp / "bare_plotly.py").write_text(BARE_PLOTLY)
+
+        ours_rr, bare_rr = apptest_rerun(db, args.reps, tmp)
+        print("\nAppTest (bare skriptet på serveren), bytte kommune på Kart:")
+        print(f"  Innenfor:     {ms(ours_rr)}")
+        print(f"  Bar rerun:    {ms(bare_rr)}")
+        print(f"  Forhold:      {statistics.median(ours_rr) / statistics.median(bare_rr):.1f}×")
+
+        if CHROMIUM is None:
+            print("\nChromium mangler (apt-get install -y chromium): hopper over nettlesermålingene.")
+            return 0
+        from playwright.sync_api import sync_playwright
+        env = {"INNENFOR_DB": str(db)}
+        with server(ROOT / "app.py", env, ROOT) as app_url, \
+                server(tmp / "bare_page.py", {}, tmp) as bare_url, \
+                server(tmp / "bare_rerun.py", {}, tmp) as bare_rr_url, \
+                server(tmp / "bare_plotly.py", {}, tmp) as plotly_url, \
+                sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            # One warm-up each: the first load compiles the script and fills the caches.
+            first_visible(browser, app_url + "/", MAP_READY, 1)
+            first_visible(browser, bare_url + "/", "() => document.body.innerText.includes('Hei')", 1)
+            first_visible(browser, plotly_url + "/", PLOTLY_READY, 1)
+            ours = first_visible(browser, app_url + "/", MAP_READY, args.reps)
+            bare = first_visible(browser, bare_url + "/",
+                                 "() => document.body.innerText.includes('Hei')", args.reps)
+            plotly_only = first_visible(browser, plotly_url + "/", PLOTLY_READY, args.reps)
+            print("\nNettleser: tid til første synlige kart (ny nettleserkontekst hver gang):")
+            print(f"  Kart (Vestfold og Telemark): {ms(ours)}")
+            print(f"  Bar side (én linje):         {ms(bare)}")
+            print(f"  Bar side med én plotly-figur:{ms(plotly_only)}")
+            print(f"  Forhold mot bar side:        {statistics.median(ours) / statistics.median(bare):.2f}×  (mål ≤ 1,3×)")
+            print(f"  Forhold mot bar plotly-side: {statistics.median(ours) / statistics.median(plotly_only):.2f}×")
+
+            done_map = ("() => { const e = document.querySelectorAll('.choroplethlocation');"
+                        " const l = e[e.length - 1]; return !!l && l.__data__ && l.__data__.loc === '$CODE'"
+                        " && l.style.strokeWidth === '3.5px'; }")
+            values = [("Porsgrunn", "4001"), ("Skien", "4003"), ("Bamble", "4012"), ("Siljan", "4010")]
+            ours = rerun_times(browser, app_url + "/", "Kommune", values, done_map, args.reps)
+            done_bare = "() => document.body.innerText.includes('Valgt: $CODE')"
+            bvals = [("Porsgrunn", "Porsgrunn"), ("Skien", "Skien"), ("Bamble", "Bamble"), ("Siljan", "Siljan")]
+            bare = rerun_times(browser, bare_rr_url + "/", "Kommune", bvals, done_bare, args.reps)
+            plotly_only = rerun_times(browser, plotly_url + "/", "Kommune", bvals, PLOTLY_DONE, args.reps)
+            print("\nNettleser: rerun etter bytte av kommune (Enter → ny kant tegnet):")
+            print(f"  Kart:                  {ms(ours)}")
+            print(f"  Bar rerun:             {ms(bare)}")
+            print(f"  Bar rerun med plotly:  {ms(plotly_only)}")
+            print(f"  Forhold mot bar rerun: {statistics.median(ours) / statistics.median(bare):.2f}×  (mål ≤ 1,2×)")
+            print(f"  Forhold mot plotly:    {statistics.median(ours) / statistics.median(plotly_only):.2f}×")
+
+            print("\nKartdata sendt til nettleseren (én ny sidevisning):")
+            for name, q in (("Vestfold og Telemark", "?fylke=38"), ("Hele landet", "?fylke=0")):
+                ws, geo = map_payload(browser, app_url + "/" + q)
+                print(f"  {name:<21} websocket {ws / 1024:6.1f} KB + geometri {geo / 1024:6.1f} KB"
+                      f" = {(ws + geo) / 1024:6.1f} KB")
+            print("  (geometrien hentes én gang per sidevisning; en rerun sender bare verdiene)")
+            browser.close()
+
+        from ui import assets       # sizes on disk, for the record
+        for area in ("vestfold_telemark", "norge"):
+            f = assets.geometry_file(area)
+            if f:
+                print(f"  static/geo/{f.name}: {f.stat().st_size / 1024:.1f} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

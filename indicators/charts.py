@@ -1,0 +1,581 @@
+"""Plotly figures for the views and (later) the exports: pure functions, DataFrames in, Figure out.
+
+Every figure carries a title, Norwegian number formats (layout.separators), preformatted hover
+text, and `layout.meta["innenfor"]` with title, caption, source, definition, period, demo flag and
+file name, so an export can put the same words on the image without asking the page.
+Maps are plotly `geo` (SVG, no tiles): the only thing plotly.js fetches is a topojson base map,
+which the app serves as an empty local stub (config topojsonURL), so nothing leaves the machine.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo import boundaries
+from indicators import Indicator
+from indicators import format as fmt
+from indicators import views
+
+FONT = "\"Source Sans\", \"Source Sans Pro\", \"Source Sans 3\", \"DejaVu Sans\", Arial, sans-serif"
+TEXT = "#1a1a1a"
+GRID = "#d9d9d9"
+# ColorBrewer YlGnBu (colour-blind safe, prints in grey scale), by number of classes.
+SEQUENTIAL = {
+    1: ["#2c7fb8"],
+    2: ["#a1dab4", "#2c7fb8"],
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+}
+SUPPRESSED = "#8a8a8a"     # mid grey: no class colour is grey
+MISSING = "#ececec"
+BORDER = "#4d4d4d"         # ≥ 3:1 against the light classes and the page
+SELECTED = "#000000"
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+REFERENCE_STYLE = {
+    "fylke": {"color": "#555555", "dash": "dash", "label": "fylket"},
+    "region": {"color": "#8c6d31", "dash": "dot", "label": "regiongruppen"},
+    "land": {"color": "#222222", "dash": "dashdot", "label": "landet"},
+}
+MAP_CREDIT = "Kart: " + boundaries.CREDIT + "."
+
+
+# --- shared layout ---------------------------------------------------------------------------
+# Figures are built as plain dicts and validated once by go.Figure(...) at the end: plotly's
+# incremental API (update_layout, add_trace) costs ~80 ms per chart, the dict route ~8 ms.
+
+# A small template of our own: plotly's default one is large and copied into every figure.
+TEMPLATE = {"layout": {
+    "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": LINE_COLORS,
+    "xaxis": {"gridcolor": GRID, "linecolor": "#8c8c8c", "zerolinecolor": "#8c8c8c", "automargin": True},
+    "yaxis": {"gridcolor": GRID, "linecolor": "#8c8c8c", "zerolinecolor": "#8c8c8c", "automargin": True},
+}}
+
+
+def _none(x):
+    """NaN/NaT → None so JSON gets null."""
+    if x is None:
+        return None
+    try:
+        return None if pd.isna(x) else x
+    except (TypeError, ValueError):
+        return x
+
+
+def _list(values) -> list:
+    return [_none(x) for x in values]
+
+
+def _base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> dict:
+    layout = {
+        "template": TEMPLATE,
+        "separators": fmt.PLOTLY_SEPARATORS,
+        "font": {"family": FONT, "size": 15, "color": TEXT},
+        "title": {"text": title, "subtitle": {"text": subtitle, "font": {"size": 14, "color": "#404040"}},
+                  "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 20}},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        "hoverlabel": {"font": {"family": FONT, "size": 15}, "bgcolor": "white"},
+        "annotations": [],
+        "shapes": [],
+    }
+    if demo:
+        layout["annotations"].append({
+            "text": "DEMODATA", "xref": "paper", "yref": "paper", "x": 1, "y": 1.0,
+            "xanchor": "right", "yanchor": "bottom", "showarrow": False,
+            "font": {"size": 14, "color": "#8b1a1a", "family": FONT}, "bordercolor": "#8b1a1a",
+            "borderwidth": 1.5, "borderpad": 3, "bgcolor": "#fff4f4"})
+    return layout
+
+
+def _meta(*, view: str, title: str, ind: Indicator, periods_text: str, age: str | None,
+          category: str, demo: bool, name_parts: tuple, notes=()) -> dict:
+    return {"innenfor": {
+        "view": view, "indicator": ind.id, "title": title,
+        "caption": fmt.caption(ind, periods_text, age=age, category=category, demo=demo, notes=notes),
+        "definition": ind.definition, "source": fmt.source_line(ind), "period": periods_text,
+        "unit": fmt.unit_label(ind), "selection": fmt.dimension_text(ind, age, category),
+        "demo": demo, "notes": [n for n in notes if n],
+        "filename": fmt.slug("innenfor", view, ind.id, *name_parts),
+    }}
+
+
+def meta(fig) -> dict:
+    """The figure's words for captions and exports (title, caption, source, filename, …)."""
+    m = fig.layout.meta if isinstance(fig, go.Figure) else (fig.get("layout") or {}).get("meta")
+    return dict(m["innenfor"]) if m and "innenfor" in m else {}
+
+
+def config(fig, *, topojson_url: str | None = None) -> dict:
+    """plotly.js config for st.plotly_chart: PNG button with a sensible file name, no logo,
+    and the local topojson stub for maps (no CDN)."""
+    c = {"displaylogo": False, "responsive": True,
+         "toImageButtonOptions": {"format": "png", "filename": meta(fig).get("filename", "innenfor"),
+                                  "scale": 2},
+         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+    if topojson_url:
+        c["topojsonURL"] = topojson_url
+    return c
+
+
+def _ind_title(ind: Indicator, age, category) -> str:
+    return f"{ind.short}, {fmt.dimension_text(ind, age, category)}"
+
+
+def _value_axis(ind: Indicator) -> dict:
+    a = {"title": {"text": fmt.unit_label(ind)}, "rangemode": "tozero", "gridcolor": GRID,
+         "zerolinecolor": "#999999", "tickfont": {"size": 14}}
+    if ind.kind == "share":
+        a["ticksuffix"] = fmt.NBSP + "%"
+    else:
+        a["tickformat"] = ",d"
+    return a
+
+
+def _detail(r: dict, ind: Indicator) -> str:
+    bits = []
+    if r.get("status") in ("provisional", "break"):
+        bits.append(fmt.status_word(r["status"]))
+    if ind.kind == "share" and r.get("status") in fmt.KNOWN and r.get("numerator") is not None \
+            and r.get("denominator") is not None:
+        bits.append(f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])}")
+    return ("<br>" + " · ".join(bits)) if bits else ""
+
+
+# --- maps ------------------------------------------------------------------------------------
+
+def map_area(county: str) -> tuple[str, str | None]:
+    """(boundary file, county filter) for a county choice: '0' all Norway, '38' Vestfold and
+    Telemark together, a seed county its own small file, any other county cut from Norway."""
+    if county == views.NORWAY:
+        return "norge", None
+    area = boundaries.area_for_county(county)
+    if county == views.VT or area == "ostfold":
+        return area, None
+    return area, county
+
+
+@lru_cache(maxsize=32)
+def geometry(area: str, county: str | None = None) -> dict:
+    """A compact FeatureCollection for the map: feature id = kode, no properties, no metadata
+    (the names and values travel once, in the trace). Filtered to one county if given."""
+    gj = boundaries.load(area)
+    feats = []
+    for f in gj["features"]:
+        p = f["properties"]
+        if county and p.get("fylke") != county:
+            continue
+        feats.append({"type": "Feature", "id": p["kode"], "geometry": f["geometry"]})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def features(area: str, county: str | None = None) -> list[dict]:
+    """Feature properties (kode, navn, fylke, dekker) in the order of `geometry`."""
+    out = []
+    for f in boundaries.load(area)["features"]:
+        p = f["properties"]
+        if county and p.get("fylke") != county:
+            continue
+        out.append(dict(p))
+    return out
+
+
+def _ring_centroid(ring) -> tuple[float, float, float]:
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if a == 0:
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        return sum(xs) / len(xs), sum(ys) / len(ys), 0.0
+    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+
+
+def label_point(geom: dict) -> tuple[float, float]:
+    """Centroid of the largest polygon's outer ring (good enough for a label)."""
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    best = max((_ring_centroid(p[0]) for p in polys), key=lambda t: t[2])
+    return best[0], best[1]
+
+
+def _bounds(geo: dict) -> tuple[float, float, float, float]:
+    xs, ys = [], []
+    for f in geo["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        for p in polys:
+            for x, y in p[0]:
+                xs.append(x)
+                ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | None,
+               area_name: str, breaks: list[float], selected: str | None = None,
+               age: str | None = None, category: str = "alle", demo: bool = False,
+               label_suppressed: bool = True, geojson_url: str | None = None) -> go.Figure:
+    """Municipalities coloured in fixed classes (`breaks` from all periods), suppressed grey and
+    labelled 'skjermet', missing light grey; the selected municipality outlined in black.
+
+    One trace holds all polygons; the legend is a stepped colour bar whose ticks name the
+    classes and the statuses. With `geojson_url` the browser fetches the geometry once (plotly
+    keeps it for the page's lifetime) and reruns send only values; without it the geometry is
+    inline (exports, tests). Only features listed in `frame` are drawn."""
+    frame = frame.copy()
+    if selected is not None and selected in set(frame["region_code"]):
+        # Drawn last, so neighbours' borders do not cover its outline.
+        frame = pd.concat([frame[frame["region_code"] != selected], frame[frame["region_code"] == selected]])
+    k = len(breaks) + 1
+    colours = SEQUENTIAL[min(k, 5)]
+    labels = views.class_labels(breaks, ind)
+    known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
+    suppressed = frame["status"] == "suppressed"
+    entries = []                                   # (label, colour), bottom of the legend first
+    if (~known & ~suppressed).any():
+        entries.append(("Ingen data", MISSING))
+    if suppressed.any():
+        entries.append(("Skjermet", SUPPRESSED))
+    offset = len(entries)
+    entries += list(zip(labels, colours))
+    z = []
+    for v, kn, sup in zip(frame["value"], known, suppressed):
+        if kn:
+            z.append(offset + views.class_of(v, breaks))
+        else:
+            z.append(offset - 1 if sup else 0)
+    n = len(entries)
+    scale = []
+    for j, (_lab, col) in enumerate(entries):
+        scale += [[j / n, col], [(j + 1) / n, col]]
+    ptext = fmt.period(period) if period else fmt.DASH
+    custom = []
+    for r in views.rows(frame):
+        if r["status"] in fmt.KNOWN and r.get("value") is not None:
+            val = fmt.value(r["value"], ind, r["status"])
+            if r["status"] != "ok":
+                val += f" ({fmt.status_word(r['status'])})"
+        else:
+            val = fmt.status_long(r["status"] if r["status"] != "ok" else "missing")
+        detail = ""
+        if ind.kind == "share" and r["status"] in fmt.KNOWN and r.get("numerator") is not None \
+                and r.get("denominator") is not None:
+            detail = (f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])} · 95 % intervall "
+                      f"{fmt.interval(fmt.wilson(r['numerator'], r['denominator']))}")
+        elif r["status"] in fmt.KNOWN:
+            detail = fmt.unit_label(ind)
+        custom.append([r["region_name"], val, detail, ptext])
+    codes = list(frame["region_code"])
+    data = [{
+        "type": "choropleth", "locations": codes, "z": z,
+        "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "customdata": custom, "name": ind.short,
+        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
+                         "<br>%{customdata[3]}<extra></extra>",
+        "marker": {"line": {"width": [3.5 if c == selected else 0.7 for c in codes],
+                            "color": [SELECTED if c == selected else BORDER for c in codes]}},
+        "colorbar": {"title": {"text": fmt.unit_label(ind), "side": "top"},
+                     "tickvals": list(range(n)), "ticktext": [e[0] for e in entries],
+                     "ticks": "", "thickness": 22, "len": min(0.95, 0.12 * n + 0.1), "y": 0.5,
+                     "outlinecolor": BORDER, "outlinewidth": 1, "tickfont": {"size": 14}},
+    }]
+    if label_suppressed and len(frame) <= 60 and (~known).any():
+        # Words on the map, not only grey: SVG text, so no font download is needed.
+        pts = {f["id"]: label_point(f["geometry"]) for f in geo["features"]}
+        lab = frame[~known & frame["region_code"].isin(list(pts))]
+        data.append({
+            "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
+            "lon": [pts[c][0] for c in lab["region_code"]], "lat": [pts[c][1] for c in lab["region_code"]],
+            "text": ["skjermet" if s == "suppressed" else "ingen data" for s in lab["status"]],
+            "textfont": {"size": 12, "color": TEXT, "family": FONT}, "name": "status"})
+    x0, y0, x1, y1 = _bounds(geo) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
+    title = f"{_ind_title(ind, age, category)}, {ptext}"
+    # A tall country needs a tall map; one county fits the screen.
+    layout = _base_layout(title=title, subtitle=f"{area_name}. Fargeklassene er like for alle år.",
+                          demo=demo, height=820 if (y1 - y0) > 6 else 640)
+    px, py = (x1 - x0) * 0.03, (y1 - y0) * 0.04
+    layout.update({
+        # Transverse Mercator around the area's middle meridian (the UTM look of Norwegian
+        # maps), zoomed by explicit lon/lat ranges computed here: plotly's fitbounds proved
+        # unreliable inside Streamlit (sometimes fitting to a dot).
+        "geo": {"visible": False, "bgcolor": "rgba(0,0,0,0)",
+                "projection": {"type": "transverse mercator", "rotation": {"lon": (x0 + x1) / 2}},
+                "center": {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2},
+                "lonaxis": {"range": [x0 - px, x1 + px]}, "lataxis": {"range": [y0 - py, y1 + py]}},
+        "margin": {"l": 0, "r": 0, "t": 80, "b": 0}, "dragmode": False,
+    })
+    notes = [MAP_CREDIT]
+    if ind.kind == "count":
+        notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall")
+    layout["meta"] = _meta(view="kart", title=title, ind=ind, periods_text=ptext, age=age,
+                           category=category, demo=demo, name_parts=(area_name, period), notes=notes)
+    fig = go.Figure({"data": data, "layout": layout})
+    # Set after construction: go.Figure() deep-copies its input, ~0.5 s for all of Norway.
+    fig.data[0].geojson = geojson_url or geo
+    return fig
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+def _x(periods, period_type: str) -> list[str]:
+    if period_type == "month":
+        return [f"{p}-01" for p in periods]        # a date axis: months at their true spacing
+    return [fmt.period_short(p) for p in periods]  # '2020–21': school years fit the axis
+
+
+def _x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
+    a = {"gridcolor": GRID, "tickfont": {"size": 14}, "title": {"text": ""}}
+    if period_type == "month":
+        # Years only on the axis (plotly would name months in English); hover has Norwegian.
+        a.update(type="date", tickformat="%Y", dtick="M12", ticklabelmode="period")
+    else:
+        cats = [fmt.period_short(p) for p in all_periods]
+        a.update(type="category", categoryorder="array", categoryarray=cats, tickangle=0)
+        if len(cats) > 8 and period_type == "school_year":
+            # Every other school year, upright: rotated labels are hard to read on a wall.
+            step = math.ceil(len(cats) / 6)
+            a.update(tickmode="array", tickvals=cats[::-1][::step][::-1], ticktext=cats[::-1][::step][::-1])
+    a.update(extra)
+    return a
+
+
+def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age: str | None = None,
+          category: str = "alle", demo: bool = False, all_periods: list[str] | None = None,
+          moving_average: bool = False, title: str | None = None, height: int = 520,
+          view: str = "utvikling") -> go.Figure:
+    """One line per (region_code, role): role 'kommune' in colour, references ('fylke',
+    'region', 'land') dashed. Gaps where a value is suppressed or missing; provisional values
+    and series breaks get their own marked points (symbol and legend entry, not colour)."""
+    ptype = ind.period_type
+    all_periods = sorted(all_periods or df["period"].unique().tolist())
+    months = ptype == "month"
+    data, colour_i = [], 0
+    marked = {"provisional": [], "break": []}
+    for code, role in lines:
+        g = df[df["region_code"] == code].sort_values("period")
+        if not g["status"].isin(fmt.KNOWN).any():      # nothing to draw: no empty legend entry
+            continue
+        name = g["region_name"].iloc[0]
+        rs = views.rows(g)
+        if role == "kommune":
+            style = {"color": LINE_COLORS[colour_i % len(LINE_COLORS)], "width": 3.5}
+            colour_i += 1
+            legend = name
+        else:
+            ref = REFERENCE_STYLE[role]
+            style = {"color": ref["color"], "width": 2.5, "dash": ref["dash"]}
+            legend = name if role == "land" else f"{name} ({ref['label']})"
+        data.append({
+            "type": "scatter", "x": _x(g["period"], ptype), "name": legend,
+            "y": [r["value"] if r["status"] in fmt.KNOWN else None for r in rs],
+            "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,
+            "marker": {"size": 8 if role == "kommune" else 6},
+            "customdata": [[name, fmt.period(r["period"]), fmt.value(r["value"], ind, r["status"]),
+                            _detail(r, ind)] for r in rs],
+            "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
+                             "%{customdata[3]}<extra></extra>"})
+        for st in marked:
+            marked[st] += [r for r in rs if r["status"] == st and r["value"] is not None]
+    for st, symbol, label in (("provisional", "circle-open", "Foreløpig tall"),
+                              ("break", "x-thin-open", "Brudd i serien")):
+        if marked[st]:
+            data.append({"type": "scatter", "mode": "markers", "name": label, "hoverinfo": "skip",
+                         "x": _x([r["period"] for r in marked[st]], ptype),
+                         "y": [r["value"] for r in marked[st]],
+                         "marker": {"symbol": symbol, "size": 13, "color": "#000000",
+                                    "line": {"width": 2, "color": "#000000"}}})
+    periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
+    title = title or f"{_ind_title(ind, age, category)}, {periods_text}"
+    layout = _base_layout(title=title, subtitle="12 måneders glidende gjennomsnitt" if moving_average else "",
+                          demo=demo, height=height)
+    layout.update({"xaxis": _x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
+                   "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
+                              "font": {"size": 14}}})
+    notes = ["Brudd i linjen: tallet er skjermet eller mangler"]
+    if moving_average:
+        notes.append("Linjene viser gjennomsnittet av de siste 12 månedene")
+    elif months:
+        notes.append("Månedstall svinger med sesongen")
+    mine = [c for c, r in lines if r == "kommune"]
+    names = list(dict.fromkeys(df[df["region_code"].isin(mine)]["region_name"]))
+    layout["meta"] = _meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
+                           category=category, demo=demo, name_parts=(*names[:3], periods_text),
+                           notes=notes)
+    return go.Figure({"data": data, "layout": layout})
+
+
+# --- bars ------------------------------------------------------------------------------------
+
+def _errors(rs: list[dict], ind: Indicator) -> dict | None:
+    """95 % Wilson intervals as whiskers (shares with numerator and denominator only)."""
+    if ind.kind != "share":
+        return None
+    plus, minus = [], []
+    for r in rs:
+        ci = views.ci_of(r)
+        ok = ci is not None and r.get("value") is not None
+        plus.append(max(0.0, ci[1] - r["value"]) if ok else None)
+        minus.append(max(0.0, r["value"] - ci[0]) if ok else None)
+    if all(p is None for p in plus):
+        return None
+    return {"type": "data", "array": plus, "arrayminus": minus, "color": "#333333",
+            "thickness": 1.5, "width": 4}
+
+
+def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: str,
+            references: list[tuple[str, dict | None]] = (), selected: str | None = None,
+            age: str | None = None, category: str = "alle", demo: bool = False) -> go.Figure:
+    """Municipalities sorted by value (highest on top), 95 % intervals as whiskers, the county
+    and Norway as vertical lines; suppressed and missing listed at the bottom with the word."""
+    known = df["status"].isin(fmt.KNOWN) & df["value"].notna()
+    # plotly puts the first category at the bottom: unknown first, then ascending values.
+    d = pd.concat([df[~known].sort_values("region_name", ascending=False),
+                   df[known].sort_values("value", ascending=True)])
+    rs = views.rows(d)
+    labels = []
+    for r in rs:
+        name = f"<b>▶ {r['region_name']}</b>" if r["region_code"] == selected else r["region_name"]
+        labels.append(f"{name}  {fmt.value(r['value'], ind, r['status'])}")
+    errors = _errors(rs, ind)
+    bar = {"type": "bar", "orientation": "h", "y": labels, "name": ind.short, "showlegend": False,
+           "x": [r["value"] if r["status"] in fmt.KNOWN else None for r in rs],
+           "marker": {"color": ["#D55E00" if r["region_code"] == selected else "#2c7fb8" for r in rs]},
+           "customdata": [[r["region_name"], fmt.value(r["value"], ind, r["status"]), _detail(r, ind)]
+                          for r in rs],
+           "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}%{customdata[2]}<extra></extra>"}
+    if errors:
+        bar["error_x"] = errors
+    ptext = fmt.period(period) if period else fmt.DASH
+    title = f"{_ind_title(ind, age, category)}, {ptext}"
+    subtitle = f"Kommunene i {area_name}, sortert" + (
+        ". Strekene viser 95 % usikkerhetsintervall." if errors else ".")
+    layout = _base_layout(title=title, subtitle=subtitle, demo=demo,
+                          height=max(320, 26 * len(d) + 170 + 24 * len(references)))
+    shown = [(n, r) for n, r in references
+             if r and r.get("status") in fmt.KNOWN and r.get("value") is not None]
+    for i, (name, r) in enumerate(shown):
+        style = REFERENCE_STYLE["land" if r.get("region_code") == views.NORWAY else "fylke"]
+        layout["shapes"].append({"type": "line", "xref": "x", "yref": "paper", "x0": r["value"],
+                                 "x1": r["value"], "y0": 0, "y1": 1,
+                                 "line": {"color": style["color"], "dash": style["dash"], "width": 2.5}})
+        # One row per reference line, so close values never print over each other.
+        layout["annotations"].append({
+            "x": r["value"], "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+            "yshift": 4 + 24 * (len(shown) - 1 - i), "xanchor": "center", "showarrow": False,
+            "text": f"{name} {fmt.value(r['value'], ind)}", "font": {"size": 14, "color": style["color"]},
+            "bgcolor": "rgba(255,255,255,0.9)"})
+    layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
+                   "bargap": 0.25, "margin": {"l": 10, "r": 20, "t": 100 + 24 * len(shown), "b": 10}})
+    layout["meta"] = _meta(view="rangering", title=title, ind=ind, periods_text=ptext, age=age,
+                           category=category, demo=demo, name_parts=(area_name, period))
+    return go.Figure({"data": [bar], "layout": layout})
+
+
+LEVEL_COLOURS = {"region": "#41b6c4", "fylke": "#2c7fb8", "land": "#253494", "kommune": "#D55E00"}
+LEVEL_WORDS = {"region": "Regiongruppe", "fylke": "Fylke", "land": "Landet", "kommune": "Kommune"}
+
+
+def _level_name(r: dict) -> str:
+    """'Vestfold (regiongruppe)' vs 'Vestfold': a group and a county can share a name."""
+    return f"{r['region_name']} (regiongruppe)" if r.get("level") == "region" else r["region_name"]
+
+
+def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: list[str],
+                age: str | None = None, category: str = "alle", demo: bool = False) -> go.Figure:
+    """Regional groups, counties and Norway side by side for one period (in `order`, first on
+    top), coloured by level with a legend; the names say the level too."""
+    present = set(df["region_code"])
+    d = df.set_index("region_code").reindex([c for c in order if c in present]).reset_index()
+    rs = views.rows(d.iloc[::-1])
+    errors = _errors(rs, ind)
+    bar = {"type": "bar", "orientation": "h", "showlegend": False,
+           "y": [f"{_level_name(r)}  {fmt.value(r['value'], ind, r['status'])}" for r in rs],
+           "x": [r["value"] if r["status"] in fmt.KNOWN else None for r in rs],
+           "marker": {"color": [LEVEL_COLOURS.get(r["level"], "#2c7fb8") for r in rs]},
+           "customdata": [[r["region_name"], fmt.value(r["value"], ind, r["status"]), _detail(r, ind),
+                           LEVEL_WORDS.get(r["level"], "")] for r in rs],
+           "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[3]})<br>%{customdata[1]}"
+                            "%{customdata[2]}<extra></extra>"}
+    if errors:
+        bar["error_x"] = errors
+    data = [bar]
+    for lv in ("region", "fylke", "land"):          # legend entries for the level colours
+        if any(r["level"] == lv for r in rs):
+            data.append({"type": "bar", "orientation": "h", "x": [None], "y": [None], "hoverinfo": "skip",
+                         "marker": {"color": LEVEL_COLOURS[lv]}, "name": LEVEL_WORDS[lv]})
+    ptext = fmt.period(period) if period else fmt.DASH
+    title = f"{_ind_title(ind, age, category)}, {ptext}"
+    layout = _base_layout(title=title, subtitle="Regiongrupper, fylker og landet" + (
+        ". Strekene viser 95 % usikkerhetsintervall." if errors else ""), demo=demo,
+        height=max(300, 34 * len(rs) + 190))
+    layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
+                   "barmode": "overlay", "bargap": 0.3,
+                   "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+                   "margin": {"l": 10, "r": 10, "t": 80, "b": 50}})
+    layout["meta"] = _meta(view="regioner", title=title, ind=ind, periods_text=ptext, age=age,
+                           category=category, demo=demo, name_parts=(period,))
+    return go.Figure({"data": data, "layout": layout})
+
+
+def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str, str]],
+                    reference: str = views.NORWAY, age: str | None = None, category: str = "alle",
+                    demo: bool = False, all_periods: list[str] | None = None) -> go.Figure:
+    """One small panel per region (the four regional groups), shared axes, Norway dashed in
+    each panel for reference."""
+    cols = 2
+    nrows = max(1, math.ceil(len(panels) / cols))
+    ptype = ind.period_type
+    all_periods = sorted(all_periods or df["period"].unique().tolist())
+    ref = df[df["region_code"] == reference].sort_values("period")
+    gap_x, gap_y = 0.06, 0.16
+    w = (1 - gap_x * (cols - 1)) / cols
+    h = (1 - gap_y * (nrows - 1)) / nrows
+    data, layout_axes, annotations = [], {}, []
+    va = _value_axis(ind)
+    va.pop("title")
+    for i, (code, name) in enumerate(panels):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        xd = [c * (w + gap_x), c * (w + gap_x) + w]
+        yd = [1 - (r + 1) * h - r * gap_y, 1 - r * (h + gap_y)]
+        layout_axes[f"xaxis{n}"] = _x_axis(ptype, all_periods, domain=xd, anchor=f"y{n}",
+                                           matches="x" if i else None, nticks=6,
+                                           tickfont={"size": 13})
+        layout_axes[f"yaxis{n}"] = dict(va, domain=yd, anchor=f"x{n}", matches="y" if i else None,
+                                        showticklabels=c == 0)
+        annotations.append({"text": f"<b>{name}</b>", "x": sum(xd) / 2, "y": yd[1], "xref": "paper",
+                            "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 16}})
+        g = df[df["region_code"] == code].sort_values("period")
+        for frame, style, label in ((ref, {"color": "#222222", "dash": "dashdot", "width": 2}, "Hele landet"),
+                                    (g, {"color": LINE_COLORS[0], "width": 3}, "Regiongruppen")):
+            if frame.empty:
+                continue
+            rs = views.rows(frame)
+            data.append({
+                "type": "scatter", "mode": "lines", "xaxis": f"x{n}", "yaxis": f"y{n}",
+                "x": _x(frame["period"], ptype), "line": style, "name": label, "legendgroup": label,
+                "showlegend": i == 0, "connectgaps": False,
+                "y": [x["value"] if x["status"] in fmt.KNOWN else None for x in rs],
+                "customdata": [[x["region_name"], fmt.period(x["period"]),
+                                fmt.value(x["value"], ind, x["status"])] for x in rs],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
+                                 "<extra></extra>"})
+    for ax in layout_axes.values():
+        if ax.get("matches") is None:
+            ax.pop("matches", None)
+    periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
+    title = f"{_ind_title(ind, age, category)}, {periods_text}"
+    layout = _base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet, med landet stiplet",
+                          demo=demo, height=300 * nrows + 190)
+    layout["annotations"] += annotations
+    layout.update(layout_axes)
+    layout.update({"legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+                   "margin": {"l": 10, "r": 10, "t": 120, "b": 10}})
+    layout["meta"] = _meta(view="regiongrupper", title=title, ind=ind, periods_text=periods_text,
+                           age=age, category=category, demo=demo, name_parts=(periods_text,))
+    return go.Figure({"data": data, "layout": layout})

@@ -1,0 +1,339 @@
+"""Every page through AppTest: default view, a municipality from the URL, a period with
+suppressed values, and indicators/regions without data. Assertions read the figure JSON
+(`proto.spec`) and the text on the page."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders import store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = {"kart": "app_pages/kart.py", "utvikling": "app_pages/utvikling.py",
+         "sammenlign": "app_pages/sammenlign.py", "min-kommune": "app_pages/min_kommune.py"}
+NB = "\u00a0"
+SUPPRESSED = {"indikator": "neet", "alder": "15-19", "periode": "2022", "kommune": "4030"}
+
+
+def test_no_pages_folder_next_to_app():
+    """A folder named pages/ beside app.py makes Streamlit run a page without app.py when it is
+    the first request after a restart (its old multipage mode). Keep the pages in app_pages/."""
+    assert not (ROOT / "pages").exists()
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "kart":
+        # After a first run AppTest knows st.navigation's pages (url_path "min-kommune" is
+        # not the file name, so switching before it would open the default page).
+        at.switch_page(str(ROOT / PAGES[page])).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def text(at) -> str:
+    """Everything a user reads on the page (titles, markdown, notices, metrics, tables)."""
+    parts = [t.value for t in at.title] + [m.value for m in at.markdown] + \
+        [x.value for x in at.info] + [x.value for x in at.warning] + [x.value for x in at.error] + \
+        [str(m.value) for m in at.metric] + [c.value for c in at.code]
+    return "\n".join(parts)
+
+
+def tables(at) -> list[str]:
+    """The "Vis tabell" tables (markdown tables inside the expanders)."""
+    return [m.value for e in at.expander for m in e.markdown]
+
+
+def metas(at) -> list[dict]:
+    return [s["layout"]["meta"]["innenfor"] for s in specs(at)]
+
+
+# --- every page: the common parts ------------------------------------------------------------
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_default_view_has_charts_captions_tables_demo_and_link(app_env, page):
+    at = open_page(page)
+    t = text(at)
+    assert "Demodata" in t
+    charts = specs(at)
+    assert charts, "every page shows at least one chart"
+    for s, meta in zip(charts, metas(at)):
+        assert s["layout"]["separators"] == "," + NB
+        assert s["layout"]["title"]["text"]
+        assert "Kilde:" in meta["caption"] and "Definisjon:" in meta["caption"]
+        assert "Periode:" in meta["caption"] and meta["demo"] is True
+        assert meta["caption"][:60].replace("&", "") in t.replace("&amp;", "")   # shown under it
+        assert meta["filename"].startswith("innenfor_")
+        assert any(a.get("text") == "DEMODATA" for a in s["layout"].get("annotations", []))
+    for c in at.get("plotly_chart"):
+        cfg = json.loads(c.proto.config)
+        assert cfg["toImageButtonOptions"]["filename"].startswith("innenfor_")
+        assert cfg["topojsonURL"] == "/app/static/"
+    assert len(at.expander) >= len(charts) and all(e.label == "Vis tabell" for e in at.expander)
+    assert all(t.startswith(("| Område |", "| Periode |")) for t in tables(at))
+    assert len(tables(at)) >= len(charts)
+    assert len(at.code) == 1                                  # the permalink
+    assert len(at.sidebar.children) > 0
+    assert {s.key for s in at.selectbox} >= {"w_indikator", "w_kommune", "w_fylke"}
+
+
+def test_municipality_from_url_is_kept_across_pages(app_env):
+    at = open_page("kart", kommune="4030", fylke="40")
+    assert at.selectbox(key="w_kommune").value == "4030"
+    at.switch_page(str(ROOT / PAGES["min-kommune"])).run()
+    assert [t.value for t in at.title] == ["Min kommune: Nissedal"]
+    # Streamlit clears the query string on navigation; the app writes it back.
+    assert dict(at.query_params) == {"kommune": "4030", "fylke": "40"}
+    assert at.code[0].value == "/min-kommune?kommune=4030&fylke=40"
+
+
+def test_widget_changes_go_to_the_url_and_period_follows_indicator(app_env):
+    at = open_page("kart")
+    at.selectbox(key="w_kommune").set_value("3905").run()
+    at.select_slider(key="w_periode").set_value("2019").run()
+    assert dict(at.query_params) == {"periode": "2019", "kommune": "3905"}
+    at.selectbox(key="w_indikator").set_value("arbeidssokere").run()
+    assert at.select_slider(key="w_periode").value == "2019-12"   # same year, monthly data
+    assert dict(at.query_params)["indikator"] == "arbeidssokere"
+
+
+def test_invalid_url_values_fall_back(app_env):
+    at = open_page("kart", indikator="finnes-ikke", kommune="9999", fylke="xx", periode="1990")
+    assert at.selectbox(key="w_indikator").value == "neet"
+    assert at.selectbox(key="w_kommune").value == "4003"
+    assert at.selectbox(key="w_fylke").value == "38"
+    assert at.select_slider(key="w_periode").value == "2024"
+
+
+# --- Kart ------------------------------------------------------------------------------------
+
+def test_kart_default(app_env):
+    at = open_page("kart")
+    (s,) = specs(at)
+    tr = s["data"][0]
+    assert tr["type"] == "choropleth" and len(tr["locations"]) == 23
+    assert tr["geojson"].startswith("/app/static/geo/vestfold_telemark.json")  # fetched once
+    assert tr["locations"][-1] == "4003" and tr["marker"]["line"]["width"][-1] > 3
+    assert s["layout"]["title"]["text"] == "Unge utenfor (NEET), 15–29 år, 2024"
+    assert tr["colorbar"]["title"]["text"] == "Prosent"
+    assert "Klikk på en kommune" in text(at)
+    assert (ROOT / "static" / "geo" / "vestfold_telemark.json").exists()
+
+
+def test_kart_municipality_and_county_from_url(app_env):
+    at = open_page("kart", kommune="4030", fylke="40")
+    tr = specs(at)[0]["data"][0]
+    assert len(tr["locations"]) == 17 and tr["locations"][-1] == "4030"
+    assert tr["customdata"][-1][0] == "Nissedal"
+    assert "Telemark" in specs(at)[0]["layout"]["title"]["subtitle"]["text"]
+
+
+def test_kart_suppressed(app_env):
+    at = open_page("kart", **SUPPRESSED)
+    s = specs(at)[0]
+    tr = s["data"][0]
+    i = tr["locations"].index("4030")
+    assert "Skjermet" in tr["colorbar"]["ticktext"]
+    assert tr["z"][i] == tr["colorbar"]["ticktext"].index("Skjermet")
+    assert tr["customdata"][i][1].startswith("Skjermet")
+    assert s["data"][1]["text"] == ["skjermet"]                 # written on the map too
+    assert "| Nissedal | skjermet |" in tables(at)[0]
+    assert "Unge utenfor (NEET), 15–19 år, 2022" == s["layout"]["title"]["text"]
+
+
+def test_kart_no_data(app_env):
+    at = open_page("kart", indikator="arbeidssokere_andel")
+    assert not specs(at)
+    assert "Ingen data for Arbeidssøkere, andel" in text(at)
+    at = open_page("kart", fylke="33")                          # Buskerud: not in the demo data
+    assert "Ingen data for Buskerud i 2024" in text(at)
+    tr = specs(at)[0]["data"][0]
+    assert tr["colorbar"]["ticktext"] == ["Ingen data"] + tr["colorbar"]["ticktext"][1:]
+
+
+def test_kart_norway(app_env):
+    at = open_page("kart", fylke="0", indikator="ot_tilmeldt")
+    s = specs(at)[0]
+    tr = s["data"][0]
+    assert len(tr["locations"]) == 356 and tr["geojson"].startswith("/app/static/geo/norge.json")
+    assert "Ingen data" in tr["colorbar"]["ticktext"] and tr["colorbar"]["title"]["text"] == "Antall personer"
+    assert len(s["data"]) == 1                                  # no word labels on the big map
+    assert len(at.get("plotly_chart")[0].proto.spec) < 100_000
+
+
+# --- Utvikling -------------------------------------------------------------------------------
+
+def names(at, i=0):
+    return [t["name"] for t in specs(at)[i]["data"]]
+
+
+def test_utvikling_default(app_env):
+    at = open_page("utvikling")
+    assert names(at) == ["Skien", "Telemark (fylket)", "Grenland (regiongruppen)", "Hele landet"]
+    s = specs(at)[0]
+    assert s["layout"]["xaxis"]["categoryarray"][0] == "2015"
+    assert s["data"][0]["customdata"][-1][2].endswith(f"{NB}%")
+
+
+def test_utvikling_municipalities_from_url(app_env):
+    at = open_page("utvikling", kommune="4030", kommuner="4010,4003", ref="land")
+    assert names(at) == ["Nissedal", "Siljan", "Skien", "Hele landet"]
+    assert at.multiselect(key="w_kommuner").value == ["4010", "4003"]
+    assert "kommuner=4010%2C4003" in at.code[0].value and "ref=land" in at.code[0].value
+
+
+def test_utvikling_suppressed(app_env):
+    at = open_page("utvikling", **SUPPRESSED)
+    tr = specs(at)[0]["data"][0]
+    i = tr["x"].index("2022")
+    assert tr["name"] == "Nissedal" and tr["y"][i] is None and tr["customdata"][i][2] == "skjermet"
+    assert "Brudd i linjen" in specs(at)[0]["layout"]["meta"]["innenfor"]["caption"]
+    assert "| 2022 | skjermet |" in tables(at)[0]
+
+
+def test_utvikling_missing_reference_and_no_data(app_env):
+    at = open_page("utvikling", indikator="ot_tilmeldt", ref="land")
+    assert names(at) == ["Skien"]                               # no national OT figures in demo
+    assert "Ingen tall for hele landet" in text(at)
+    at = open_page("utvikling", indikator="ot_tilmeldt")        # counts: references off by default
+    assert names(at) == ["Skien"] and "vises bare når du velger dem" in text(at)
+    at = open_page("utvikling", indikator="arbeidssokere_andel")
+    assert not specs(at) and "Ingen data for Arbeidssøkere, andel" in text(at)
+
+
+def test_utvikling_monthly_moving_average(app_env):
+    at = open_page("utvikling", indikator="arbeidssokere", snitt="1", ref="ingen")
+    s = specs(at)[0]
+    assert s["layout"]["xaxis"]["type"] == "date"
+    assert s["layout"]["title"]["subtitle"]["text"] == "12 måneders glidende gjennomsnitt"
+    y = s["data"][0]["y"]
+    assert all(v is None for v in y[:11]) and y[11] is not None
+    assert at.toggle(key="w_snitt").value is True
+
+
+# --- Sammenlign ------------------------------------------------------------------------------
+
+def test_sammenlign_default(app_env):
+    at = open_page("sammenlign")
+    regions, ranking, multiples = specs(at)
+    ys = regions["data"][0]["y"]
+    assert ys[-1].startswith("Grenland (regiongruppe)") and ys[0].startswith("Hele landet")
+    bars = ranking["data"][0]
+    assert len(bars["y"]) == 23 and any(y.startswith("<b>▶ Skien</b>") for y in bars["y"])
+    known = [x for x in bars["x"] if x is not None]
+    assert known == sorted(known)
+    refs = [a["text"] for a in ranking["layout"]["annotations"] if a.get("text") != "DEMODATA"]
+    assert refs[0].startswith("Vestfold og Telemark") and refs[1].startswith("Landet")
+    assert len(multiples["data"]) == 8
+
+
+def test_sammenlign_municipality_from_url(app_env):
+    at = open_page("sammenlign", kommune="4030", fylke="40")
+    bars = specs(at)[1]["data"][0]
+    assert len(bars["y"]) == 17 and any(y.startswith("<b>▶ Nissedal</b>") for y in bars["y"])
+
+
+def test_sammenlign_suppressed(app_env):
+    at = open_page("sammenlign", **SUPPRESSED)
+    regions, ranking, _ = specs(at)
+    assert ranking["data"][0]["y"][0] == "<b>▶ Nissedal</b>  skjermet"
+    ys = regions["data"][0]["y"]
+    assert "Telemark  skjermet" in ys and "Vest-Telemark (regiongruppe)  skjermet" in ys
+
+
+def test_sammenlign_missing_national_and_no_data(app_env):
+    at = open_page("sammenlign", indikator="ot_tilmeldt", periode="2020-2021")
+    ys = specs(at)[0]["data"][0]["y"]
+    assert ys[0] == "Hele landet  mangler"
+    assert f"Telemark  1{NB}101" in ys
+    at = open_page("sammenlign", indikator="arbeidssokere_andel")
+    assert not specs(at) and "Ingen data for Arbeidssøkere, andel" in text(at)
+    at = open_page("sammenlign", fylke="33")
+    assert "Ingen data for Buskerud i 2024" in text(at)
+
+
+# --- Min kommune -----------------------------------------------------------------------------
+
+def test_min_kommune_default(app_env):
+    at = open_page("min-kommune")
+    t = text(at)
+    assert [x.value for x in at.title] == ["Min kommune: Skien"]
+    assert len(specs(at)) == 4 and len(at.metric) == 4
+    assert "Andelen unge utenfor arbeid og utdanning i Skien var 10,5" in t
+    assert "Andelen uføre blant unge 18–29 år i Skien var" in t
+    assert "Antallet unge registrert i Oppfølgingstjenesten i Skien var" in t
+    assert "Antallet arbeidssøkere under 30 år i Skien var" in t
+    assert "95 % usikkerhetsintervall" in t
+    assert any(sym in t for sym in ("▲ Høyere enn", "▼ Lavere enn", "≈ Ikke sikker forskjell"))
+    assert "Endring over fem år (siden 2019)" in t
+    assert "Ingen sammenligning med landet: tallet mangler" in t     # OT has no national figure
+
+
+def test_min_kommune_from_url_with_period(app_env):
+    at = open_page("min-kommune", kommune="4003", periode="2022")
+    t = text(at)
+    assert f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, høyere enn landet (9,7{NB}%)." in t
+    assert "i skoleåret 2021–2022" in t                       # OT aligned to the same year
+    assert "i desember 2022" in t                             # NAV: the last month of that year
+    assert at.metric[0].value == f"11,7{NB}%"
+
+
+def test_min_kommune_suppressed(app_env):
+    at = open_page("min-kommune", **SUPPRESSED)
+    t = text(at)
+    assert at.metric[0].value == "skjermet"
+    assert "(15–19 år) i Nissedal er skjermet i 2022" in t
+    assert "Tallet er skjermet fordi det gjelder få personer." in t
+
+
+def test_min_kommune_no_data_anywhere(empty_db, monkeypatch):
+    store.connect(empty_db).close()                            # schema only, no observations
+    monkeypatch.setenv("INNENFOR_DB", str(empty_db))
+    at = open_page("min-kommune", kommune="4010")
+    t = text(at)
+    assert [x.value for x in at.title] == ["Min kommune: Siljan"]
+    assert not specs(at) and "Demodata" not in t
+    assert t.count("i datalageret ennå") == 4
+    for page in ("kart", "utvikling", "sammenlign"):
+        at = open_page(page, kommune="4010")
+        assert not specs(at) and "Ingen data for Unge utenfor (NEET)" in text(at)
+
+
+def test_missing_store_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("INNENFOR_DB", str(tmp_path / "finnes-ikke.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and "Fant ikke datalageret" in at.error[0].value
+
+
+def test_a_new_load_shows_at_once(writable_db, monkeypatch):
+    """Cached reads are keyed on the store's version: a file loaded while the app runs is
+    visible at the next rerun, without restarting or clearing caches."""
+    import pandas as pd
+    monkeypatch.setenv("INNENFOR_DB", str(writable_db))
+    at = open_page("kart", indikator="ufore")
+    assert at.select_slider(key="w_periode").options[-1] == "2025"
+    obs = pd.DataFrame([{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
+                         "sex": "alle", "category": "alle", "value": 4.2, "unit": "prosent",
+                         "status": "provisional", "numerator": 300.0, "denominator": 7143.0,
+                         "note": None}])
+    con = store.connect(writable_db)
+    try:
+        store.write(con, obs, file_name="ny_levering.csv", sha256="0" * 64, fmt="test")
+    finally:
+        con.close()
+    at.run()
+    assert at.select_slider(key="w_periode").value == "2026"
+    tr = specs(at)[0]["data"][0]
+    i = tr["locations"].index("4003")
+    assert tr["customdata"][i][1] == f"4,2{NB}% (foreløpig)"

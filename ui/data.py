@@ -1,0 +1,170 @@
+"""Cached reads for the pages. Every cached call is keyed on (store file, store version), so a
+new load is shown at the next rerun and two stores in one process (tests) never mix.
+
+The version itself is re-read only when the file (or its WAL) changes on disk: a stat() per
+call instead of opening DuckDB on every rerun."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+import indicators
+from indicators import queries, views
+from loaders import store
+
+
+class StoreUnavailable(Exception):
+    """The store is missing or cannot be read; the message is Norwegian and shown as is."""
+
+
+def _file_key():
+    p = store.db_path()
+    try:
+        s = p.stat()
+    except FileNotFoundError:
+        return None
+    try:
+        w = p.with_name(p.name + ".wal").stat().st_mtime_ns
+    except FileNotFoundError:
+        w = 0
+    return (str(p), s.st_mtime_ns, s.st_size, w)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _version(file_key) -> int:
+    with store.reader(file_key[0]) as con:
+        return queries.version(con)
+
+
+def key() -> tuple[str, int]:
+    fk = _file_key()
+    if fk is None:
+        raise StoreUnavailable(f"Fant ikke datalageret ({store.db_path()}). Bygg det med "
+                               "«make build» (eller «python -m loaders build»).")
+    try:
+        return fk[0], _version(fk)
+    except duckdb.Error as e:
+        raise StoreUnavailable(f"Kunne ikke lese datalageret {fk[0]}: {e}") from e
+
+
+def _read(k, fn, *args, **kwargs):
+    try:
+        with store.reader(k[0]) as con:
+            return fn(con, *args, **kwargs)
+    except duckdb.Error as e:
+        raise StoreUnavailable(f"Kunne ikke lese datalageret: {e}") from e
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _municipalities(k) -> pd.DataFrame:
+    def q(con):
+        r = queries.regions(con)
+        counties = r[r["level"] == "fylke"].set_index("code")["name"]
+        m = r[(r["level"] == "kommune") & r["parent"].notna() & (r["code"].str.len() == 4)].copy()
+        m["county"] = m["parent"]
+        m["county_name"] = m["county"].map(counties)
+        return m[["code", "name", "county", "county_name"]]
+    m = _read(k, q)
+    # The partnership's counties first (the seeds' region), then the rest of Norway.
+    seed = {c: i for i, c in enumerate(views.SEED_COUNTIES)}
+    m["_o"] = m["county"].map(seed).fillna(len(seed))
+    return m.sort_values(["_o", "name"]).drop(columns="_o").reset_index(drop=True)
+
+
+def municipalities() -> pd.DataFrame:
+    """code, name, county, county_name: today's municipalities, seed counties first."""
+    return _municipalities(key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _counties(k) -> pd.DataFrame:
+    def q(con):
+        return queries.regions(con, "fylke")[["code", "name", "note"]]
+    return _read(k, q)
+
+
+def counties() -> pd.DataFrame:
+    return _counties(key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _periods(k, ind, age, category) -> list[str]:
+    return _read(k, queries.periods, ind, age=age, category=category)
+
+
+def periods(ind: str, age: str | None, category: str = "alle") -> list[str]:
+    return _periods(key(), ind, age, category)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _ages(k, ind) -> list[str]:
+    return _read(k, queries.ages, ind)
+
+
+def ages(ind: str) -> list[str]:
+    return _ages(key(), ind)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _series(k, ind, regions, age, category, periods) -> pd.DataFrame:
+    return _read(k, queries.series, ind, list(regions), age=age, category=category,
+                 periods=list(periods) if periods else None)
+
+
+def series(ind: str, regions, *, age: str | None = None, category: str = "alle",
+           periods=None) -> pd.DataFrame:
+    return _series(key(), ind, tuple(regions), age, category, tuple(periods) if periods else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _table(k, ind, level, period, age, category, county) -> pd.DataFrame:
+    return _read(k, queries.table, ind, level, period=period, age=age, category=category,
+                 county=county)
+
+
+def table(ind: str, level: str = "kommune", *, period: str | None, age: str | None = None,
+          category: str = "alle", county: str | None = None) -> pd.DataFrame:
+    return _table(key(), ind, level, period, age, category, county)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _is_demo(k, ind) -> bool:
+    return _read(k, queries.is_demo, ind)
+
+
+def is_demo(ind: str | None = None) -> bool:
+    return _is_demo(key(), ind)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _breaks(k, ind, age, category) -> list[float]:
+    def q(con):
+        codes = queries.region_codes(con, "kommune", views.NORWAY)
+        df = queries.series(con, ind, codes, age=age, category=category)
+        known = df[df["status"].isin(("ok", "provisional", "break"))]
+        return views.class_breaks(known["value"], 5, indicators.get(ind).kind)
+    return _read(k, q)
+
+
+def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
+    """Map class breaks from every municipality and every period (fixed across years)."""
+    return _breaks(key(), ind, age, category)
+
+
+def family_choice(ids: list[str], municipality: str, default_age) -> tuple[str, str, str] | None:
+    """Which (indicator, age, category) stands for a family in Min kommune: the first of `ids`
+    (then its total before its parts, e.g. NAV 'helt ledige' when only that is published)
+    with a known value for the municipality; else the first with any data; None if none."""
+    first = None
+    for i in ids:
+        ind = indicators.get(i)
+        age = default_age(ind)
+        for cat in ["alle"] + [c for c in ind.categories if c != "alle"]:
+            if not periods(i, age, cat):
+                continue
+            first = first or (i, age, cat)
+            s = series(i, [municipality], age=age, category=cat)
+            if s["status"].isin(("ok", "provisional", "break")).any():
+                return i, age, cat
+    return first

@@ -1,0 +1,174 @@
+"""Page parts used everywhere: the sidebar with the shared view, a chart with its caption and
+"Vis tabell", the demo banner, the copy-link popover and the no-data message.
+
+Widgets are "controlled": before a widget is drawn its session key is set from the view, and
+its on_change callback writes the new value back to the view. The view (not the widget) is the
+truth, so values survive page switches and permalinks set them."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import indicators
+from indicators import charts, views
+from indicators import format as fmt
+from ui import data, state
+
+MAP_KEY = "kart_fig"
+
+
+def bind(key: str, value) -> str:
+    """Set widget `w_<key>` to the view's value before it is drawn; returns the widget key."""
+    wk = "w_" + key
+    st.session_state[wk] = value
+    return wk
+
+
+def _copy(key: str) -> None:
+    state.put(key, st.session_state.get("w_" + key))
+
+
+def _copy_period() -> None:
+    state.put("periode", st.session_state.get("w_periode"))
+
+
+def _copy_indicator() -> None:
+    state.put("indikator", st.session_state.get("w_indikator"))
+
+
+def _copy_municipality() -> None:
+    """A picked code, or typed text resolved by name without diacritics ('tonsberg')."""
+    val = st.session_state.get("w_kommune")
+    m = data.municipalities()
+    codes = set(m["code"])
+    if val in codes:
+        state.put("kommune", val)
+        st.session_state.pop("_kommune_miss", None)
+        return
+    code = views.match_name(str(val or ""), list(zip(m["code"], m["name"])))
+    if code:
+        state.put("kommune", code)
+        st.session_state["w_kommune"] = code
+        st.session_state.pop("_kommune_miss", None)
+    else:
+        st.session_state["_kommune_miss"] = str(val or "")
+        st.session_state["w_kommune"] = state.raw().get("kommune")
+
+
+def municipality_label(m: pd.DataFrame):
+    names = dict(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
+    return lambda c: names.get(c, str(c))
+
+
+def sidebar(view: state.View) -> None:
+    ind = view.ind
+    all_ind = indicators.all_indicators()
+    with st.sidebar:
+        st.markdown("**Visning**")
+        st.selectbox("Indikator", list(all_ind), key=bind("indikator", ind.id),
+                     format_func=lambda i: all_ind[i].short, on_change=_copy_indicator,
+                     help=ind.definition)
+        if len(view.ages) > 1:
+            st.selectbox("Aldersgruppe", view.ages, key=bind("alder", view.age),
+                         format_func=lambda a: indicators.label("age", a), on_change=_copy,
+                         args=("alder",))
+        if len(ind.categories) > 1:
+            st.selectbox("Kategori", list(ind.categories), key=bind("kategori", view.category),
+                         format_func=lambda c: indicators.label("category", c), on_change=_copy,
+                         args=("kategori",))
+        if len(view.periods) > 1:
+            st.select_slider("Periode", view.periods, key=bind("periode", view.period),
+                             format_func=fmt.period, on_change=_copy_period)
+        elif view.periods:
+            st.markdown(f"Periode: **{fmt.period(view.periods[0])}** (den eneste med data)")
+        else:
+            st.markdown(f"Ingen tall for {ind.short} i datalageret.")
+        m = data.municipalities()
+        st.selectbox("Kommune", list(m["code"]), key=bind("kommune", view.kommune),
+                     format_func=municipality_label(m), on_change=_copy_municipality,
+                     accept_new_options=True,
+                     placeholder="Skriv et kommunenavn",
+                     help="Skriv navnet og velg i lista. Du kan skrive uten æ, ø og å "
+                          "(for eksempel «tonsberg») og trykke Enter.")
+        miss = st.session_state.get("_kommune_miss")
+        if miss:
+            st.warning(f"Fant ingen kommune som heter «{miss}». Velg i lista.")
+        counties = state.county_choices()
+        st.selectbox("Fylke (kart og rangering)", list(counties), key=bind("fylke", view.fylke),
+                     format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
+
+
+def demo_banner(ind_id: str | None = None) -> None:
+    if data.is_demo(ind_id):
+        st.warning("**Demodata.** Tallene her er oppdiktet for utprøving og er ikke ekte "
+                   "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
+
+
+def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_select=None,
+          alt: str | None = None):
+    """The figure, then its caption (definition, source, period), then 'Vis tabell'."""
+    m = charts.meta(fig)
+    kw = {}
+    if on_select is not None:
+        kw = {"on_select": on_select, "selection_mode": "points"}
+    ev = st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
+                         key=key, alt=alt or m.get("title"), **kw)
+    caption(m.get("caption", ""))
+    if table is not None:
+        with st.expander("Vis tabell"):
+            show_table(table)
+    return ev
+
+
+def md_escape(text: str) -> str:
+    """Plain text inside Streamlit markdown: no links, emphasis, LaTeX ($) or table breaks."""
+    for ch in "\\`*_[]$~|<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def caption(text: str) -> None:
+    """Definition, source and period under a chart. Small text in the normal text colour:
+    st.caption's faded grey is below 4.5:1 contrast. Plain markdown (no HTML), so the page
+    needs no extra renderer."""
+    st.markdown(f":small[{md_escape(text)}]")
+
+
+def show_table(df: pd.DataFrame) -> None:
+    """The numbers as a markdown table: a real <table> that screen readers read (the data
+    grid is a canvas), and no Arrow renderer to download before the first chart."""
+    if df is None or df.empty:
+        st.markdown("Ingen tall å vise.")
+        return
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(md_escape(c) for c in cols) + " |",
+             "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|"]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(md_escape(str(x)) for x in row) + " |")
+    st.markdown("\n".join(lines))
+
+
+def no_data(text: str) -> None:
+    st.info(text)
+
+
+def copy_link(view: state.View, page: str, url_path: str) -> None:
+    url = state.permalink(view, page, url_path)
+    with st.popover("Lenke til denne visningen"):
+        st.markdown("Kopier lenken med knappen til høyre i feltet. Den åpner akkurat denne "
+                    "visningen (indikator, periode, kommune og fylke).")
+        st.code(url, language=None, wrap_lines=True)
+
+
+def on_map_select() -> None:
+    """A click on a municipality opens it in Min kommune (app.py does the switch)."""
+    ev = st.session_state.get(MAP_KEY) or {}
+    points = ((ev.get("selection") or {}).get("points")) or []
+    for p in points:
+        code = p.get("location")
+        if code:
+            code = "1508" if code == "1507" else code     # the 2020 Ålesund area: open Ålesund
+            if code in set(data.municipalities()["code"]):
+                state.put("kommune", code)
+                st.session_state["_goto"] = "min-kommune"
+            return
