@@ -119,11 +119,31 @@ def sources_of(code_2024: str) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def valid_in(code: str, year: int) -> bool:
     """Was this municipality number in use in `year`? (Codes are valid from 1 January.)"""
-    born = [c.date for c in changes() if c.new_code == code and c.old_code != code and c.kind != "boundary"]
-    gone = [c.date for c in changes() if c.old_code == code and c.new_code != code and c.kind != "boundary"]
-    start = min(born)[:4] if born and code not in _identity_codes() else "0000"
-    end = min(gone)[:4] if gone else "9999"
-    return start <= f"{year:04d}" < end
+    start, end = valid_years(code)
+    return start <= year < end
+
+
+@lru_cache(maxsize=None)
+def valid_years(code: str) -> tuple[int, int]:
+    """(first year, first year no longer) a municipality number is in use: [start, end)."""
+    born, gone = _births_and_ends()
+    start = int(born[code][:4]) if code in born and code not in _identity_codes() else 0
+    end = int(gone[code][:4]) if code in gone else 9999
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def _births_and_ends() -> tuple[dict[str, str], dict[str, str]]:
+    """The first date each code came into use through a change, and the first it went out."""
+    born: dict[str, str] = {}
+    gone: dict[str, str] = {}
+    for c in changes():
+        if c.kind == "boundary":
+            continue
+        if c.new_code != c.old_code:
+            born[c.new_code] = min(born.get(c.new_code, c.date), c.date)
+            gone[c.old_code] = min(gone.get(c.old_code, c.date), c.date)
+    return born, gone
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """Loaders: one module per source format, each with detect(raw) → read(raw) → normalise(table).
-Validation and the all-or-nothing write are shared (loaders.pipeline)."""
+Validation and the all-or-nothing write are shared (loaders.pipeline). A module may also have
+near_miss(raw) → message, naming what is missing when a file almost has its layout."""
 from loaders import delivery, ssb_csv, ssb_csv_long, ssb_jsonstat, ssb_xlsx
 
 # Detection order: most specific layouts first.

@@ -3,18 +3,27 @@ and the parsing of numbers, symbols and region labels as Norwegian sources write
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import math
 import re
+import threading
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 # The columns every loader's normalise() returns, one row per published cell.
 COLUMNS = ["indicator", "region", "region_name", "level", "period", "age", "sex", "category",
-           "value", "numerator", "denominator", "status", "note", "row"]
+           "value", "numerator", "denominator", "status", "note", "row", "sheet"]
+# `row` is the line (CSV) or row (xlsx) a value was read from; `sheet` the xlsx sheet it is on,
+# '' for CSV, or '#Verdi' for JSON-stat (where `row` is the value's number in the response).
+
+HEAD_CHARS = 64 * 1024   # what detection looks at: never the whole (possibly 50 MB) file
 
 STATUSES = ("ok", "suppressed", "missing", "provisional", "break")
 VALUE_STATUSES = ("ok", "provisional", "break")   # statuses that carry a number
@@ -66,6 +75,22 @@ class RawFile:
             return False
 
     @cached_property
+    def is_ole2(self) -> bool:
+        """A Compound File (OLE2): an old .xls, or an .xlsx saved with a password (encrypted)."""
+        return self.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+    @cached_property
+    def zip_is_broken(self) -> bool:
+        """A zip (xlsx) that cannot be opened: cut off during download, or damaged."""
+        if not self.is_zip:
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                return z.testzip() is not None
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+            return True
+
+    @cached_property
     def encoding(self) -> str | None:
         """The text encoding, or None when this is not text."""
         d = self.data
@@ -81,7 +106,7 @@ class RawFile:
         if b"\x00" in head:
             return None
         try:
-            d.decode("utf-8")
+            self._decoded = d.decode("utf-8")   # kept: `text` needs it, and decoding is not free
             return "utf-8"
         except UnicodeDecodeError:
             pass
@@ -93,35 +118,159 @@ class RawFile:
     def text(self) -> str | None:
         if self.encoding is None:
             return None
-        try:
-            t = self.data.decode(self.encoding)
-        except UnicodeDecodeError:
-            return None
+        t = self.__dict__.pop("_decoded", None)
+        if t is None:
+            try:
+                t = self.data.decode(self.encoding)
+            except UnicodeDecodeError:
+                return None
         return t.lstrip("\ufeff")
 
     @cached_property
+    def head_text(self) -> str | None:
+        """The first HEAD_CHARS characters of the text, ending at a line break when the file
+        goes on: what detectors look at, so detection costs the same for 1 kB and 50 MB."""
+        t = self.text
+        if t is None or len(t) <= HEAD_CHARS:
+            return t
+        head = t[:HEAD_CHARS]
+        cut = max(head.rfind("\n"), head.rfind("\r"))
+        return head[:cut + 1] if cut > 0 else head
+
+    @cached_property
     def first_lines(self) -> list[str]:
-        return (self.text or "").splitlines()[:12]
+        return (self.head_text or "").splitlines()[:12]
 
     @cached_property
     def workbook(self):
         import openpyxl
         try:
-            return openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
         except Exception as e:  # noqa: BLE001 - any openpyxl failure means the same to the user
             raise LoadError("Excel-filen kan ikke åpnes. Den kan være skadet, avkortet eller "
-                            f"passordbeskyttet ({type(e).__name__}). Last ned filen på nytt.") from e
+                            "passordbeskyttet. Last ned filen på nytt.") from e
+        if found := self._formula_without_value(wb):
+            sheet, ref, formula = found
+            raise LoadError(f"Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {ref}: "
+                            f"={formula[:60]}). Innenfor regner ikke ut formler. Åpne filen i Excel og "
+                            "lagre den på nytt (da lagres verdiene), eller lim inn som verdier.")
+        return wb
+
+    def _formula_without_value(self, wb) -> tuple[str, str, str] | None:
+        """(sheet, cell, formula) of a formula cell with no computed value stored. Such a cell
+        reads as empty, which would silently turn a number into 'missing'. (Excel stores the
+        value of every formula; files written by scripts often do not.)"""
+        with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+            for ws in wb.worksheets:
+                path = getattr(ws, "_worksheet_path", None)
+                if not path or path not in z.namelist():
+                    continue
+                xml = z.read(path)
+                if b"<f>" not in xml and b"<f " not in xml:
+                    continue
+                for m in _FORMULA_CELL.finditer(xml):
+                    if not _CACHED_VALUE.search(m.group(3)):
+                        return (ws.title, m.group(1).decode(),
+                                html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+        return None
 
 
-def normalised_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=COLUMNS)
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>/]*>(?:(?!</c>).)*?<f\b[^>]*?(?:/>|>([^<]*)</f>)'
+                           rb'((?:(?!</c>).)*)</c>', re.S)
+_CACHED_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def normalised_frame(rows) -> pd.DataFrame:
+    """The normalised rows (a list of dicts, or a DataFrame with some or all of COLUMNS)."""
+    df = pd.DataFrame(rows, columns=COLUMNS) if not isinstance(rows, pd.DataFrame) else \
+        rows.reindex(columns=COLUMNS)
     for col in ("value", "numerator", "denominator"):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        if df[col].dtype != "float64":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     for col in ("indicator", "region", "region_name", "level", "period", "age", "sex", "category",
-                "status", "note"):
-        df[col] = df[col].fillna("").astype(str)
-    df["row"] = pd.to_numeric(df["row"], errors="coerce").fillna(0).astype("int64")
+                "status", "note", "sheet"):
+        if df[col].dtype != "str" or df[col].hasnans:
+            df[col] = df[col].astype("str").fillna("")
+    if df["row"].dtype != "int64":
+        df["row"] = pd.to_numeric(df["row"], errors="coerce").fillna(0).astype("int64")
     return df
+
+
+_factors = threading.local()   # column → (codes, values), remembered within pipeline.prepare()
+
+
+@contextmanager
+def remember_factors():
+    """While active, columns built with coded_strings() and columns factorized with factorize()
+    keep their (codes, distinct values), so grouping by a column never hashes its strings twice."""
+    _factors.cache = {}
+    try:
+        yield
+    finally:
+        _factors.cache = None
+
+
+def _arrow(col):
+    arr = col.array if isinstance(col, pd.Series) else col
+    return getattr(arr, "_pa_array", arr)   # the Arrow data: shared by copies of a frame
+
+
+def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
+    """(number of each row's value among the distinct values, the distinct values). The values
+    are distinct; their order is not promised."""
+    cache = getattr(_factors, "cache", None)
+    key = id(_arrow(col))
+    if cache is not None and key in cache:
+        return cache[key][1:]
+    idx, uniq = pd.factorize(col, use_na_sentinel=False)
+    if cache is not None:
+        cache[key] = (_arrow(col), idx, list(uniq))   # keeps the data alive: its id stays unique
+    return idx, list(uniq)
+
+
+def coded_strings(values: list, idx: np.ndarray, repeat: int = 1):
+    """A string column from its values and each row's index into them (an Arrow take: no Python
+    per row), `repeat` times over (sharing the memory). Remembered for factorize() (see
+    remember_factors)."""
+    strs = ["" if v is None else str(v) for v in values]
+    uniq = list(dict.fromkeys(strs))
+    if len(uniq) < len(strs):   # two indices, one string: merge them, or grouping would split
+        pos = {u: i for i, u in enumerate(uniq)}
+        idx = np.array([pos[x] for x in strs], dtype=np.intp)[idx]
+    arr = pd.array(uniq or [""], dtype="str")[idx]
+    if repeat != 1:
+        arr = pd.array(pa.chunked_array(_arrow(arr).chunks * repeat, type=_arrow(arr).type), dtype="str")
+        idx = np.tile(idx, repeat)
+    cache = getattr(_factors, "cache", None)
+    if cache is not None:
+        cache[id(_arrow(arr))] = (_arrow(arr), np.asarray(idx), uniq)
+    return arr
+
+
+def where(sheet, row) -> str:
+    """Where a value was read, as messages name it: 'Rad 14' (CSV), 'Arket «Telemark», rad 14'
+    (xlsx) or 'Verdi nr. 14' (JSON-stat, which has no rows)."""
+    sheet = sheet if isinstance(sheet, str) else ""
+    if sheet.startswith("#"):
+        return f"{sheet[1:]} nr. {row}"
+    return f"Arket «{sheet}», rad {row}" if sheet else f"Rad {row}"
+
+
+def fmt_number(v) -> str:
+    """A number as Norwegian text: decimal comma, no trailing zeros ('130,5', '-12')."""
+    return f"{v:g}".replace(".", ",")
+
+
+def mojibake(text: str) -> str | None:
+    """The text as it was meant when UTF-8 bytes were read as ISO-8859-1 ('KragerÃ¸' →
+    'Kragerø'), or None when it does not look like that."""
+    if not text or "Ã" not in text and "Â" not in text:
+        return None
+    try:
+        fixed = text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != text else None
 
 
 _NUM = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")

@@ -41,9 +41,23 @@ def detect(raw: RawFile) -> bool:
     return bool(lines) and {"indikator", "kommunenr", "periode", "antall"} <= set(_header(lines[0]))
 
 
+def near_miss(raw: RawFile) -> str | None:
+    """The template's rows without its header line (the first line is data)."""
+    import indicators
+    lines = raw.first_lines
+    cells = _header(lines[0]) if lines else []
+    if len(cells) in (len(COLUMNS) - 1, len(COLUMNS)) and cells[0] in indicators.all_indicators():
+        return ("Leveransemalen mangler overskriftsraden: første linje er en tallrad. Første linje "
+                f"må være {';'.join(COLUMNS)}.")
+    return None
+
+
 def read(raw: RawFile) -> tuple[list[dict], str]:
     text = raw.text or ""
-    head = text.splitlines()[0]
+    head = raw.first_lines[0]
+    if "\t" in head and ";" not in head and "," not in head:
+        raise LoadError("Leveransemalen bruker tabulator som skilletegn mellom kolonnene. Bruk «;» "
+                        "(eller «,»): lagre filen som CSV med semikolon og prøv igjen.")
     delim = ";" if head.count(";") >= head.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delim)
     header = _header(delim.join(next(reader)))
@@ -75,8 +89,8 @@ def _decimal(rows: list[dict], delim: str) -> str:
 
 def _period(s: str) -> str:
     s = s.strip()
-    if m := re.fullmatch(r"(\d{4})M(\d{2})", s):
-        return f"{m[1]}-{m[2]}"
+    if (m := re.fullmatch(r"(\d{4})M(\d{2})", s)) and "01" <= m[2] <= "12":
+        return f"{m[1]}-{m[2]}"   # (2021M13 stays as written, so the message shows it)
     if m := re.fullmatch(r"(\d{4})[-/](\d{2})", s):
         # 2021-05 is a month; 2020-21 is a school year (the second part is the next year)
         if int(m[2]) == (int(m[1]) + 1) % 100 and int(m[2]) > 12:

@@ -153,7 +153,8 @@ def normalise(table):
                 obs = {"indicator": indicator, **region, "period": months[col], "age": "alle",
                        "sex": "alle", "category": category, "value": value,
                        "numerator": value if indicator == "arbeidssokere" else None,
-                       "denominator": None, "status": status, "note": note, "row": n}
+                       "denominator": None, "status": status, "note": note, "row": n,
+                       "sheet": sheet}
                 key = (indicator, region["region"], months[col])
                 if key in out:
                     _same_or_fail(out[key], obs, sheet)

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from geo import codes
-from loaders.base import LoadError, RawFile, normalised_frame, parse_cell, parse_region_label
+from loaders.base import (LoadError, RawFile, coded_strings, normalised_frame, parse_cell,
+                          parse_region_label)
 from loaders.nav_common import category_code, not_a_place, rows, sex_code, skipped_warning, where
 
 NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
@@ -130,14 +131,40 @@ def _read_xlsx(raw: RawFile) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def near_miss(raw: RawFile) -> str | None:
+    """A CSV header with NAV's columns, but not all that are needed: name the missing ones."""
+    if raw.is_zip or not raw.first_lines:
+        return None
+    head = raw.first_lines[0]
+    found = {_canon(c) for c in next(csv.reader([head], delimiter=_sep(head)))} - {None}
+    if len(found) < 3:
+        return None
+    need = {"period": "År-måned", "category": "Arbeidsmarkedsstatus hovedgruppe",
+            "label": "Nåværende Kommune Nr Navn (eller Nåværende Fylke Nr Navn)",
+            "count": "Beh personer i mnd (eller % av arbeidsstyrken)"}
+    if {"name", "level"} <= found:
+        found.add("label")
+    if found & {"percent", "fraction"}:
+        found.add("count")
+    missing = [text for key, text in need.items() if key not in found]
+    return ("Ukjent filformat: filen ligner NAVs arbeidsmarkedsstatus per måned, men mangler "
+            + ("kolonnen " if len(missing) == 1 else "kolonnene ") + ", ".join(f"«{m}»" for m in missing)
+            + ". Last ned uttrekket på nytt med alle kolonnene.") if missing else None
+
+
 def _read_csv(raw: RawFile) -> pd.DataFrame:
-    text = raw.text or ""
-    sep = _sep(text.split("\n", 1)[0])
+    sep = _sep(raw.first_lines[0] if raw.first_lines else "")
+    if not raw.data[-16:].rstrip(b"\0").endswith((b"\n", b"\r")):
+        # NAV ends every line; a last line without an ending is a cut-off file, and its last
+        # cell (the share) may be cut short: '3,6' → '3'.
+        last = (raw.text or "").count("\n") + 1
+        raise LoadError(f"Filen slutter midt i rad {last} (uten linjeskift); den kan være avkortet. "
+                        "Last ned filen på nytt fra NAV.")
     try:   # pyarrow: the benchmark's 1M-row file reads in well under a second
         df = pd.read_csv(io.BytesIO(raw.data), sep=sep, dtype=str, keep_default_na=False,
                          engine="pyarrow", encoding=raw.encoding)
     except (pd.errors.ParserError, ValueError):
-        raise LoadError(_bad_line(text, sep)) from None
+        raise LoadError(_bad_line(raw.text or "", sep)) from None
     block = _blocks(list(df.columns))[0]
     out = df.iloc[:, list(block.values())]
     out.columns = list(block.keys())
@@ -264,11 +291,6 @@ def _parse_values(df, col, decimal):
     return value, idx, res
 
 
-def _strings(values: list, idx):
-    """One string per row from one per distinct value (an arrow take: fast at 1M rows)."""
-    return pd.array(["" if v is None else str(v) for v in values], dtype="str")[idx]
-
-
 def _decimal(df, cols, xlsx) -> str:
     if xlsx:
         return ","
@@ -303,29 +325,27 @@ def normalise(table):
     if skip.any():
         notes.append(skipped_warning(pd.unique(labels[skip]), int(skip.sum())))
     place = [r if isinstance(r, tuple) else ("", "", "") for r in res]
-    cols = {name: _strings([p[i] for p in place], idx)
-            for i, name in enumerate(("region", "region_name", "level"))}
-
-    cols["category"] = _mapped(df, "category", category_code, "ukjent arbeidsmarkedsstatus",
-                               "Helt ledige, Delvis ledige eller Arbeidssøkere på tiltak")
-    cols["sex"] = _mapped(df, "sex", sex_code, "ukjent kjønn", "Kvinner, Menn eller Begge kjønn") \
-        if "sex" in df else _strings(["alle"], np.zeros(n, dtype=np.intp))
-    cols["age"] = _strings(["alle"], np.zeros(n, dtype=np.intp))
+    # Text columns as (distinct values, index of each row): built once, at the end (_frame).
+    coded = {name: ([p[i] for p in place], idx) for i, name in enumerate(("region", "region_name", "level"))}
+    coded["category"] = _mapped(df, "category", category_code, "ukjent arbeidsmarkedsstatus",
+                                "Helt ledige, Delvis ledige eller Arbeidssøkere på tiltak")
+    coded["sex"] = _mapped(df, "sex", sex_code, "ukjent kjønn", "Kvinner, Menn eller Begge kjønn") \
+        if "sex" in df else (["alle"], np.zeros(n, dtype=np.intp))
+    coded["age"] = (["alle"], np.zeros(n, dtype=np.intp))
     if "age" in df:
         # Only all ages and under 30 are Innenfor's groups; other age groups are left out.
         idx_a, res_a = _factor(df["age"], lambda v: AGES.get(codes.fold(str(v or ""))))
         other = np.array([r is None for r in res_a])[idx_a]
-        cols["age"] = _strings(res_a, idx_a)
+        coded["age"] = (res_a, idx_a)
         if other.any():
             groups = pd.unique(df["age"][other])
             notes.append(("Aldersgruppene " if len(groups) > 1 else "Aldersgruppen ")
                          + ", ".join(f"«{a}»" for a in groups) + " er ikke med i Innenfor "
                          f"({rows(int(other.sum()))} er ikke lest inn).")
             skip |= other
-    idx_p, res_p = _factor(df["period"], _period)
-    cols["period"] = _strings(res_p, idx_p)
-    cols["row"] = df["row"].to_numpy()
-    cols["sheet"] = df["sheet"].to_numpy()   # for messages only; normalised_frame drops it
+    coded["period"] = _factor(df["period"], _period)[::-1]
+    idx_s, sheets = pd.factorize(df["sheet"], use_na_sentinel=False)
+    coded["sheet"] = ([x if isinstance(x, str) else "" for x in sheets], idx_s)   # for messages
 
     decimal = _decimal(df, [c for c in ("count", "percent", "fraction") if c in df],
                        table.get("xlsx"))
@@ -340,25 +360,41 @@ def normalise(table):
                                     "Bruk kolonnenavnet «% av arbeidsstyrken» for prosent.")
                 share = (np.round(share[0] * 100, 10),) + share[1:]   # fraction → percent
     keep = ~skip
-    parts = []
+    parts = []   # (indicator, (value, index, [(value, status, note)]), numerator)
     if "count" in df:
         count = _false_zeros(_parse_values(df, "count", decimal), share, keep, notes)
-        parts.append(_part("arbeidssokere", cols, count, count[0], keep))
-        _check_totals(parts[-1])
+        parts.append(("arbeidssokere", count, count[0]))
     if share is not None:
-        parts.append(_part("arbeidssokere_andel", cols, share, np.full(n, np.nan), keep))
-    return normalised_frame(pd.concat(parts, ignore_index=True))
+        parts.append(("arbeidssokere_andel", share, np.full(n, np.nan)))
+    out = _frame(parts, coded, df["row"].to_numpy(), keep)
+    if "count" in df and {"alle", "kvinner", "menn"} <= set(coded["sex"][0]):
+        _check_totals(out[out["indicator"] == "arbeidssokere"])
+    return normalised_frame(out)
 
 
-def _part(indicator, cols, parsed, numerator, keep) -> pd.DataFrame:
-    value, idx, res = parsed
-    k = int(keep.sum())
-    return pd.DataFrame({**{c: v[keep] for c, v in cols.items()},
-                         "indicator": _strings([indicator], np.zeros(k, dtype=np.intp)),
-                         "value": value[keep], "numerator": numerator[keep],
-                         "denominator": np.full(k, np.nan),
-                         "status": _strings([r[1] for r in res], idx[keep]),
-                         "note": _strings([r[2] for r in res], idx[keep])})
+def _frame(parts, coded, row, keep) -> pd.DataFrame:
+    """The normalised rows: each kept file row once per indicator (count, share). One Arrow take
+    per text column for all rows, whose codes pipeline.validate/harmonise then reuse."""
+    kept = np.flatnonzero(keep)
+    sel = np.tile(kept, len(parts))
+    cols = {name: coded_strings(values, idx[kept], repeat=len(parts))
+            for name, (values, idx) in coded.items()}
+    results, res_idx, value, numerator = [], [], [], []
+    for _indicator, (v, idx, res), num in parts:
+        res_idx.append(idx[kept] + len(results))   # each part's cells numbered after the last's
+        results += res
+        value.append(v[kept])
+        numerator.append(num[kept])
+    status_idx = np.concatenate(res_idx) if parts else np.zeros(0, dtype=np.intp)
+    cols.update(
+        indicator=coded_strings([p[0] for p in parts], np.repeat(np.arange(len(parts)), len(kept))),
+        value=np.concatenate(value) if parts else np.zeros(0),
+        numerator=np.concatenate(numerator) if parts else np.zeros(0),
+        denominator=np.full(len(sel), np.nan),
+        status=coded_strings([r[1] for r in results], status_idx),
+        note=coded_strings([r[2] for r in results], status_idx),
+        row=row[sel])
+    return pd.DataFrame(cols)
 
 
 def _mapped(df, col, fn, what, expected):
@@ -368,7 +404,7 @@ def _mapped(df, col, fn, what, expected):
         first = np.isin(idx, bad)
         raise LoadError(f"{_first_row(df, first)}: {what} «{df[col][first].iat[0]}» "
                         f"(forventet {expected}).")
-    return _strings(res, idx)
+    return res, idx
 
 
 def _false_zeros(count, share, keep, notes):

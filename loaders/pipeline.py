@@ -4,20 +4,26 @@ Format modules do the first three; this module harmonises region codes, validate
 the whole file in one transaction (or nothing)."""
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import indicators
 from geo import codes
 from loaders import store
-from loaders.base import STATUSES, VALUE_STATUSES, LoadError, RawFile
+from loaders.base import (STATUSES, VALUE_STATUSES, LoadError, RawFile, coded_strings, factorize,
+                          fmt_number, mojibake, remember_factors, where)
 
 MAX_BYTES = int(os.environ.get("INNENFOR_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 MAX_PROBLEMS = 20
+
+log = logging.getLogger(__name__)
 
 PERIOD_PATTERNS = {
     "year": re.compile(r"^(19|20)\d\d$"),
@@ -84,83 +90,198 @@ def detect(raw: RawFile):
             raise
         except Exception:  # noqa: BLE001 - a detector that trips means "not mine"
             continue
+    raise LoadError(unrecognised(raw))
+
+
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")   # the stream an encrypted .xlsx is kept in
+_HTML = re.compile(r"<\s*(!doctype\s+html|html|table|head|body)\b", re.I)
+_ENCODING_NAMES = {"utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-8-sig": "UTF-8"}
+
+
+def unrecognised(raw: RawFile) -> str:
+    """Why no format module took the file, as specifically as the bytes allow."""
     expected = "; ".join(m.NAME for m in formats())
+    if raw.is_ole2:
+        if _ENCRYPTED in raw.data:
+            return ("Excel-filen er passordbeskyttet (kryptert), så Innenfor kan ikke lese den. Åpne "
+                    "den i Excel, fjern passordet (Fil → Info → Beskytt arbeidsbok → Krypter med "
+                    "passord) og lagre den på nytt som .xlsx.")
+        return ("Filen er i det gamle Excel-formatet (.xls, Excel 97–2003), som Innenfor ikke leser. "
+                "Åpne den i Excel og lagre den som Excel-arbeidsbok (.xlsx).")
     if raw.is_zip and not raw.is_xlsx:
-        raise LoadError("Ukjent filformat: filen er et zip-arkiv, men ikke en Excel-fil (.xlsx). "
-                        f"Forventet en av: {expected}.")
-    if raw.encoding is None and not raw.is_xlsx:
-        raise LoadError("Ukjent filformat: filen ser ut til å være binær, ikke tekst eller Excel. "
-                        f"Forventet en av: {expected}.")
-    raise LoadError(f"Ukjent filformat: kjente ikke igjen oppsettet i filen. Forventet en av: {expected}.")
+        if raw.zip_is_broken:
+            return ("Excel-filen kan ikke åpnes: den er skadet eller avkortet (zip-arkivet er "
+                    "ufullstendig). Last ned filen på nytt.")
+        return ("Ukjent filformat: filen er et zip-arkiv, men ikke en Excel-fil (.xlsx). "
+                f"Forventet en av: {expected}.")
+    if raw.is_xlsx:
+        try:
+            names = ", ".join(f"«{n}»" for n in raw.workbook.sheetnames[:10])
+        except LoadError as e:
+            return e.message
+        return (f"Ukjent filformat: ingen av arkene i Excel-filen ({names}) har et oppsett Innenfor "
+                f"kjenner igjen. Forventet en av: {expected}.")
+    if raw.encoding is None:
+        head = raw.data[:4000]
+        if len(head) >= 4 and head[0::2].count(0) > 0.8 * len(head[0::2]) and head[1] != 0:
+            return ("Filen er lagret som UTF-16 big-endian uten BOM, som Innenfor ikke leser. Lagre "
+                    "den som UTF-8 (eller ISO-8859-1) og prøv igjen.")
+        return ("Ukjent filformat: filen ser ut til å være binær, ikke tekst eller Excel. "
+                f"Forventet en av: {expected}.")
+    if raw.text is None:
+        name = _ENCODING_NAMES.get(raw.encoding, raw.encoding)
+        return (f"Filen kan ikke leses som {name}: den slutter midt i et tegn eller har ugyldige "
+                "tegn, og kan være avkortet. Last ned filen på nytt.")
+    if not raw.text.strip():
+        return "Filen er tom."
+    head = raw.head_text or ""
+    if _HTML.search(head[:2000]):
+        return ("Filen er en nettside (HTML), ikke en Excel-fil, selv om navnet kan slutte på .xls. "
+                "Åpne den i Excel og lagre den som Excel-arbeidsbok (.xlsx), eller last ned tabellen "
+                "som CSV.")
+    for mod in formats():
+        miss = getattr(mod, "near_miss", None)
+        if miss and (text := miss(raw)):
+            return text
+    if any(mojibake(line) for line in raw.first_lines):
+        return ("Ukjent filformat: kjente ikke igjen oppsettet, og teksten har feil tegnkoding "
+                "(f.eks. «Ã¥» der det skulle stått «å»): filen er trolig åpnet og lagret på nytt med "
+                "feil tegnsett. Bruk originalfilen, eller lagre den som UTF-8. "
+                f"Forventet en av: {expected}.")
+    return f"Ukjent filformat: kjente ikke igjen oppsettet i filen. Forventet en av: {expected}."
+
+
+def _groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(group number of each row, position of each group's first row) for the distinct values
+    of `cols`, numbered in order of first appearance (ordered=False: in no particular order).
+    Vectorised: a factorize per column, then the combinations numbered through a dense table
+    when there can be few (a file has a few hundred places and periods), else a hash table."""
+    n = len(df)
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for c in cols:
+        idx, uniq = factorize(df[c])
+        k = max(len(uniq), 1)
+        if size * k >= 2 ** 62:   # keep the combined number small
+            code = pd.factorize(code)[0].astype(np.int64)
+            size = int(code.max()) + 1 if n else 1
+        code = code * k + idx
+        size *= k
+    if size <= 2 * n:   # a table of every possible combination costs at most 10 bytes a row
+        seen = np.zeros(size, dtype=bool)
+        seen[code] = True
+        dense = np.cumsum(seen, dtype=np.int32) - 1   # group numbers in order of `code`
+        grp = dense[code]
+        first = np.full(int(seen.sum()), n, dtype=np.int64)
+        np.minimum.at(first, grp, np.arange(n, dtype=np.int64))
+        if not ordered:
+            return grp, first
+        order = np.argsort(first, kind="stable")   # renumber in order of first appearance
+        renumber = np.empty_like(order)
+        renumber[order] = np.arange(len(order))
+        return renumber[grp], first[order]
+    grp = pd.factorize(code)[0]
+    first = pd.Series(grp).drop_duplicates().index.to_numpy()
+    return grp, first
 
 
 def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Map every region to its 2024 code; sum merged municipalities' counts.
 
-    Returns (observations keyed by 2024 code, problems, warnings)."""
+    Returns (observations keyed by 2024 code, problems, warnings). The rows are assumed to have
+    passed validate(); with duplicates in them only the problems mean anything."""
     problems: list[str] = []
     warnings: list[str] = []
-    county_breaks, split_notes, mapping = [], {}, {}
+    county_breaks, split_notes = set(), {}
     # Work on each distinct label once (a NAV file repeats the same few hundred labels).
-    labels = df[["region", "region_name", "level"]].drop_duplicates()
-    first_row = df.groupby(["region", "region_name", "level"], sort=False)["row"].first()
-    for code, name, level in labels.itertuples(index=False):
-        row = first_row[(code, name, level)]
-        where = f"Rad {row}: " if row else ""
+    grp, first = _groups(df, ["region", "region_name", "level"])
+    labels = df[["region", "region_name", "level", "row", "sheet"]].iloc[first]
+    code_of: list[str | None] = [None] * len(first)
+    exact_of = np.ones(len(first), dtype=bool)
+    for i, (code, name, level, row, sheet) in enumerate(
+            labels[["region", "region_name", "level", "row", "sheet"]].itertuples(index=False)):
+        at = f"{where(sheet, row)}: " if row else ""
         if level == "land":
             if code != codes.NORWAY or not codes.name_matches(code, name):
-                problems.append(f"{where}«{code} {name}» er ikke «0 Hele landet».")
-            mapping[(code, name, level)] = (codes.NORWAY, True)
+                problems.append(f"{at}«{code} {name}» er ikke «0 Hele landet».")
+            code_of[i] = codes.NORWAY
         elif level == "fylke":
             c = codes.county_to_2024(code)
             if c is None:
-                problems.append(f"{where}ukjent fylkesnummer {code} («{name}»).")
+                problems.append(f"{at}ukjent fylkesnummer {code} («{name}»).")
                 continue
             if not codes.name_matches(code, name):
-                problems.append(f"{where}fylkesnummer {code} og navnet «{name}» passer ikke sammen.")
-            mapping[(code, name, level)] = c
+                problems.append(f"{at}fylkesnummer {code} og navnet «{name}» passer ikke sammen."
+                                + _encoding_hint(name))
+            code_of[i], exact_of[i] = c
             if not c[1]:
-                county_breaks.append(code)
+                county_breaks.add(code)
         else:
             h = codes.to_2024(code)
             if h is None:
-                problems.append(f"{where}ukjent kommunenummer {code} («{name}»).")
+                problems.append(f"{at}ukjent kommunenummer {code} («{name}»).")
                 continue
             if not codes.name_matches(code, name):
                 known = " / ".join(sorted(codes.known_names()[code]))
-                problems.append(f"{where}kommunenummer {code} heter «{known}», ikke «{name}».")
+                problems.append(f"{at}kommunenummer {code} heter «{known}», ikke «{name}»."
+                                + _encoding_hint(name))
             if not h.exact:
                 split_notes[code] = h.split_into
-            mapping[(code, name, level)] = (h.code, h.exact)
+            code_of[i], exact_of[i] = h.code, h.exact
     if problems:
         return df.iloc[0:0], problems, warnings
-    keys = pd.MultiIndex.from_frame(df[["region", "region_name", "level"]])
-    found = pd.Series(list(mapping.values()), index=pd.MultiIndex.from_tuples(list(mapping)),
-                      dtype=object).reindex(keys)
-    df = df.copy()
-    df["region_code"] = [t[0] for t in found]
-    df["exact"] = [t[1] for t in found]
     for code, parts in split_notes.items():
         warnings.append(f"{code} {codes.name_of(code)} ble delt ({' og '.join(parts)}); tallene lagres "
                         f"på {code} og fordeles ikke.")
+    lab_level = labels["level"].to_numpy(dtype=object)
+    lab_region = labels["region"].to_numpy(dtype=object)
+    status = df["status"]
+    has_value = status.isin(VALUE_STATUSES).to_numpy()
+    df = df.assign(region_code=coded_strings(code_of, grp), exact=exact_of[grp])
     # An old county whose borders moved (07 Vestfold lost Svelvik) is not the same series.
-    moved = df["level"].eq("fylke") & df["region"].isin(county_breaks) & df["status"].isin(VALUE_STATUSES)
-    df.loc[moved, "status"] = "break"
-    df.loc[moved, "note"] = "fylke " + df.loc[moved, "region"] + " hadde andre grenser enn i dag"
+    if county_breaks:
+        moved = np.array([lv == "fylke" and r in county_breaks
+                          for lv, r in zip(lab_level, lab_region)])[grp] & has_value
+        df.loc[moved, "status"] = "break"
+        df.loc[moved, "note"] = "fylke " + df.loc[moved, "region"] + " hadde andre grenser enn i dag"
     # A code not in use in the period, published with no number, is SSB's "cannot occur": drop it.
-    pairs = df[["region", "period", "level"]].drop_duplicates()
-    pairs["in_use"] = [lvl != "kommune" or codes.valid_in(c, period_year(p))
-                       for c, p, lvl in pairs.itertuples(index=False)]
-    df = df.merge(pairs, on=["region", "period", "level"], how="left")
-    df = df[df["in_use"] | df["status"].isin(VALUE_STATUSES + ("suppressed",))]
-    out = _combine(df, problems)
-    _mark_split_neighbours(out, df, split_notes)
+    kommune = lab_level == "kommune"
+    span = np.array([codes.valid_years(r) if k else (0, 9999) for r, k in zip(lab_region, kommune)],
+                    dtype=np.int64).reshape(-1, 2)
+    pidx, periods = factorize(df["period"])
+    years = np.array([period_year(p) or -1 for p in periods], dtype=np.int64)[pidx]
+    in_use = ~kommune[grp] | (years < 0) | ((span[grp, 0] <= years) & (years < span[grp, 1]))
+    df["in_use"] = in_use
+    keep = in_use | has_value | (status == "suppressed").to_numpy()
+    if not keep.all():
+        df, grp = df[keep], grp[keep]
+    # Several published codes in one 2024 code (a merger, an old and a new number): sum them.
+    # Only rows under such a code can need it; the rest are one row per key already.
+    regions_in: dict[str, set] = {}
+    for c, r in zip(code_of, lab_region):
+        regions_in.setdefault(c, set()).add(r)
+    shared = np.array([len(regions_in[c]) > 1 for c in code_of], dtype=bool)[grp]
+    if shared.any():
+        out = pd.concat([df[~shared], _combine(df[shared], problems)], ignore_index=True)
+    else:
+        out = df.reset_index(drop=True)
+    if split_notes:
+        _mark_split_neighbours(out, df, split_notes)
     return out, problems, warnings
 
 
-def period_year(period: str) -> int:
-    """The calendar year a period belongs to; a school year counts as its spring (15 June)."""
-    return int(period[:4]) if len(period) == 7 else int(period[-4:])
+def _encoding_hint(name: str) -> str:
+    fixed = mojibake(name)
+    return (f" Navnet har trolig feil tegnkoding («{fixed}» lagret som UTF-8 og lest som "
+            "ISO-8859-1): lagre filen med én tegnkoding (UTF-8) og prøv igjen.") if fixed else ""
+
+
+def period_year(period: str) -> int | None:
+    """The calendar year a period belongs to; a school year counts as its spring (15 June).
+    None for a period that is not one (validate() names those)."""
+    p = str(period)
+    y = p[:4] if len(p) == 7 else p[-4:]
+    return int(y) if len(p) >= 4 and y.isdigit() and y.isascii() else None
 
 
 def _combine(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
@@ -228,58 +349,91 @@ def _mark_split_neighbours(out: pd.DataFrame, df: pd.DataFrame, split_notes: dic
 
 
 def validate(df: pd.DataFrame) -> list[str]:
-    """Problems with the normalised rows (before harmonisation), each naming its row."""
+    """Problems with the normalised rows (before harmonisation), each naming its row.
+    Vectorised: each check is a mask over all rows, and text checks (periods, ages, categories)
+    run once per distinct value."""
     problems: list[str] = []
     known = indicators.all_indicators()
 
-    def add(rows: pd.DataFrame, text: str) -> None:
-        for r in rows.head(MAX_PROBLEMS).itertuples(index=False):
-            where = f"Rad {r.row}" if r.row else f"{r.region} {r.period}"
-            problems.append(f"{where}: {text.format(r=r)}")
+    def add(mask: np.ndarray, text) -> None:
+        if not mask.any():
+            return
+        for r in df[mask].head(MAX_PROBLEMS).itertuples(index=False):
+            at = where(r.sheet, r.row) if r.row else f"{r.region} {r.period}"
+            problems.append(f"{at}: {text(r)}")
 
-    add(df[~df["indicator"].isin(known)], "ukjent indikator «{r.indicator}» (kjente: "
-        + ", ".join(known) + ").")
-    add(df[~df["status"].isin(STATUSES)], "ukjent status «{r.status}».")
-    df = df[df["indicator"].isin(known)]
-    for ind_id, g in df.groupby("indicator"):
+    def per_value(col: str) -> tuple[np.ndarray, list]:
+        """(number of each row's distinct value, the distinct values): checks run per value."""
+        return factorize(df[col])
+
+    ind_idx, ind_uniq = per_value("indicator")
+    is_known = np.array([u in known for u in ind_uniq] or [False], dtype=bool)[ind_idx]
+    add(~is_known, lambda r: f"ukjent indikator «{r.indicator}» (kjente: " + ", ".join(known) + ").")
+    status_known = df["status"].isin(STATUSES).to_numpy()
+    add(~status_known, lambda r: f"ukjent status «{r.status}».")
+    p_idx, p_uniq = per_value("period")
+    a_idx, a_uniq = per_value("age")
+    c_idx, c_uniq = per_value("category")
+
+    def table(values: list, test) -> np.ndarray:
+        return np.array([bool(test(v)) for v in values] or [False], dtype=bool)
+
+    school_year = table(p_uniq, PERIOD_PATTERNS["school_year"].match)
+    consecutive = table(p_uniq, lambda p: PERIOD_PATTERNS["school_year"].match(p)
+                        and int(p[:4]) + 1 == int(p[5:]))
+    value, num, den = (df[c].to_numpy(dtype="float64") for c in ("value", "numerator", "denominator"))
+
+    def not_count(v: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (v < 0) | (~np.isnan(v) & (v != np.round(v)))
+
+    for k in sorted((k for k, u in enumerate(ind_uniq) if u in known), key=lambda k: ind_uniq[k]):
+        ind_id = ind_uniq[k]
         ind = known[ind_id]
-        pat = PERIOD_PATTERNS[ind.period_type]
-        add(g[~g["period"].str.match(pat)], "ugyldig periode «{r.period}» for " + ind_id +
-            f" (forventet f.eks. {PERIOD_EXAMPLES[ind.period_type]}).")
-        sy = g[g["period"].str.match(PERIOD_PATTERNS["school_year"])]
-        add(sy[sy["period"].str.slice(0, 4).astype(int) + 1 != sy["period"].str.slice(5).astype(int)],
-            "skoleåret «{r.period}» må være to år etter hverandre.")
-        add(g[~g["age"].isin(ind.ages + ("alle",)) & (g["age"] != "")],
-            "aldersgruppen «{r.age}» finnes ikke for " + ind_id + " (" + ", ".join(ind.ages) + ").")
-        add(g[~g["category"].isin(ind.categories)],
-            "kategorien «{r.category}» finnes ikke for " + ind_id + " (" + ", ".join(ind.categories) + ").")
+        m = ind_idx == k
+        ok = table(p_uniq, PERIOD_PATTERNS[ind.period_type].match)
+        add(m & ~ok[p_idx], lambda r: f"ugyldig periode «{r.period}» for {ind_id} (forventet f.eks. "
+            f"{PERIOD_EXAMPLES[ind.period_type]}).")
+        add(m & school_year[p_idx] & ~consecutive[p_idx],
+            lambda r: f"skoleåret «{r.period}» må være to år etter hverandre.")
+        ages = table(a_uniq, lambda a: a in ind.ages + ("alle",) or a == "")
+        add(m & ~ages[a_idx], lambda r: f"aldersgruppen «{r.age}» finnes ikke for {ind_id} ("
+            + ", ".join(ind.ages) + ").")
+        cats = table(c_uniq, lambda c: c in ind.categories)
+        add(m & ~cats[c_idx], lambda r: f"kategorien «{r.category}» finnes ikke for {ind_id} ("
+            + ", ".join(ind.categories) + ").")
         if ind.kind == "share":
-            add(g[(g["value"] < 0) | (g["value"] > 100)], "andelen {r.value:g} er utenfor 0–100.")
+            add(m & ((value < 0) | (value > 100)),
+                lambda r: f"andelen {fmt_number(r.value)} er utenfor 0–100.")
         else:
-            v = g["value"]
-            add(g[(v < 0) | (v.notna() & (v != v.round()))],
-                "antallet {r.value:g} er ikke et ikke-negativt heltall.")
-        for col in ("numerator", "denominator") if ind.kind == "share" else ("denominator",):
-            c = g[col]
-            add(g[(c < 0) | (c.notna() & (c != c.round()))],
-                col.replace("numerator", "antallet").replace("denominator", "nevneren")
-                + " {r." + col + ":g} er ikke et ikke-negativt heltall.")
-        add(g[g["numerator"] > g["denominator"]],
-            "antallet ({r.numerator:g}) er større enn nevneren ({r.denominator:g}).")
-    has_value = df["status"].isin(VALUE_STATUSES)
-    add(df[has_value & df["value"].isna()], "status «{r.status}» men ingen verdi.")
-    add(df[~has_value & df["value"].notna() & df["status"].isin(STATUSES)],
-        "status «{r.status}» skal ikke ha en verdi.")
-    key = ["indicator", "region", "period", "age", "sex", "category"]
-    add(df[df.duplicated(key, keep="first")],
-        "dobbel rad for {r.indicator} {r.region} {r.period} (alder {r.age}, kjønn {r.sex}, "
-        "kategori {r.category}).")
+            add(m & not_count(value),
+                lambda r: f"antallet {fmt_number(r.value)} er ikke et ikke-negativt heltall.")
+        if ind.kind == "share":
+            add(m & not_count(num),
+                lambda r: f"antallet {fmt_number(r.numerator)} er ikke et ikke-negativt heltall.")
+        add(m & not_count(den),
+            lambda r: f"nevneren {fmt_number(r.denominator)} er ikke et ikke-negativt heltall.")
+        add(m & (num > den), lambda r: f"antallet ({fmt_number(r.numerator)}) er større enn nevneren "
+            f"({fmt_number(r.denominator)}).")
+    has_value = df["status"].isin(VALUE_STATUSES).to_numpy()
+    add(is_known & has_value & np.isnan(value), lambda r: f"status «{r.status}» men ingen verdi.")
+    add(is_known & ~has_value & ~np.isnan(value) & status_known,
+        lambda r: f"status «{r.status}» skal ikke ha en verdi.")
+    dup = np.ones(len(df), dtype=bool)
+    dup[_groups(df, ["indicator", "region", "period", "age", "sex", "category"], ordered=False)[1]] = False
+    add(is_known & dup, lambda r: f"dobbel rad for {r.indicator} {r.region} {r.period} (alder {r.age}, "
+        f"kjønn {r.sex}, kategori {r.category}).")
     return problems
 
 
 def prepare(raw: RawFile, period: str | None = None):
     """detect, read, normalise, validate and harmonise: (format module, observations, result).
     `period` is the user's answer for a file that does not state its year (raw.period_hint)."""
+    with remember_factors():   # columns are factorized once, however many checks group by them
+        return _prepare(raw, period)
+
+
+def _prepare(raw: RawFile, period: str | None):
     if period is not None:
         raw.period_hint = period
     result = LoadResult(file_name=raw.name)
@@ -287,9 +441,10 @@ def prepare(raw: RawFile, period: str | None = None):
         result.message = (f"Filen er for stor ({len(raw.data) / 1024 / 1024:.0f} MB). "
                           f"Største tillatte størrelse er {MAX_BYTES // 1024 // 1024} MB.")
         return None, None, result
-    if not raw.data.strip():
+    if not raw.data[:4096].strip() and not raw.data.strip():   # (no copy of a big file)
         result.message = "Filen er tom."
         return None, None, result
+    mod = None
     try:
         mod = detect(raw)
         result.format_name = mod.NAME
@@ -297,6 +452,12 @@ def prepare(raw: RawFile, period: str | None = None):
         df = mod.normalise(table)
     except LoadError as e:
         result.message, result.problems = e.message, e.problems
+        return None, None, result
+    except Exception:  # noqa: BLE001 - a bug must not show the user a Python error
+        log.exception("uventet feil ved lesing av %s", raw.name)
+        result.message = ("Filen kunne ikke leses på grunn av en feil i Innenfor, ikke nødvendigvis i "
+                          "filen" + (f" (lest som {mod.NAME})" if mod else "") + ". Ingenting er "
+                          "lagret. Send filen til den som drifter Innenfor.")
         return None, None, result
     result.rejected_rows = len(df)
     if df.empty:
@@ -313,8 +474,9 @@ def prepare(raw: RawFile, period: str | None = None):
         result.problems = problems
         return mod, None, result
     units = {k: ind.unit for k, ind in indicators.all_indicators().items()}
-    df = df.assign(unit=df["indicator"].map(units))
-    df["note"] = df["note"].where(df["note"] != "", None)
+    idx, ids = factorize(df["indicator"])
+    df = df.assign(unit=coded_strings([units[i] for i in ids], idx),
+                   note=df["note"].where(df["note"] != "", None))
     obs = df[store.KEY + ["value", "unit", "status", "numerator", "denominator", "note"]]
     result.rows, result.rejected_rows = len(obs), 0
     result.observations = obs.reset_index(drop=True)
@@ -328,23 +490,26 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
     if period is not None:
         raw.period_hint = period
     path = store.db_path(db)
+    # The hash is needed only once the file is read: compute it meanwhile (hashlib lets go of
+    # the GIL), then ask whether these bytes were loaded before, whatever prepare() found.
+    hashing = threading.Thread(target=lambda: raw.sha256, daemon=True)
+    hashing.start()
+    mod, obs, result = prepare(raw)
+    hashing.join()
     if path.exists():
         with store.reader(path) as con:
             seen = store.find_source(con, raw.sha256)
         if seen:
-            r = LoadResult(file_name=raw.name, outcome="duplicate",
-                           message=f"Filen er allerede lastet inn (som «{seen[1]}», "
-                                   f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.")
-            _mod, _obs, checked = prepare(raw)
-            r.format_name = checked.format_name
-            return r
-    mod, obs, result = prepare(raw)
+            return LoadResult(file_name=raw.name, outcome="duplicate", format_name=result.format_name,
+                              message=f"Filen er allerede lastet inn (som «{seen[1]}», "
+                                      f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.")
     if obs is None:
         return result
+    table = store.as_arrow(obs)   # converted once, for the conflict check and the write
     if dry_run:
         if path.exists():
             with store.reader(path) as con:
-                clash = store.conflicts(con, obs)
+                clash = store.conflicts(con, table)
             if clash:
                 return _conflict(result, obs, clash)
         result.outcome = "checked"
@@ -357,11 +522,11 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
                 result.outcome, result.rows = "duplicate", 0
                 result.message = f"Filen er allerede lastet inn (som «{seen[1]}»); ingenting endret."
                 raise store.Rollback
-            clash = store.conflicts(con, obs)
+            clash = store.conflicts(con, table)
             if clash:
                 _conflict(result, obs, clash)
                 raise store.Rollback
-            result.source_id = store.write(con, obs, file_name=raw.name, sha256=raw.sha256,
+            result.source_id = store.write(con, table, file_name=raw.name, sha256=raw.sha256,
                                            fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo)
     except store.Rollback:
         return result
@@ -392,5 +557,9 @@ def load_path(file: str | os.PathLike, db=None, **kw) -> LoadResult:
                 f"Største tillatte størrelse er {MAX_BYTES // 1024 // 1024} MB."))
         data = p.read_bytes()
     except OSError as e:
-        return LoadResult(file_name=p.name, message=f"Kunne ikke lese filen: {e.strerror}.")
+        why = ("filen finnes ikke" if isinstance(e, FileNotFoundError) else
+               "mangler tilgang til filen" if isinstance(e, PermissionError) else
+               "dette er en mappe, ikke en fil" if isinstance(e, IsADirectoryError) else
+               "lesefeil fra disken")
+        return LoadResult(file_name=p.name, message=f"Kunne ikke lese filen: {why}.")
     return load_raw(RawFile(p.name, data), db, **kw)

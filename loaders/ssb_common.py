@@ -32,7 +32,7 @@ class Cell:
 def where(c: Cell) -> str:
     if c.sheet.startswith("#"):   # no rows in JSON-stat: the value's number in the response
         return f"{c.sheet[1:]} nr. {c.row}"
-    return f"Ark «{c.sheet}», rad {c.row}" if c.sheet else f"Rad {c.row}"
+    return f"Arket «{c.sheet}», rad {c.row}" if c.sheet else f"Rad {c.row}"
 
 
 def table_id(title: str) -> str | None:
@@ -304,7 +304,8 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
                      "period": period, "age": age, "sex": sex, "category": "alle",
                      "value": value if status == "ok" else None,
                      "numerator": num[0] if status in ("ok", "missing") else None,
-                     "denominator": den[0], "status": status, "note": note, "row": first.row})
+                     "denominator": den[0], "status": status, "note": note, "row": first.row,
+                     "sheet": first.sheet})
     if no_share:
         notes.append(f"{len(no_share)} NEET-tall har antall, men verken bosatte i alt eller andel, og "
                      "lagres uten andel (f.eks. " + ", ".join(sorted(set(no_share))[:3]) + "). Ta med "

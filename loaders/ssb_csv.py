@@ -13,7 +13,6 @@ The long layout (one column per variable) is loaders.ssb_csv_long."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 
@@ -34,9 +33,10 @@ class Text:
     body: list[tuple[int, list[str]]]   # (line number in the file, cells)
 
 
-def split_text(raw: RawFile) -> tuple[str | None, list[tuple[int, str]]]:
-    """(title, numbered lines from the header on). The title is SSB's '"13563: …"' first line."""
-    lines = list(enumerate((raw.text or "").splitlines(), start=1))
+def split_text(raw: RawFile, head: bool = False) -> tuple[str | None, list[tuple[int, str]]]:
+    """(title, numbered lines from the header on). The title is SSB's '"13563: …"' first line.
+    head=True: only the start of the file (for detection, which needs no more)."""
+    lines = list(enumerate(((raw.head_text if head else raw.text) or "").splitlines(), start=1))
     title = None
     if lines and table_id(lines[0][1]):
         first = [c for c in next(csv.reader([lines[0][1]], delimiter=";"), []) if c.strip()]
@@ -61,7 +61,15 @@ def read_text(raw: RawFile) -> Text:
         raise LoadError(f"Filen slutter midt i rad {lines[-1][0]} (uten linjeskift); den kan være "
                         "avkortet. Last ned filen på nytt fra SSB.")
     delim = sniff(lines[0][1])
-    parsed = list(csv.reader(io.StringIO("\n".join(t for _, t in lines)), delimiter=delim))
+    reader = csv.reader((t for _, t in lines), delimiter=delim)
+    parsed = []
+    for cells in reader:
+        parsed.append(cells)
+        if reader.line_num != len(parsed) or (   # a quoted value ran on over the line end,
+                reader.line_num == len(lines) and lines[-1][1].count('"') % 2):   # or the file
+            n = lines[len(parsed) - 1][0]
+            raise LoadError(f"Rad {n} har et anførselstegn (\") som ikke er lukket; filen kan være "
+                            "avkortet eller skadet. Last ned filen på nytt fra SSB.")
     header = [clean(h) for h in parsed[0]]
     while header and not header[-1]:
         header.pop()
@@ -80,8 +88,6 @@ def read_text(raw: RawFile) -> Text:
                             "Filen kan være avkortet eller lagret med feil skilletegn "
                             f"(forventet «{delim}»).")
         body.append((n, cells))
-    if len(lines) != len(parsed):
-        raise LoadError("Filen har et anførselstegn som ikke er lukket; den kan være avkortet.")
     return Text(title, delim, header, body)
 
 
@@ -96,9 +102,9 @@ def decimal_mark(values, delim: str) -> str:
 
 
 def detect(raw: RawFile) -> bool:
-    if raw.text is None or raw.is_zip:
+    if raw.head_text is None or raw.is_zip:
         return False
-    _title, lines = split_text(raw)
+    _title, lines = split_text(raw, head=True)
     if not lines:
         return False
     head = [clean(h) for h in next(csv.reader([lines[0][1]], delimiter=sniff(lines[0][1])))]

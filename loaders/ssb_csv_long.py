@@ -39,9 +39,9 @@ def is_long_header(header: list) -> bool:
 
 
 def detect(raw: RawFile) -> bool:
-    if raw.text is None or raw.is_zip:
+    if raw.head_text is None or raw.is_zip:
         return False
-    _title, lines = split_text(raw)
+    _title, lines = split_text(raw, head=True)
     return bool(lines) and is_long_header(_header(lines[0][1])) and not ssb_csv.detect(raw)
 
 

@@ -23,18 +23,17 @@ NAME = "SSB PxWebApi JSON-stat2"
 
 
 def _json(raw: RawFile):
-    text = raw.text
-    if text is None or not text.lstrip().startswith("{"):
+    if raw.head_text is None or not raw.head_text.lstrip().startswith("{"):
         return None
     try:
-        return json.loads(text)
+        return json.loads(raw.text)
     except ValueError:
         return None
 
 
 def _looks_like(raw: RawFile) -> bool:
     """JSON-stat by its opening, so a truncated download is named as such, not as unknown."""
-    head = (raw.text or "").lstrip()[:20000]
+    head = (raw.head_text or "").lstrip()[:20000]
     return head.startswith("{") and '"dimension"' in head and ('"dataset"' in head or '"id"' in head)
 
 

@@ -148,8 +148,21 @@ def find_source(con, sha256: str):
                        [sha256]).fetchone()
 
 
-def conflicts(con, obs: pd.DataFrame, limit: int = 5) -> list[str]:
-    """Rows whose key is already in the store from another file with a different value/status."""
+def as_arrow(obs):
+    """The observations as an Arrow table: DuckDB scans it without converting Python objects
+    (a pandas frame with object/str columns costs seconds per million rows)."""
+    import pyarrow as pa
+    if isinstance(obs, pa.Table):
+        return obs
+    return pa.Table.from_pandas(obs, preserve_index=False)
+
+
+def conflicts(con, obs, limit: int = 5) -> list[str]:
+    """Rows whose key is already in the store from another file with a different value/status.
+    `obs` is a DataFrame or an Arrow table (as_arrow)."""
+    obs = as_arrow(obs)
+    if not _may_overlap(con, obs):
+        return []
     con.register("incoming", obs)
     rows = con.execute("""
         SELECT i.indicator, i.region_code, i.period, i.age, i.sex, i.category,
@@ -167,13 +180,28 @@ def conflicts(con, obs: pd.DataFrame, limit: int = 5) -> list[str]:
             f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
 
 
+def _may_overlap(con, obs) -> bool:
+    """False when no stored row can share a key with `obs` (same indicator, period in range):
+    then the conflict query, a join over every incoming row, is skipped."""
+    import pyarrow.compute as pc
+    if obs.num_rows == 0:
+        return False
+    indicators = pc.unique(obs["indicator"]).to_pylist()
+    span = pc.min_max(obs["period"]).as_py()
+    return con.execute(
+        "SELECT EXISTS (SELECT 1 FROM observations WHERE indicator IN (SELECT unnest(?)) "
+        "AND period BETWEEN ? AND ?)", [indicators, span["min"], span["max"]]).fetchall()[0][0]
+
+
 def _show(value, status) -> str:
-    return f"{value:g}" if value is not None else status
+    return f"{value:g}".replace(".", ",") if value is not None else status
 
 
-def write(con, obs: pd.DataFrame, *, file_name: str, sha256: str, fmt: str,
+def write(con, obs, *, file_name: str, sha256: str, fmt: str,
           loaded_by: str | None = None, is_demo: bool = False) -> int:
-    """Insert one file's observations in a single transaction; returns the new source id."""
+    """Insert one file's observations (DataFrame or Arrow table) in a single transaction;
+    returns the new source id."""
+    obs = as_arrow(obs)
     con.execute("BEGIN")
     try:
         source_id = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()[0]

@@ -35,18 +35,18 @@ _AGE = re.compile(r"\d+\s*ar\b|alder")
 _OT_WORDS = re.compile(r"oppfolging|\bot\b|tilmeld")
 
 
-def _lines(raw: RawFile) -> tuple[str, list[str]]:
-    """(separator, lines from the header on)."""
-    lines = (raw.text or "").splitlines()
+def _lines(raw: RawFile, head: bool = False) -> tuple[str, list[str]]:
+    """(separator, lines from the header on); head=True: only the start (for detection)."""
+    lines = ((raw.head_text if head else raw.text) or "").splitlines()
     if lines and lines[0].strip().lower().startswith("sep="):
         return (lines[0].strip()[4:] or "\t"), lines[1:]
     return "\t", lines
 
 
 def detect(raw: RawFile) -> bool:
-    if raw.text is None:
+    if raw.head_text is None:
         return False
-    sep, lines = _lines(raw)
+    sep, lines = _lines(raw, head=True)
     if not lines:
         return False
     head = [h.strip() for h in lines[0].split(sep)]
@@ -56,6 +56,10 @@ def detect(raw: RawFile) -> bool:
 def read(raw: RawFile) -> dict:
     sep, lines = _lines(raw)
     first = 2 if raw.first_lines and raw.first_lines[0].lower().startswith("sep=") else 1
+    if not (raw.text or "").endswith(("\n", "\r")):
+        # Udir ends every line; without it the last value may be cut short ('1 500' → '1 5').
+        raise LoadError(f"Filen slutter midt i rad {first + len(lines) - 1} (uten linjeskift); den kan "
+                        "være avkortet. Last ned filen på nytt fra Udirs statistikkbank.")
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
     header = [h.strip() for h in rows[0]]
     body = []
@@ -99,6 +103,12 @@ def _category(text: str) -> str | None:
     if _TOTAL.match(f):
         return "alle"
     return next((cat for cat, rx in REASONS if rx.search(f)), None)
+
+
+def _text_cell(text: str) -> str:
+    """Free text kept from the file (a footnote), neutralised so that a spreadsheet opening an
+    export of it never runs it as a formula: '=HYPERLINK(…)' is stored as "'=HYPERLINK(…)"."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _school_year(y1: int, yy: int) -> str:
@@ -173,7 +183,7 @@ def normalise(table):
                 value, status, note = parse_cell(cells[c["i"]], ",")
             except ValueError as e:
                 raise LoadError(f"Rad {n}, kolonne «{c['name']}»: {e}.") from None
-            foot = cells[footnotes[c["name"]]] if c["name"] in footnotes else ""
+            foot = _text_cell(cells[footnotes[c["name"]]]) if c["name"] in footnotes else ""
             if foot:
                 status = "break" if status == "ok" else status
                 note = foot
