@@ -1,0 +1,87 @@
+""""Saksvedlegg": one zip for a political case about a municipality.
+
+Contents: the presentation (PPTX), every chart as a PNG for print (title, place, unit, source
+line and "Demodata" on the image), the numbers as an Excel workbook (sheet "Data" and "Om
+tallene"), and LESMEG.txt (Norwegian) listing the files, sources, definitions and periods.
+All images are rendered in one batch (slide and print versions) over one browser.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from exports import deck, excel, figures, images, safe, tables
+from exports.kommune import Report
+from indicators import format as fmt
+
+README_NAME = "LESMEG.txt"
+
+
+def _title(c) -> str:
+    return c.title if c.periods_text in c.title else f"{c.title}, {c.periods_text}"
+
+
+def _info(name: str, made) -> zipfile.ZipInfo:
+    zi = zipfile.ZipInfo(name, date_time=(made.year, made.month, made.day, 12, 0, 0))
+    zi.external_attr = 0o644 << 16          # readable files when unpacked on Linux/macOS
+    return zi
+
+
+def readme(rep: Report, files: list[tuple[str, str]]) -> str:
+    """The README text: what the files are, where the numbers come from, what they mean."""
+    L = [f"Saksvedlegg fra Innenfor: {rep.name}" + (f" ({rep.county_name})" if rep.county_name else ""),
+         "=" * 60,
+         f"Laget {deck.long_date(rep.made)}.",
+         ""]
+    if rep.demo:
+        L += ["DEMODATA: tallene i disse filene er oppdiktet for utprøving og er ikke ekte "
+              "statistikk. Ikke bruk dem i en sak.", ""]
+    L += ["Filer", "-----"]
+    L += [f"- {name}: {what}" for name, what in files]
+    L += ["", "Tallene", "--------"]
+    for c in rep.charts:
+        t = c.table
+        L.append(f"* {_title(c)}")
+        L.append(f"  {c.sentence}")
+        for label, text in tables.about(t):
+            if label in ("Indikator", "Figur", "DEMODATA"):
+                continue
+            L.append(f"  {label}: {text}")
+        L.append("")
+    if rep.missing:
+        L += ["Uten tall i datalageret: " + ", ".join(rep.missing) + ".", ""]
+    L += ["Statusord og symboler", "---------------------"]
+    L += [f"- {w}: {m}" for w, m in tables.status_legend()]
+    L += ["", "Tall fra SSB, NAV og Udir/VIGO-OT, bearbeidet av Innenfor. Oppgi kilden slik den "
+          "står på hver figur når tallene brukes videre. Tallene kan endres når kildene "
+          "oppdateres."]
+    return "\r\n".join(L) + "\r\n"
+
+
+def build(rep: Report) -> tuple[str, bytes]:
+    """(zip file name, zip bytes). Raises ChromiumMissing without a browser."""
+    slide = deck.slide_figures(rep)
+    prints = [figures.prepare(c.figure, "print") for c in rep.charts]
+    pngs = images.render_prepared([(fd, "png") for fd in slide + prints])
+    slide_pngs, print_pngs = pngs[:len(slide)], pngs[len(slide):]
+    stamp = rep.made.isoformat()
+    pptx_name = rep.file_name(f"presentasjon_{stamp}", "pptx")
+    xlsx_name = rep.file_name(f"tall_{stamp}", "xlsx")
+    files: list[tuple[str, bytes, str]] = [
+        (pptx_name, deck.build(rep, slide_pngs),
+         "presentasjon (16:9): ett lysbilde per indikator med figur, hovedsetning og kilde, "
+         "og definisjonene til slutt"),
+        (xlsx_name, excel.xlsx(rep.tables, title=f"Innenfor: {rep.name}", made=rep.made),
+         "tallene bak figurene (arket Data) og kilder og definisjoner (arket Om tallene)"),
+    ]
+    for c, png in zip(rep.charts, print_pngs):
+        files.append((safe.file_name(c.stem, ext="png"), png, f"figur: {_title(c)}"))
+    text = readme(rep, [(n, what) for n, _b, what in files])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(_info(README_NAME, rep.made), ("\ufeff" + text).encode("utf-8"),
+                   compress_type=zipfile.ZIP_DEFLATED)
+        for name, data, _what in files:
+            # PNG and the Office files are compressed already.
+            z.writestr(_info(name, rep.made), data, compress_type=zipfile.ZIP_STORED)
+    return rep.file_name(f"saksvedlegg_{stamp}", "zip"), buf.getvalue()

@@ -1,0 +1,230 @@
+""""Last ned presentasjon": a 16:9 PowerPoint deck for one municipality (python-pptx).
+
+Title slide (municipality, county, date, sources), one slide per indicator family with the chart
+image, the key sentence, the facts and the source line (plus the county map after its family),
+and a closing slide with the definitions. Every piece of text is at least 18 pt and set
+explicitly on each run (no inherited theme sizes), so it reads at the back of a room; "DEMODATA"
+stands on every slide when any number is demo. Charts are images (slide style: no title of
+their own, large fonts) with a text alternative; the speaker notes hold the caption.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from exports import figures, images
+from exports.kommune import Chart, Report
+from indicators import format as fmt
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MIN_PT = 18
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+GREY = RGBColor(0x40, 0x40, 0x40)          # 10:1 on white
+ACCENT = RGBColor(0x00, 0x72, 0xB2)
+RED = RGBColor(0x8B, 0x1A, 0x1A)
+PALE_RED = RGBColor(0xFF, 0xF4, 0xF4)
+MARGIN = Inches(0.5)
+
+# The chart image: CSS size before scale 2; fonts 1.6× (≈ 17 pt at 8 in wide on the slide).
+SLIDE_W, SLIDE_H = 820, 445
+CHART_BOX = (Inches(0.45), Inches(2.3), Inches(8.3), Inches(4.45))
+FACTS_BOX = (Inches(8.95), Inches(2.3), Inches(3.95), Inches(4.45))
+
+
+def long_date(d: date) -> str:
+    """22. november 2026."""
+    return f"{d.day}. {fmt.MONTHS[d.month - 1]} {d.year}"
+
+
+def _text(slide, box, paragraphs, *, anchor=MSO_ANCHOR.TOP, fill=None, line=None):
+    """A text box; paragraphs are (text, pt, bold, colour) or (text, pt, bold, colour, space_after)."""
+    x, y, w, h = box
+    tb = slide.shapes.add_textbox(x, y, w, h)
+    tf = tb.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = anchor
+    tf.margin_left = tf.margin_right = Inches(0.08)
+    tf.margin_top = tf.margin_bottom = Inches(0.04)
+    if fill is not None:
+        tb.fill.solid()
+        tb.fill.fore_color.rgb = fill
+    if line is not None:
+        tb.line.color.rgb = line
+        tb.line.width = Pt(1.5)
+    for i, p in enumerate(paragraphs):
+        text, size, bold, colour = p[:4]
+        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        para.alignment = PP_ALIGN.LEFT
+        if len(p) > 4:
+            para.space_after = Pt(p[4])
+        run = para.add_run()
+        run.text = text
+        run.font.size = Pt(max(MIN_PT, size))
+        run.font.bold = bold
+        run.font.color.rgb = colour
+    return tb
+
+
+def title_size(text: str) -> int:
+    """32 pt when the title fits one line of the title box, smaller (never under 24) if not."""
+    n = len(text)
+    return 32 if n <= 44 else 28 if n <= 52 else 24
+
+
+def _demo_tag(slide) -> None:
+    _text(slide, (WIDTH - Inches(2.35), Inches(0.3), Inches(1.9), Inches(0.5)),
+          [("DEMODATA", 18, True, RED)], anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
+
+
+def _accent(slide) -> None:
+    bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.18), HEIGHT)
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = ACCENT
+    bar.line.fill.background()
+
+
+def _notes(slide, text: str) -> None:
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def _title_slide(prs, rep: Report) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _accent(s)
+    place = f"{rep.name} kommune" if not rep.name.endswith("kommune") else rep.name
+    _text(s, (Inches(0.8), Inches(1.5), Inches(11.5), Inches(1.6)),
+          [(f"Unge utenfor arbeid og utdanning: {rep.name}", 40, True, INK)],
+          anchor=MSO_ANCHOR.BOTTOM)
+    fams = ", ".join(c.ind.short for c in rep.charts if c.family != "Kart") or "ingen tall ennå"
+    _text(s, (Inches(0.8), Inches(3.2), Inches(11.5), Inches(1.0)),
+          [(f"Nøkkeltall fra Innenfor: {fams}", 24, False, INK)])
+    _text(s, (Inches(0.8), Inches(4.3), Inches(11.5), Inches(0.6)),
+          [(f"{place}{', ' + rep.county_name if rep.county_name else ''} · {long_date(rep.made)}",
+            22, False, GREY)])
+    srcs = []
+    for ind in rep.indicators:
+        if ind.source not in srcs:
+            srcs.append(ind.source)
+    src = ("Kilder: " + "; ".join(srcs) + ". Bearbeidet av Innenfor.") if srcs else \
+        "Kilder: ingen tall i datalageret ennå."
+    _text(s, (Inches(0.8), Inches(5.1), Inches(11.8), Inches(1.3)), [(src, 18, False, GREY)])
+    if rep.demo:
+        _text(s, (Inches(0.8), Inches(6.45), Inches(11.8), Inches(0.65)),
+              [("DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk.", 22, True, RED)],
+              anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
+    _notes(s, f"Presentasjon laget med Innenfor {long_date(rep.made)} for {rep.name}.")
+
+
+def _picture(slide, png: bytes, box, alt: str) -> None:
+    x, y, w, h = box
+    pic = slide.shapes.add_picture(io.BytesIO(png), x, y)
+    # Fit inside the box, keeping the aspect ratio.
+    k = min(w / pic.width, h / pic.height)
+    pic.width, pic.height = Emu(int(pic.width * k)), Emu(int(pic.height * k))
+    pic.left = x + (w - pic.width) // 2 if pic.width < w else x
+    pic.top = y
+    pic._element.nvPicPr.cNvPr.set("descr", alt)        # the text alternative
+
+
+def _chart_slide(prs, c: Chart, png: bytes, demo_any: bool) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _accent(s)
+    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
+          [(c.title, title_size(c.title), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
+    if c.demo or demo_any:
+        _demo_tag(s)
+    _text(s, (MARGIN, Inches(1.2), Inches(12.3), Inches(1.05)), [(c.sentence, 22, False, INK)])
+    _picture(s, png, CHART_BOX, c.alt)
+    facts = [(f"{c.ind.short}, {c.selection}", 18, True, INK, 8)]
+    facts += [(f"• {line}", 18, False, INK, 6) for line in c.facts]
+    _text(s, FACTS_BOX, facts)
+    src = f"{c.source} Utvalg: {c.selection}. Periode: {c.periods_text}."
+    _text(s, (MARGIN, Inches(6.8), Inches(12.3), Inches(0.65)), [(src, 18, False, GREY)],
+          anchor=MSO_ANCHOR.BOTTOM)
+    _notes(s, f"{c.sentence}\n\n{c.alt}\n\nDefinisjon: {c.ind.definition}\n{c.source}")
+
+
+def _missing_slide(prs, rep: Report, description: str, demo_any: bool) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _accent(s)
+    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)), [(description, 32, True, INK)],
+          anchor=MSO_ANCHOR.MIDDLE)
+    if demo_any:
+        _demo_tag(s)
+    _text(s, (MARGIN, Inches(2.5), Inches(12.3), Inches(1.5)),
+          [(f"Ingen tall for {rep.name} i datalageret ennå.", 28, False, INK, 12),
+           ("Tallene kommer med når en koordinator laster inn filer fra kilden.", 20, False, GREY)])
+
+
+def _closing_slide(prs, rep: Report, demo_any: bool) -> None:
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _accent(s)
+    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
+          [("Definisjoner og kilder", 32, True, INK)], anchor=MSO_ANCHOR.MIDDLE)
+    if demo_any:
+        _demo_tag(s)
+    inds = rep.indicators
+    cols = 2
+    box_w, box_h = Inches(6.05), Inches(2.7)
+    for i, ind in enumerate(inds[:4]):
+        r, c = divmod(i, cols)
+        x = MARGIN + c * (box_w + Inches(0.2))
+        y = Inches(1.3) + r * (box_h + Inches(0.1))
+        _text(s, (x, y, box_w, box_h),
+              [(ind.name, 18, True, INK, 2), (ind.definition, 18, False, INK, 2),
+               (f"Kilde: {ind.source}.", 18, False, GREY)])
+    if not inds:
+        _text(s, (MARGIN, Inches(1.5), Inches(12.3), Inches(1.0)),
+              [("Ingen tall i datalageret ennå.", 24, False, INK)])
+    foot = f"Laget med Innenfor {long_date(rep.made)}. Tallene kan endres når kildene oppdateres."
+    if rep.missing:
+        foot += " Uten tall: " + ", ".join(m.lower() for m in rep.missing) + "."
+    _text(s, (MARGIN, Inches(6.85), Inches(12.3), Inches(0.6)), [(foot, 18, False, GREY)],
+          anchor=MSO_ANCHOR.BOTTOM)
+    _notes(s, "\n\n".join(f"{ind.name}: {ind.definition} {fmt.source_line(ind)}" for ind in inds))
+
+
+def slide_figures(rep: Report) -> list[dict]:
+    """The chart figures prepared for slides (render them with images.render_prepared)."""
+    return [figures.prepare(c.figure, "slide", width=SLIDE_W, height=SLIDE_H) for c in rep.charts]
+
+
+def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
+    """The deck as bytes. `pngs`: the slide images in chart order, if already rendered (the zip
+    renders all images in one batch); otherwise rendered here (raises ChromiumMissing)."""
+    if pngs is None:
+        pngs = images.render_prepared([(fd, "png") for fd in slide_figures(rep)])
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    prs.core_properties.title = f"Unge utenfor arbeid og utdanning: {rep.name}"
+    prs.core_properties.author = "Innenfor"
+    prs.core_properties.language = "nb-NO"
+    demo = rep.demo
+    _title_slide(prs, rep)
+    by_family = {}
+    for c, png in zip(rep.charts, pngs):
+        by_family.setdefault(c.family, []).append((c, png))
+    from indicators import views
+    for family, description, _ids in views.FAMILIES:
+        if family in by_family:
+            for c, png in by_family.pop(family):
+                _chart_slide(prs, c, png, demo)
+                # The map follows the family it belongs to.
+                for mc, mpng in list(by_family.get("Kart", [])):
+                    if mc.ind.id == c.ind.id:
+                        _chart_slide(prs, mc, mpng, demo)
+                        by_family["Kart"].remove((mc, mpng))
+        else:
+            _missing_slide(prs, rep, description, demo)
+    for rest in by_family.values():
+        for c, png in rest:
+            _chart_slide(prs, c, png, demo)
+    _closing_slide(prs, rep, demo)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

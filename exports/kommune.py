@@ -1,0 +1,257 @@
+"""Everything the presentation and the "Saksvedlegg" say about one municipality, read once.
+
+`collect(con, code)` walks the four indicator families of Min kommune (indicators.views.FAMILIES)
+and, for each one with data, builds the same trend chart, key sentence and facts the page
+shows; then a map of the municipality's county for the first share indicator (the fifth chart).
+The deck and the zip only lay these out: no SQL and no wording of their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import plotly.graph_objects as go
+
+import indicators
+from exports import safe
+from exports.tables import DataTable
+from indicators import Indicator, charts, queries, views
+from indicators import format as fmt
+
+
+@dataclass
+class Chart:
+    key: str                     # "neet", "kart-neet"
+    family: str                  # "NEET", "Uføre", … or "Kart"
+    ind: Indicator
+    figure: go.Figure
+    title: str                   # the slide title
+    sentence: str                # the key sentence (indicators.format.sentence)
+    facts: list[str]             # short lines next to the chart
+    period: str | None           # the period the sentence is about
+    periods_text: str            # what the chart covers, e.g. "2015–2024"
+    demo: bool
+    table: DataTable
+    stem: str                    # file name stem: innenfor_skien_neet_2015-2024
+    alt: str                     # text alternative for the image
+
+    @property
+    def source(self) -> str:
+        return fmt.source_line(self.ind)
+
+    @property
+    def selection(self) -> str:
+        return fmt.dimension_text(self.ind, self.table.age, self.table.category)
+
+
+@dataclass
+class Report:
+    code: str
+    name: str
+    county: str | None
+    county_name: str
+    made: date
+    charts: list[Chart] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)     # families without data
+
+    @property
+    def demo(self) -> bool:
+        return any(c.demo for c in self.charts)
+
+    @property
+    def tables(self) -> list[DataTable]:
+        return [c.table for c in self.charts]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        seen = {}
+        for c in self.charts:
+            seen.setdefault(c.ind.id, c.ind)
+        return list(seen.values())
+
+    def file_name(self, what: str, ext: str) -> str:
+        return safe.file_name("innenfor", self.name, what, ext=ext)
+
+
+class UnknownMunicipality(ValueError):
+    pass
+
+
+def _region(con, code: str) -> tuple[str, str | None]:
+    r = con.execute("SELECT name, parent FROM regions WHERE code = ? AND level = 'kommune'",
+                    [code]).fetchone()
+    if r is None:
+        raise UnknownMunicipality(f"Fant ingen kommune med nummer {code}.")
+    return r[0], r[1]
+
+
+def _region_name(con, code: str | None) -> str:
+    if not code:
+        return ""
+    r = con.execute("SELECT name FROM regions WHERE code = ?", [code]).fetchone()
+    return r[0] if r else code
+
+
+def file_period(periods) -> str:
+    """Short and ASCII for file names: '2015-2024', '2024', or years for months and school
+    years ('2015-2025' for januar 2015 til desember 2025)."""
+    ps = sorted(str(p) for p in periods if p is not None)
+    if not ps:
+        return ""
+    a, b = fmt.period_year(ps[0]), fmt.period_year(ps[-1])
+    if a is None or b is None:
+        return f"{ps[0]}-{ps[-1]}" if ps[0] != ps[-1] else ps[0]
+    if len(ps) == 1 and len(ps[0]) == 7:        # one month: keep it
+        return ps[0]
+    return str(a) if a == b else f"{a}-{b}"
+
+
+def _fact_lines(f: views.Facts, county_name: str) -> list[str]:
+    """The short lines Min kommune shows next to the chart."""
+    ind = f.indicator
+    if not f.has_value:
+        if f.row and f.row.get("status") == "suppressed":
+            return ["Tallet er skjermet fordi det gjelder få personer."]
+        return [f"Ingen tall for {fmt.period(f.period)}."]
+    out = [f"{fmt.period(f.period).capitalize()}: {f.value_text}"]
+    ci = f.interval
+    if ci:
+        out.append(f"95 % usikkerhetsintervall: {fmt.interval(ci)}")
+    prev = views.previous_period(f.period, ind.period_type)
+    change = f.change_text(f.previous)
+    if change:
+        out.append(f"Endring siden {fmt.period(prev)}: {change}")
+    five = f.change_text(f.five)
+    if five:
+        out.append(f"Over fem år: {five}")
+    if ind.kind == "share":
+        if county_name:
+            out.append(f.comparison_label(f.county, county_name))
+        out.append(f.comparison_label(f.national, "landet"))
+    return [x for x in out if x]
+
+
+def _breaks(con, ind_id: str, age: str | None, category: str) -> list[float]:
+    """Map classes from every municipality and period (the same rule as the Kart page)."""
+    codes = queries.region_codes(con, "kommune", views.NORWAY)
+    df = queries.series(con, ind_id, codes, age=age, category=category)
+    known = df[df["status"].isin(fmt.KNOWN)]
+    return views.class_breaks(known["value"], 5, indicators.get(ind_id).kind)
+
+
+def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county: str | None,
+                 county_name: str, period: str | None) -> Chart | None:
+    age, category = ind.default_age, "alle"
+    available = queries.periods(con, ind.id, age=age, category=category)
+    p = views.align_period(period, ind.period_type, available)
+    if p is None:
+        return None
+    demo = queries.is_demo(con, ind.id)
+    codes = [code] + ([county] if county else []) + [views.NORWAY]
+    df = queries.series(con, ind.id, codes, age=age, category=category)
+    own = df[df["region_code"] == code]
+    if own.empty or not own["status"].isin(fmt.KNOWN).any():
+        return None                           # nothing to draw for this municipality
+    f = views.facts(ind, df, code, county=county, period=p, age=age, category=category, place=name)
+    # Shares: the municipality with its county and Norway. Counts of differently sized places
+    # on one axis would flatten the municipality's line: only the municipality.
+    if ind.kind == "share":
+        lines = [(code, "kommune")] + ([(county, "fylke")] if county else []) + [(views.NORWAY, "land")]
+        shown = df
+    else:
+        lines = [(code, "kommune")]
+        shown = df[df["region_code"] == code]
+    periods_text = fmt.period_range(shown["period"]) if len(shown) else fmt.DASH
+    title = f"{ind.short} i {name}, {periods_text}"
+    fig = charts.trend(shown, ind=ind, lines=lines, age=age, category=category, demo=demo,
+                       all_periods=available, title=title, view="min-kommune")
+    table = DataTable(ind=ind, frame=shown, age=age, category=category, title=title,
+                      sources=queries.sources_for(con, ind.id), demo=demo,
+                      notes=charts.meta(fig).get("notes", []))
+    who = f"{name}, {county_name} og landet" if ind.kind == "share" else name
+    return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=f"{ind.short} i {name}",
+                 sentence=f.sentence(), facts=_fact_lines(f, county_name), period=p,
+                 periods_text=periods_text, demo=demo, table=table,
+                 stem=fmt.slug("innenfor", name, ind.id, file_period(shown["period"])),
+                 alt=f"Linjediagram: {ind.short} for {who}, {periods_text}. {f.sentence()}")
+
+
+def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_name: str,
+               period: str | None) -> Chart | None:
+    age, category = ind.default_age, "alle"
+    available = queries.periods(con, ind.id, age=age, category=category)
+    p = views.align_period(period, ind.period_type, available)
+    if p is None:
+        return None
+    demo = queries.is_demo(con, ind.id)
+    area, county_filter = charts.map_area(county)
+    table = queries.table(con, ind.id, "kommune", period=p, age=age, category=category,
+                          county=county)
+    frame = views.map_frame(table, charts.features(area, county_filter), ind)
+    if frame.empty or not frame["status"].isin(fmt.KNOWN).any():
+        return None
+    fig = charts.choropleth(frame, charts.geometry(area, county_filter), ind=ind, period=p,
+                            area_name=county_name, breaks=_breaks(con, ind.id, age, category),
+                            selected=code, age=age, category=category, demo=demo)
+    refs = queries.series(con, ind.id, [county], age=age, category=category, periods=[p])
+    row = views.row_for(frame.assign(period=p), code, p)
+    county_row = views.row_for(refs, county, p)
+    sentence = fmt.sentence(ind, name, row, period_=p, age=age, category=category,
+                            reference=county_row, reference_name=county_name)
+    known = frame[frame["status"].isin(fmt.KNOWN) & frame["value"].notna()]
+    facts = []
+    if row and row.get("status") in fmt.KNOWN:
+        facts.append(f"{name}: {fmt.value(row['value'], ind)}")
+    if county_row and county_row.get("status") in fmt.KNOWN:
+        facts.append(f"{county_name}: {fmt.value(county_row['value'], ind)}")
+    if len(known) > 1:
+        lo = known.loc[known["value"].idxmin()]
+        hi = known.loc[known["value"].idxmax()]
+        facts.append(f"Lavest: {lo['region_name']} ({fmt.value(lo['value'], ind)})")
+        facts.append(f"Høyest: {hi['region_name']} ({fmt.value(hi['value'], ind)})")
+    hidden = int((~frame["status"].isin(fmt.KNOWN)).sum())
+    if hidden:
+        facts.append(f"{hidden} kommuner uten tall (skjermet eller mangler)")
+    facts.append("Fargeklassene er de samme for alle år.")
+    ptext = fmt.period(p)
+    title = f"{ind.short} i kommunene i {county_name}, {ptext}"
+    frame_out = frame.assign(period=p, level="kommune")
+    tbl = DataTable(ind=ind, frame=frame_out, age=age, category=category, title=title,
+                    sources=queries.sources_for(con, ind.id), demo=demo,
+                    notes=charts.meta(fig).get("notes", []))
+    return Chart(key=f"kart-{ind.id}", family="Kart", ind=ind, figure=fig, title=title,
+                 sentence=sentence, facts=facts, period=p, periods_text=ptext, demo=demo,
+                 table=tbl, stem=fmt.slug("innenfor", name, "kart", ind.id, county_name,
+                                               file_period([p])),
+                 alt=f"Kart over {ind.short} i kommunene i {county_name} {fmt.period_phrase(p)}, "
+                     f"{name} markert med svart kant. {sentence}")
+
+
+def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
+            made: date | None = None) -> Report:
+    """The report for a municipality (2024 number). `period` is the chosen period (another
+    indicator's periods are aligned to it as on Min kommune); None: the newest of each."""
+    name, county = _region(con, code)
+    county_name = _region_name(con, county)
+    rep = Report(code=code, name=name, county=county, county_name=county_name,
+                 made=made or date.today())
+    first_share = None
+    for family, description, ids in views.FAMILIES:
+        found = [i for i in ids if queries.periods(con, i)]
+        chart = None
+        if found:
+            ind = indicators.get(found[0])
+            chart = _trend_chart(con, family, ind, code, name, county, county_name, period)
+            if chart and first_share is None and ind.kind == "share":
+                first_share = ind
+        if chart is None:
+            rep.missing.append(description)
+        else:
+            rep.charts.append(chart)
+    if with_map and first_share is not None and county:
+        m = _map_chart(con, first_share, code, name, county, county_name, period)
+        if m is not None:
+            # Right after the family it belongs to.
+            at = next(i for i, c in enumerate(rep.charts) if c.ind.id == first_share.id) + 1
+            rep.charts.insert(at, m)
+    return rep

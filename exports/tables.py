@@ -1,0 +1,184 @@
+"""The numbers behind a view, as rows for Excel and CSV: real numbers, statuses in words.
+
+A `DataTable` is what a page already has when it draws a chart: the indicator, the frame from
+indicators.queries (series/table columns), the age and category, and, for the "Om tallene"
+sheet and the README, the source files and the demo flag (`from_store` fills those in).
+
+Values are rounded to what the view shows (shares one decimal, counts whole numbers), so the
+file says what the screen said. A suppressed or missing value is empty, never 0, and the status
+column says why.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+import indicators
+from indicators import Indicator, queries, views
+from indicators import format as fmt
+
+LEVEL_WORDS = {"kommune": "kommune", "fylke": "fylke", "region": "regiongruppe", "land": "landet"}
+
+
+@dataclass
+class DataTable:
+    ind: Indicator
+    frame: pd.DataFrame                       # SERIES_COLUMNS from indicators.queries
+    age: str | None = None
+    category: str = "alle"
+    title: str = ""                           # e.g. the chart's title
+    sources: pd.DataFrame | None = None       # queries.sources_for(con, ind.id)
+    demo: bool = False
+    notes: list = field(default_factory=list)
+
+    @property
+    def periods_text(self) -> str:
+        f = self.frame
+        return fmt.period_range(f["period"]) if f is not None and len(f) else fmt.DASH
+
+
+def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None = None,
+               category: str = "alle", title: str = "", notes=()) -> DataTable:
+    """A DataTable with the sources and the demo flag read from the store."""
+    return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
+                     title=title, sources=queries.sources_for(con, indicator_id),
+                     demo=queries.is_demo(con, indicator_id), notes=list(notes))
+
+
+def _num(x):
+    if x is None:
+        return None
+    try:
+        if pd.isna(x):
+            return None
+    except (TypeError, ValueError):
+        return None
+    x = float(x)
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def _round(x, decimals: int):
+    x = _num(x)
+    if x is None:
+        return None
+    r = round(x, decimals)
+    return int(r) if decimals == 0 else r
+
+
+# The columns, in order: (key, header, kind). kind: text | int | dec1 | period.
+COLUMNS = [
+    ("indicator", "Indikator", "text"),
+    ("region_code", "Kode", "text"),
+    ("region_name", "Område", "text"),
+    ("level", "Nivå", "text"),
+    ("period", "Periode", "period"),
+    ("selection", "Utvalg", "text"),
+    ("value", "Verdi", "value"),
+    ("unit", "Enhet", "text"),
+    ("numerator", "Antall (teller)", "int"),
+    ("denominator", "Av i alt (nevner)", "int"),
+    ("ci_low", "95 % intervall, nedre", "dec1"),
+    ("ci_high", "95 % intervall, øvre", "dec1"),
+    ("status", "Status", "text"),
+    ("note", "Merknad", "text"),
+]
+
+
+def unit_word(ind: Indicator) -> str:
+    return "prosent" if ind.kind == "share" else "personer"
+
+
+def rows(t: DataTable) -> list[dict]:
+    """One dict per row of the view, keys as in COLUMNS (plus `kind` and `period_type`)."""
+    ind = t.ind
+    dec = fmt.decimals_for(ind)
+    out = []
+    if t.frame is None or t.frame.empty:
+        return out
+    selection = fmt.dimension_text(ind, t.age, t.category)
+    for r in views.rows(t.frame):
+        status = r.get("status") or "missing"
+        known = status in fmt.KNOWN and _num(r.get("value")) is not None
+        ci = fmt.wilson(r.get("numerator"), r.get("denominator")) \
+            if known and ind.kind == "share" else None
+        out.append({
+            "indicator": ind.short,
+            "region_code": str(r.get("region_code") or ""),
+            "region_name": str(r.get("region_name") or ""),
+            "level": LEVEL_WORDS.get(r.get("level"), r.get("level") or ""),
+            "period": str(r.get("period") or ""),
+            "selection": selection,
+            "value": _round(r.get("value"), dec) if known else None,
+            "unit": unit_word(ind),
+            "numerator": _round(r.get("numerator"), 0) if known else None,
+            "denominator": _round(r.get("denominator"), 0),
+            "ci_low": round(ci[0], 1) if ci else None,
+            "ci_high": round(ci[1], 1) if ci else None,
+            "status": fmt.status_word(status) or "publisert",
+            "note": str(r.get("note") or ""),
+            "kind": ind.kind,
+            "period_type": ind.period_type,
+        })
+    return out
+
+
+def status_legend() -> list[tuple[str, str]]:
+    """(word or symbol, meaning) for the legend in 'Om tallene' and the README."""
+    out = [("publisert", "Tallet er publisert av kilden (eller summert fra publiserte tall).")]
+    for code in ("suppressed", "missing", "provisional", "break"):
+        out.append((fmt.status_word(code), indicators.label("status", code)))
+    out += [
+        ("tom celle", "Ingen verdi: se Status for hvorfor (skjermet eller mangler). Aldri 0."),
+        (f"Tegnet {fmt.DASH}", "Brukes i tekst og figurer når et tall mangler."),
+        (f"Symbol {fmt.SYMBOLS['higher']}", "Høyere enn sammenligningen (95 % intervallene "
+                                            "overlapper ikke)."),
+        (f"Symbol {fmt.SYMBOLS['lower']}", "Lavere enn sammenligningen (95 % intervallene "
+                                           "overlapper ikke)."),
+        (f"Symbol {fmt.SYMBOLS['uncertain']}", "Ikke sikker forskjell (intervallene overlapper)."),
+        (f"Symbol {fmt.SYMBOLS['same']}", "Det samme som sammenligningen."),
+    ]
+    return out
+
+
+def source_rows(t: DataTable) -> list[dict]:
+    """The files behind an indicator: file name, format, loaded date, periods, demo."""
+    out = []
+    if t.sources is None or t.sources.empty:
+        return out
+    for r in views.rows(t.sources):
+        loaded = r.get("loaded_at")
+        if isinstance(loaded, (pd.Timestamp, datetime)):
+            loaded_text = loaded.strftime("%d.%m.%Y")
+        else:
+            loaded_text = str(loaded or "")
+        first, last = r.get("first_period"), r.get("last_period")
+        out.append({"file_name": str(r.get("file_name") or ""), "format": str(r.get("format") or ""),
+                    "loaded": loaded_text,
+                    "periods": fmt.period_range([first, last]) if first else fmt.DASH,
+                    "demo": bool(r.get("is_demo"))})
+    return out
+
+
+def about(t: DataTable) -> list[tuple[str, str]]:
+    """(label, text) pairs that describe one table: for 'Om tallene' and the README."""
+    ind = t.ind
+    rows_ = [("Indikator", ind.name),
+             ("Definisjon", ind.definition),
+             ("Utvalg", fmt.dimension_text(ind, t.age, t.category)),
+             ("Enhet", "prosent (én desimal)" if ind.kind == "share" else "antall personer"),
+             ("Periode", t.periods_text),
+             ("Kilde", fmt.source_line(ind).removeprefix("Kilde: "))]
+    if t.title:
+        rows_.insert(0, ("Figur", t.title))
+    for s in source_rows(t):
+        rows_.append(("Kildefil", f"{s['file_name']} ({s['format']}), lastet inn {s['loaded']}, "
+                                  f"perioder {s['periods']}" + (" – DEMODATA" if s["demo"] else "")))
+    for n in t.notes:
+        if n:
+            rows_.append(("Merknad", n))
+    if t.demo:
+        rows_.append(("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk."))
+    return rows_

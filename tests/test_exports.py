@@ -1,0 +1,532 @@
+"""Exports opened back and checked: PNG/SVG/PDF (kaleido + Debian Chromium), XLSX, CSV, PPTX and
+the "Saksvedlegg" zip. Image tests share one kept-alive browser for the whole session."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+import exports
+import indicators
+from exports import bundle, csvfile, deck, excel, figures, images, kommune, safe, tables
+from indicators import charts, queries, views
+from indicators import format as fmt
+from loaders import store
+from tests.conftest import require_chromium
+
+MADE = date(2026, 11, 22)
+SKIEN, TELEMARK = "4003", "40"
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    with store.reader(demo_db) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def kaleido_browser():
+    """One kaleido server (one Chromium) for every image test in the session."""
+    require_chromium()
+    images.start_server()
+    yield
+    images.stop_server()
+
+
+@pytest.fixture(scope="module")
+def report(con):
+    return kommune.collect(con, SKIEN, made=MADE)
+
+
+@pytest.fixture(scope="module")
+def trend_fig(con):
+    ind = indicators.get("neet")
+    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
+    return charts.trend(df, ind=ind, lines=[(SKIEN, "kommune"), (TELEMARK, "fylke"),
+                                            (views.NORWAY, "land")],
+                        demo=queries.is_demo(con, "neet"))
+
+
+@pytest.fixture(scope="module")
+def zipped(report, kaleido_browser):
+    name, data = bundle.build(report)
+    return name, zipfile.ZipFile(io.BytesIO(data))
+
+
+def _png_size(b: bytes) -> tuple[int, int]:
+    assert b[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(b[16:20], "big"), int.from_bytes(b[20:24], "big")
+
+
+def _ink_share(b: bytes) -> float:
+    """Share of pixels that are not (near) white."""
+    from PIL import Image
+    im = Image.open(io.BytesIO(b)).convert("L")
+    hist = im.histogram()
+    return 1 - sum(hist[235:]) / (im.width * im.height)
+
+
+# --- a minimal PDF reader (pages; text through the fonts' ToUnicode maps) ----------------------
+
+def _stream(body: bytes) -> bytes:
+    m = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+    if not m:
+        return b""
+    data = m.group(1)
+    return zlib.decompress(data) if b"/FlateDecode" in body[:m.start()] else data
+
+
+def _cmap(data: bytes) -> dict:
+    out = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for a, b_, rest in re.findall(
+                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\[[^\]]*\]|<[0-9A-Fa-f]+>)", block):
+            a, b_ = int(a, 16), int(b_, 16)
+            if rest.startswith(b"["):
+                for i, d in enumerate(re.findall(rb"<([0-9A-Fa-f]+)>", rest)):
+                    out[a + i] = bytes.fromhex(d.decode()).decode("utf-16-be")
+            else:
+                start = int(rest[1:-1], 16)
+                for i in range(b_ - a + 1):
+                    out[a + i] = chr(start + i)
+    return out
+
+
+def pdf_pages(b: bytes) -> list[str]:
+    """The text of each page (lines as drawn)."""
+    assert b[:5] == b"%PDF-"
+    objs = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", b, re.S)}
+    pages = [body for body in objs.values() if re.search(rb"/Type\s*/Page(?![s\w])", body)]
+    texts = []
+    for page in pages:
+        fonts = {}
+        fd = re.search(rb"/Font\s*<<(.*?)>>", page, re.S)
+        for name, num in re.findall(rb"/([\w.+-]+)\s+(\d+)\s+0\s+R", fd.group(1) if fd else b""):
+            tu = re.search(rb"/ToUnicode\s+(\d+)\s+0\s+R", objs.get(int(num), b""))
+            fonts[name] = _cmap(_stream(objs[int(tu.group(1))])) if tu else {}
+        refs = re.search(rb"/Contents\s+(?:\[(.*?)\]|(\d+)\s+0\s+R)", page, re.S)
+        nums = re.findall(rb"(\d+)\s+0\s+R", refs.group(1)) if refs.group(1) else [refs.group(2)]
+        content = b"".join(_stream(objs[int(n)]) for n in nums)
+        cmap, out = {}, []
+        for tok in re.finditer(rb"/([\w.+-]+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>|(ET)", content):
+            if tok.group(1):
+                cmap = fonts.get(tok.group(1), {})
+            elif tok.group(3):
+                out.append("\n")
+            else:
+                h = tok.group(2)
+                out.append("".join(cmap.get(int(h[i:i + 4], 16), "") for i in range(0, len(h), 4)))
+        texts.append("".join(out))
+    return texts
+
+
+# --- safe text and names -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=1+2", "+47 123", "-3", "@SUM(A1)", "\tx", "\rx",
+                                  ' =HYPERLINK("http://x")', "=cmd|' /C calc'!A0"])
+def test_formula_like_text_is_neutralised(text):
+    out = safe.cell_text(text)
+    assert out.startswith("'") and out[1:] == text
+
+
+@pytest.mark.parametrize("text", ["Skien", "Nord-Fron", "15–29 år", "−3", "", "DEMODATA"])
+def test_ordinary_text_is_left_alone(text):
+    assert safe.cell_text(text) == text
+
+
+def test_file_names_are_ascii_and_sensible():
+    assert safe.file_name("innenfor", "Skien", "neet", "2022", ext="png") == "innenfor_skien_neet_2022.png"
+    assert safe.file_name("innenfor", "Færder", "Uføre under 30", ext="xlsx") == \
+        "innenfor_faerder_ufore-under-30.xlsx"
+    name = safe.file_name("innenfor", "Aarborte - Hattfjelldal", "januar 2015 til desember 2025",
+                          ext="csv")
+    assert re.fullmatch(r"[a-z0-9_.-]+", name), name
+
+
+# --- figures made ready for files (no browser) ---------------------------------------------------
+
+def test_print_figure_carries_title_source_unit_period_and_demo(trend_fig):
+    before = trend_fig.to_dict()
+    d = figures.prepare(trend_fig, "print", place="Skien")
+    assert trend_fig.to_dict() == before                      # the page's figure is untouched
+    lay = d["layout"]
+    assert lay["title"]["text"].startswith("Unge utenfor (NEET)")
+    assert "Skien" in lay["title"]["subtitle"]["text"]
+    footer = next(a for a in lay["annotations"] if a.get("name") == "innenfor-footer")["text"]
+    plain = " ".join(re.sub(r"<[^>]+>", " ", footer).split())
+    assert "Kilde: SSB, tabell 13563" in plain and "Bearbeidet av Innenfor." in plain
+    assert "Enhet: prosent" in plain and "Periode: 2015–2024" in plain
+    assert "Område: Skien" in plain and "Utvalg: 15–29 år" in plain
+    assert "Demodata" in plain
+    assert lay["width"] == figures.PRINT.widths["*"] and lay["height"] > 520
+    assert lay["separators"] == fmt.PLOTLY_SEPARATORS          # decimal comma survives
+
+
+def test_slide_figure_has_big_type_and_no_title(trend_fig):
+    d = figures.prepare(trend_fig, "slide")
+    lay = d["layout"]
+    assert lay["title"]["text"] == ""
+    assert lay["font"]["size"] >= 24
+    assert lay["yaxis"]["tickfont"]["size"] >= 22
+    assert not any(a.get("name") == "innenfor-footer" for a in lay.get("annotations", []))
+
+
+def test_chromium_missing_gives_norwegian_install_hint(trend_fig, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    assert not exports.images_available()
+    with pytest.raises(exports.ChromiumMissing) as e:
+        images.render(trend_fig, "png")
+    assert "apt-get install -y chromium" in str(e.value)
+    assert "Chromium" in str(e.value) and "Excel" in str(e.value)
+
+
+# --- images (browser) ----------------------------------------------------------------------------
+
+def test_png_is_twice_the_size_and_not_blank(trend_fig, kaleido_browser):
+    d = figures.prepare(trend_fig)
+    png = images.render(trend_fig, "png")
+    assert _png_size(png) == (2 * d["layout"]["width"], 2 * d["layout"]["height"])
+    assert 0.03 < _ink_share(png) < 0.6
+
+
+def test_svg_has_title_and_source(trend_fig, kaleido_browser):
+    svg = images.render(trend_fig, "svg").decode("utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert "Unge utenfor (NEET), 15–29 år, 2015–2024" in svg
+    assert "12\u00a0%" in svg or "12&nbsp;%" in svg             # Norwegian ticks
+    flat = svg.replace("&nbsp;", " ").replace("\u00a0", " ")
+    assert "Kilde: SSB, tabell 13563" in flat and "Bearbeidet av Innenfor." in flat
+    assert "DEMODATA" in svg
+
+
+def test_pdf_has_one_page_with_title(trend_fig, kaleido_browser):
+    pages = pdf_pages(images.render(trend_fig, "pdf"))
+    assert len(pages) == 1
+    text = pages[0]
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    assert "Unge utenfor (NEET), 15–29 år, 2015–2024" in text
+    assert "Kilde: SSB, tabell 13563" in flat and "Demodata" in flat
+    assert "Bearbeidet av Innenfor." in flat
+
+
+def test_kept_tab_carries_nothing_over(trend_fig, con, kaleido_browser):
+    """The server reuses a tab without reloading it: a figure renders the same before and
+    after other figures (a map, a PDF) were drawn in that tab."""
+    first = images.render(trend_fig, "png")
+    ind = indicators.get("neet")
+    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
+    area, cf = charts.map_area(TELEMARK)
+    frame = views.map_frame(table, charts.features(area, cf), ind)
+    fig = charts.choropleth(frame, charts.geometry(area, cf), ind=ind, period="2024",
+                            area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
+    images.render(fig, "png")
+    images.render(trend_fig, "pdf")
+    assert images.render(trend_fig, "png") == first
+
+
+def test_map_png_offline_with_url_geometry(con, kaleido_browser):
+    """A map built for the browser (geometry by URL under static/) renders from disk."""
+    assets = pytest.importorskip("ui.assets")
+    ind = indicators.get("neet")
+    area, county_filter = charts.map_area(TELEMARK)
+    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
+    frame = views.map_frame(table, charts.features(area, county_filter), ind)
+    url = assets.geometry_url(area, "/app/static/")
+    if url is None:
+        pytest.skip("static/geo is not writable here")
+    fig = charts.choropleth(frame, charts.geometry(area, county_filter), ind=ind, period="2024",
+                            area_name="Telemark", breaks=[9.5, 10.5, 11, 12], selected=SKIEN,
+                            demo=True, geojson_url=url)
+    d = figures.prepare(fig)
+    assert d["data"][0]["geojson"].startswith("file://")
+    png = images.render(fig, "png")
+    assert _ink_share(png) > 0.1                               # polygons drawn, not just text
+
+
+def test_unknown_geometry_url_is_a_clear_error(con):
+    ind = indicators.get("neet")
+    frame = pd.DataFrame([{"region_code": SKIEN, "region_name": "Skien", "value": 10.0,
+                           "numerator": 10, "denominator": 100, "status": "ok"}])
+    area, cf = charts.map_area(TELEMARK)
+    fig = charts.choropleth(frame, charts.geometry(area, cf), ind=ind, period="2024",
+                            area_name="Telemark", breaks=[9.0], demo=True,
+                            geojson_url="https://example.org/kart.json")
+    with pytest.raises(ValueError, match="geojson_url"):
+        figures.prepare(fig)
+
+
+def test_image_download_api(trend_fig, kaleido_browser):
+    dl = exports.image(trend_fig, "png")
+    assert dl.mime == "image/png" and dl.name.endswith(".png") and dl.name.startswith("innenfor_")
+    assert re.fullmatch(r"[a-z0-9_.-]+", dl.name)
+
+
+# --- Excel and CSV -------------------------------------------------------------------------------
+
+def _frame(rows):
+    base = {"level": "kommune", "numerator": None, "denominator": None, "note": None,
+            "published": True}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+@pytest.fixture()
+def hostile_share():
+    """A share table with suppressed/missing values and names and notes that look like formulas."""
+    return tables.DataTable(
+        ind=indicators.get("neet"), title="=Tittel som ser ut som en formel",
+        frame=_frame([
+            {"region_code": SKIEN, "region_name": "Skien", "period": "2022", "value": 11.6689,
+             "numerator": 1093.0, "denominator": 9367.0, "status": "ok"},
+            {"region_code": "9998", "region_name": '=HYPERLINK("http://x","klikk")', "period": "2022",
+             "value": None, "numerator": None, "denominator": 40.0, "status": "suppressed",
+             "note": "+under 5 personer"},
+            {"region_code": "9999", "region_name": "@SUM(A1:A9)", "period": "2022", "value": None,
+             "status": "missing", "note": "-ikke levert"},
+            {"region_code": "9997", "region_name": "\tTab", "period": "2021", "value": 12345.04,
+             "numerator": 12345.0, "denominator": 100000.0, "status": "provisional",
+             "note": "\rCR"},
+        ]),
+        sources=pd.DataFrame([{"source_id": 1, "file_name": "=fil.csv", "format": "SSB CSV",
+                               "loaded_at": datetime(2026, 11, 20, 9, 30), "is_demo": True,
+                               "first_period": "2015", "last_period": "2022", "rows": 4}]),
+        demo=True)
+
+
+@pytest.fixture()
+def monthly_counts():
+    return tables.DataTable(
+        ind=indicators.get("arbeidssokere"),
+        frame=_frame([
+            {"region_code": SKIEN, "region_name": "Skien", "period": "2021-05", "value": 1234.0,
+             "status": "ok"},
+            {"region_code": SKIEN, "region_name": "Skien", "period": "2021-06", "value": None,
+             "status": "suppressed"},
+        ]))
+
+
+def _xlsx(data: bytes):
+    import openpyxl
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_numbers_formats_statuses_and_injection(hostile_share, monthly_counts):
+    wb = _xlsx(excel.xlsx([hostile_share, monthly_counts], title=hostile_share.title))
+    assert wb.sheetnames == ["Data", "Om tallene"]
+    ws = wb["Data"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) == 6
+    skien = rows[0]
+    v = skien[col["Verdi"]]
+    assert v.data_type == "n" and v.value == 11.7 and v.number_format == "0.0"
+    assert skien[col["Antall (teller)"]].value == 1093
+    assert skien[col["Antall (teller)"]].number_format == "#,##0"
+    assert skien[col["Av i alt (nevner)"]].number_format == "#,##0"
+    assert skien[col["95 % intervall, nedre"]].number_format == "0.0"
+    lo, hi = skien[col["95 % intervall, nedre"]].value, skien[col["95 % intervall, øvre"]].value
+    assert lo < 11.7 < hi
+    assert skien[col["Periode"]].value == 2022 and skien[col["Enhet"]].value == "prosent"
+    assert skien[col["Status"]].value == "publisert"
+    # Suppressed and missing: empty value, status in words, formula-looking text neutralised.
+    sup, mis, tab = rows[1], rows[2], rows[3]
+    assert sup[col["Verdi"]].value is None and sup[col["Status"]].value == "skjermet"
+    assert mis[col["Verdi"]].value is None and mis[col["Status"]].value == "mangler"
+    assert sup[col["Område"]].value == "'" + '=HYPERLINK("http://x","klikk")'
+    assert sup[col["Merknad"]].value == "'+under 5 personer"
+    assert mis[col["Område"]].value == "'@SUM(A1:A9)" and mis[col["Merknad"]].value == "'-ikke levert"
+    # (openpyxl leaves XlsxWriter's escape for CR as it is stored: _x000D_)
+    assert tab[col["Område"]].value == "'\tTab"
+    assert tab[col["Merknad"]].value.replace("_x000D_", "\r") == "'\rCR"
+    assert tab[col["Status"]].value == "foreløpig" and tab[col["Verdi"]].value == 12345.0
+    # Counts: whole numbers with a thousands format; months as dates shown in Norwegian.
+    month = rows[4]
+    assert month[col["Verdi"]].value == 1234 and month[col["Verdi"]].number_format == "#,##0"
+    assert month[col["Periode"]].value == datetime(2021, 5, 1)
+    assert month[col["Periode"]].number_format == excel.FORMAT_MONTH
+    assert rows[5][col["Verdi"]].value is None and rows[5][col["Status"]].value == "skjermet"
+    for sheet in wb.worksheets:                                  # nothing can run
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    assert not safe.needs_neutralising(c.value), (sheet.title, c.coordinate, c.value)
+    about = "\n".join(str(c.value) for row in wb["Om tallene"].iter_rows() for c in row if c.value)
+    assert indicators.get("neet").definition in about
+    assert "'=fil.csv" in about and "lastet inn 20.11.2026" in about
+    for word in ("skjermet", "mangler", "foreløpig", "brudd i serien", "DEMODATA"):
+        assert word in about
+
+
+def test_xlsx_from_the_store_real_suppression(con):
+    df = queries.series(con, "ufore", ["4034", TELEMARK, views.NORWAY])
+    t = tables.from_store(con, "ufore", df, title="Uføre under 30 i Nissedal")
+    wb = _xlsx(exports.table_xlsx(t).data)
+    ws = wb["Data"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+    nissedal = [r for r in rows if r["Kode"] == "4034"]
+    hidden = [r for r in nissedal if r["Status"] == "skjermet"]
+    assert hidden and all(r["Verdi"] is None for r in hidden)
+    shown = [r for r in rows if r["Status"] == "publisert"]
+    assert shown and all(isinstance(r["Verdi"], (int, float)) for r in shown)
+    about = "\n".join(str(c.value) for row in wb["Om tallene"].iter_rows() for c in row if c.value)
+    assert "nav_ufore_18-29_kommuner_DEMO.csv" in about and "DEMODATA" in about
+
+
+def test_csv_norwegian_variant(hostile_share, monthly_counts):
+    data = csvfile.csv_no([hostile_share, monthly_counts])
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    head = rows[0]
+    col = {h: i for i, h in enumerate(head)}
+    assert head[col["Verdi"]] == "Verdi" and len(head) == len(tables.COLUMNS)
+    assert rows[1][col["Verdi"]] == "11,7" and rows[1][col["Antall (teller)"]] == "1093"
+    assert rows[1][col["95 % intervall, nedre"]].count(",") == 1
+    assert rows[2][col["Verdi"]] == "" and rows[2][col["Status"]] == "skjermet"
+    assert rows[2][col["Område"]].startswith("'=") and rows[2][col["Merknad"]] == "'+under 5 personer"
+    assert rows[3][col["Område"]] == "'@SUM(A1:A9)" and rows[3][col["Status"]] == "mangler"
+    assert rows[4][col["Område"]] == "'\tTab"
+    assert rows[5][col["Verdi"]] == "1234" and rows[5][col["Periode"]] == "2021-05"
+    assert "\u00a0" not in rows[1][col["Av i alt (nevner)"]]      # no thousands separator
+
+
+def test_csv_plain_variant(hostile_share):
+    data = csvfile.csv_plain(hostile_share)
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8")), delimiter=","))
+    col = {h: i for i, h in enumerate(rows[0])}
+    assert rows[1][col["Verdi"]] == "11.7"
+    assert rows[2][col["Område"]].startswith("'=")
+
+
+def test_csv_numbers_are_never_prefixed():
+    assert csvfile._number(-1.5, ",") == "-1,5" and csvfile._number(-3, ",") == "-3"
+    assert csvfile._number(None, ",") == ""
+
+
+def test_table_downloads_have_names_and_mime(hostile_share):
+    x, c, p = (exports.table_xlsx(hostile_share), exports.table_csv(hostile_share),
+               exports.table_csv(hostile_share, plain=True))
+    assert x.name.endswith(".xlsx") and c.name.endswith(".csv") and p.name.endswith("_plain.csv")
+    assert all(re.fullmatch(r"[a-z0-9_.-]+", d.name) for d in (x, c, p))
+    assert c.mime.startswith("text/csv")
+
+
+# --- the municipality report, the deck and the zip -------------------------------------------------
+
+def test_report_has_every_family_and_a_map(report):
+    assert report.name == "Skien" and report.county_name == "Telemark"
+    assert [c.family for c in report.charts] == ["NEET", "Kart", "Uføre", "OT", "NAV"]
+    assert not report.missing and report.demo
+    neet = report.charts[0]
+    assert neet.sentence.startswith("Andelen unge utenfor arbeid og utdanning i Skien var ")
+    assert "," in neet.sentence.split(" var ")[1][:6]                  # decimal comma
+    assert neet.stem == "innenfor_skien_neet_2015-2024"
+
+
+def test_report_without_data(con):
+    rep = kommune.collect(con, "0301", made=MADE)                      # Oslo: no demo data
+    assert rep.charts == [] and len(rep.missing) == 4
+    prs = _pptx(deck.build(rep))                                       # no images to render
+    assert len(prs.slides) == 1 + 4 + 1
+    assert "Ingen tall for Oslo" in _slide_text(prs.slides[1])
+
+
+def test_unknown_municipality(con):
+    with pytest.raises(kommune.UnknownMunicipality):
+        kommune.collect(con, "9999")
+
+
+def _pptx(data: bytes):
+    from pptx import Presentation
+    return Presentation(io.BytesIO(data))
+
+
+def _slide_text(slide) -> str:
+    return "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+
+
+def test_deck_slides_texts_and_sizes(report, zipped):
+    _name, z = zipped
+    pptx_name = next(n for n in z.namelist() if n.endswith(".pptx"))
+    assert pptx_name == "innenfor_skien_presentasjon_2026-11-22.pptx"
+    prs = _pptx(z.read(pptx_name))
+    from pptx.util import Pt
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    slides = list(prs.slides)
+    assert len(slides) == 1 + len(report.charts) + 1 == 7
+    texts = [_slide_text(s) for s in slides]
+    first = texts[0]
+    assert "Skien" in first and "Telemark" in first and "22. november 2026" in first
+    assert "Kilder: SSB, tabell 13563" in first and "DEMODATA" in first
+    pictures = []
+    for s, t, c in zip(slides[1:-1], texts[1:-1], report.charts):
+        assert c.title in t and c.sentence in t
+        assert fmt.source_line(c.ind) in t and "DEMODATA" in t
+        pics = [sh for sh in s.shapes if sh.shape_type == 13]
+        assert len(pics) == 1
+        alt = pics[0]._element.nvPicPr.cNvPr.get("descr")
+        assert alt and c.ind.short in alt
+        pictures.append(pics[0])
+        assert s.has_notes_slide and c.ind.definition in s.notes_slide.notes_text_frame.text
+    assert len(pictures) >= 5
+    for p in pictures:                                        # sharp enough to project
+        assert _png_size(p.image.blob)[0] >= 1600
+        assert p.left + p.width <= prs.slide_width and p.top + p.height <= prs.slide_height
+    last = texts[-1]
+    assert "Definisjoner og kilder" in last
+    for ind in report.indicators:
+        assert ind.definition in last
+    for s in slides:                                          # ≥ 18 pt everywhere, set explicitly
+        for sh in s.shapes:
+            if not sh.has_text_frame:
+                continue
+            for para in sh.text_frame.paragraphs:
+                for run in para.runs:
+                    assert run.font.size is not None and run.font.size >= Pt(18), run.text
+            assert sh.left >= 0 and sh.top >= 0
+            assert sh.left + sh.width <= prs.slide_width and sh.top + sh.height <= prs.slide_height
+
+
+def test_saksvedlegg_zip_contents(report, zipped):
+    name, z = zipped
+    assert name == "innenfor_skien_saksvedlegg_2026-11-22.zip"
+    names = z.namelist()
+    assert names[0] == bundle.README_NAME
+    assert "innenfor_skien_tall_2026-11-22.xlsx" in names
+    pngs = sorted(n for n in names if n.endswith(".png"))
+    assert pngs == sorted(["innenfor_skien_neet_2015-2024.png",
+                           "innenfor_skien_kart_neet_telemark_2024.png",
+                           "innenfor_skien_ufore_2015-2025.png",
+                           "innenfor_skien_ot-tilmeldt_2015-2025.png",
+                           "innenfor_skien_arbeidssokere_2015-2025.png"])
+    for n in names:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+", n), n
+    for n in pngs:
+        b = z.read(n)
+        w, h = _png_size(b)
+        assert w >= 1500 and 0.03 < _ink_share(b) < 0.7
+    readme = z.read(bundle.README_NAME).decode("utf-8-sig")
+    assert "DEMODATA" in readme and "Skien" in readme
+    for n in names[1:]:
+        assert n in readme
+    for c in report.charts:
+        assert c.ind.definition in readme
+        for s in tables.source_rows(c.table):
+            assert s["file_name"] in readme
+    wb = _xlsx(z.read("innenfor_skien_tall_2026-11-22.xlsx"))
+    inds = {r[0].value for r in wb["Data"].iter_rows(min_row=2)}
+    assert inds == {c.ind.short for c in report.charts}
