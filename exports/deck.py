@@ -72,9 +72,10 @@ def _text(slide, box, paragraphs, *, anchor=MSO_ANCHOR.TOP, fill=None, line=None
 
 
 def title_size(text: str) -> int:
-    """32 pt when the title fits one line of the title box, smaller (never under 24) if not."""
+    """32 pt when the title fits one line of the title box, smaller (never under 24) if not;
+    at 24 pt two lines fit the box. Measured in LibreOffice, whose fallback font is wider."""
     n = len(text)
-    return 32 if n <= 44 else 28 if n <= 52 else 24
+    return 32 if n <= 36 else 28 if n <= 42 else 24
 
 
 def _demo_tag(slide) -> None:

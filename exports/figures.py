@@ -18,8 +18,8 @@ from __future__ import annotations
 import copy
 import math
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -39,7 +39,7 @@ class Style:
     title: bool          # keep the figure's title and subtitle
     footer: bool         # source, selection, unit, period, notes, demo under the chart
     widths: dict         # view → width in CSS pixels (default under "*")
-    height: int | None = None   # fixed height (None: the figure's own, scaled)
+    height: int | None = None   # fixed total height (None: the figure's own plus the footer)
     footer_size: int = 13
 
 
