@@ -28,9 +28,15 @@ PAGES = {
     "utvikling": st.Page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
     "sammenlign": st.Page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
     "min-kommune": st.Page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
+    "presentasjon": st.Page("app_pages/presentasjon.py", title="Presentasjon",
+                            url_path="presentasjon"),
+    "data": st.Page("app_pages/data.py", title="Data", url_path="data"),
 }
 page = st.navigation(list(PAGES.values()))
 page_id = next(k for k, p in PAGES.items() if p.title == page.title)
+if page_id == "data":   # loading files: no shared view, and it works before a store exists
+    page.run()
+    st.stop()
 
 try:
     view = state.resolve()

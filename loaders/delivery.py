@@ -24,11 +24,14 @@ SEX_WORDS = {"": "alle", "alle": "alle", "begge kjønn": "alle", "begge": "alle"
              "kvinner": "kvinner", "k": "kvinner", "2": "kvinner",
              "menn": "menn", "m": "menn", "1": "menn"}
 
+# One example row per indicator (and a suppressed one); tests/test_data_page.py loads it.
 TEMPLATE_EXAMPLE = """indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status
-ot_tilmeldt;4003;2020-2021;16-21;alle;ikke_sokt;152;;
+neet;4003;2021;15-29;alle;alle;1302;11215;
 ufore;4003;2021;18-29;alle;alle;301;7902;
+ot_tilmeldt;4003;2020-2021;16-21;alle;ikke_sokt;152;;
 arbeidssokere;4003;2021-05;under30;alle;helt_ledige;231;;
 arbeidssokere;4010;2021-05;under30;alle;tiltak;;;*
+arbeidssokere_andel;4003;2021-05;under30;alle;alle;412;6830;
 """
 
 

@@ -1,0 +1,302 @@
+"""Data: coordinators load files (preview first, nothing stored before «Lagre»), fetch the latest
+NEET from SSB, see the history, download originals and undo a load. Anyone may read how it
+works and download the delivery template; everything that changes the store needs a sign-in.
+The rules are in loaders.access/loaders.workspace; the session glue in ui.coordinator."""
+import streamlit as st
+
+from loaders import delivery
+from ui import coordinator as co
+from ui.parts import md_escape
+
+HISTORY_ROWS = 25
+
+
+def show_flash() -> None:
+    for kind, text in co.take_flash():
+        getattr(st, kind)(text)
+
+
+def bullets(items) -> str:
+    return "\n".join(f"- {md_escape(str(p))}" for p in items)
+
+
+# --- anonymous -----------------------------------------------------------------------------------
+
+def switched_off() -> None:
+    st.info("**Opplasting er slått av:** ingen koordinatorer er satt opp på denne serveren. "
+            "Den som drifter Innenfor slår den på slik:")
+    st.markdown("1. Lag en passord-hash (i mappen til Innenfor, på serveren):")
+    st.code("python -m loaders.access hash", language="bash")
+    st.markdown("2. Legg navn og hash inn i `.streamlit/secrets.toml` (opprett filen om den mangler):")
+    st.code('[coordinators]\nkari = "pbkdf2_sha256$240000$..."', language="toml")
+    st.markdown("   eller i miljøvariabelen `INNENFOR_COORDINATORS` (flere kontoer skilles med `;`):")
+    st.code('INNENFOR_COORDINATORS="kari=pbkdf2_sha256$240000$...;ola=pbkdf2_sha256$240000$..."',
+            language="bash")
+    st.markdown("3. Last siden på nytt. En endret miljøvariabel gjelder først når Innenfor er "
+                "startet på nytt.\n\n"
+                "Legg aldri kontoer eller passord i git-repoet: `.streamlit/secrets.toml` står i "
+                "`.gitignore`.")
+
+
+def sign_in_form() -> None:
+    with st.form("innlogging", clear_on_submit=False, border=True, width=420):
+        name = st.text_input("Brukernavn", autocomplete="username")
+        password = st.text_input("Passord", type="password", autocomplete="current-password")
+        pressed = st.form_submit_button("Logg inn", type="primary")
+    if pressed:
+        ok, msg = co.sign_in(name, password)
+        if ok:
+            st.rerun()
+        st.error(msg)
+
+
+def oidc_button(o: dict) -> None:
+    email = co.oidc_email()
+    if email:
+        st.warning(f"Du er logget inn som {md_escape(email)}, men adressen står ikke på lista over "
+                   "koordinatorer ([coordinators_oidc] emails i secrets.toml).")
+        if st.button("Logg ut", key="oidc_logout"):
+            st.logout()
+        return
+    if st.button("Logg inn med organisasjonskonto", key="oidc_login"):
+        try:
+            st.login(o["provider"]) if o["provider"] else st.login()
+        except Exception as e:  # noqa: BLE001 - e.g. Authlib missing or [auth] incomplete
+            st.error(f"Innlogging med organisasjonskonto virker ikke på denne serveren: {e}")
+
+
+def anonymous(hist) -> None:
+    st.markdown("Alle kan se tallene i Innenfor uten å logge inn. Å **laste inn** nye tall, "
+                "**angre** en innlasting og **hente originalfilene** krever at du er logget inn "
+                "som koordinator.")
+    last = co.last_updated(hist)
+    if last:
+        st.markdown(f"Tallene ble sist oppdatert {last}.")
+    st.subheader("Logg inn for koordinatorer")
+    if not co.uploads_enabled():
+        switched_off()
+        return
+    o = co.oidc()
+    if o and o["emails"]:
+        oidc_button(o)
+    if co.accounts():
+        sign_in_form()
+
+
+# --- signed in -----------------------------------------------------------------------------------
+
+def file_card(f, c: co.Card, user: str, hist) -> None:
+    with st.container(border=True, key=f"card_{c.file_id}"):
+        st.markdown(f"**{md_escape(c.name)}** · {co.size_text(f.size)}")
+        if c.state == "too_big":
+            st.error(c.message)
+            return
+        if c.state == "saved":
+            st.success(md_escape(c.message))
+            return
+        st.markdown("Format: " + (f"**{md_escape(c.format_name)}**" if c.format_name
+                                  else "ikke gjenkjent")
+                    + (f" · år oppgitt: **{c.period}**" if c.period else ""))
+        if c.facts:
+            st.markdown(" · ".join(f"{k}: **{md_escape(v)}**" for k, v in c.facts))
+        if c.state == "duplicate":
+            st.info(md_escape(c.message))
+        elif c.state == "checked":
+            st.success("Filen er gyldig og kan lagres. Ingenting er lagret ennå.")
+        else:
+            text = md_escape(c.message) or "Filen kan ikke lagres."
+            problems = co.by_row(c.problems)
+            shown = problems[:12]
+            st.error(text + ("\n\n" + bullets(shown) if shown else ""))
+            if len(problems) > len(shown):
+                with st.expander(f"Vis alle {len(problems)} problemene"):
+                    st.markdown(bullets(problems))
+            hint = co.demo_hint(c, hist)
+            if hint:
+                st.info(hint)
+        if c.warnings:
+            st.warning("**Merk:**\n\n" + bullets(c.warnings))
+        if c.can_save and st.button("Lagre", key=f"save_{c.file_id}", type="primary"):
+            with st.spinner(f"Lagrer {c.name} …"):
+                co.save(f, c, user)
+            st.rerun()
+
+
+def upload(user: str, hist) -> None:
+    st.subheader("Last inn filer")
+    st.markdown("Innenfor kjenner igjen filer fra SSB (Statistikkbanken CSV/Excel og JSON-stat2), "
+                "NAV, Udir og leveransemalen under. Hver fil kontrolleres og vises først; "
+                "**ingenting lagres før du trykker «Lagre»**.")
+    year_text = st.text_input("År (for filer uten årstall)", max_chars=4, width=220,
+                              placeholder="f.eks. 2023",
+                              help="Noen uttak fra SSB sier ikke hvilket år tallene gjelder. Året "
+                                   "brukes bare for slike filer; filer med årstall beholder sitt.")
+    year, year_error = co.year_input(year_text)
+    if year_error:
+        st.error(year_error)
+    mb = co.max_upload_mb()
+    files = st.file_uploader("Velg én eller flere filer", accept_multiple_files=True,
+                             max_upload_size=mb, key="data_uploader",
+                             help=f"Største filstørrelse er {mb} MB per fil.") or []
+    co.forget_removed(files)
+    cards = []
+    for f in files:
+        with st.spinner(f"Kontrollerer {f.name} …"):
+            cards.append((f, co.card(f, year, hist)))
+    for f, c in cards:
+        file_card(f, c, user, hist)
+    ready = [(f, c) for f, c in cards if c.can_save]
+    if len(ready) > 1 and st.button(f"Lagre alle gyldige ({len(ready)} filer)", type="primary",
+                                    key="save_all"):
+        with st.spinner("Lagrer …"):
+            for f, c in ready:
+                co.save(f, c, user)
+        st.rerun()
+
+
+def ssb(user: str) -> None:
+    st.subheader("Hent nyeste fra SSB")
+    st.markdown("Henter andelen unge utenfor arbeid, utdanning og opplæring (NEET) for alle "
+                "kommuner fra SSBs API (tabell 13556, de fem siste årene) og lagrer tallene med "
+                "samme kontroll som en fil. Krever internett; i historikken står kilden som "
+                "«SSB API».")
+    if st.button("Hent nyeste fra SSB", key="ssb_fetch"):
+        with st.spinner("Henter fra SSB …"):
+            co.fetch_ssb(user)
+        st.rerun()
+
+
+def history(hist) -> None:
+    st.subheader("Historikk")
+    if hist.empty:
+        st.markdown("Ingen filer er lastet inn ennå.")
+        return
+    rows = co.history_rows(hist)
+    demo = [r for r in rows if r["demo"]]
+    if demo:
+        demo_notice(demo)
+    show_all = len(rows) <= HISTORY_ROWS or st.toggle(f"Vis alle {len(rows)} innlastinger",
+                                                       key="history_all")
+    shown = rows if show_all else rows[:HISTORY_ROWS]
+    widths = [1.05, 0.9, 2.5, 0.65, 1.3, 1.5, 2.3]
+    with st.container(border=True):     # bordered like the rows, so the columns line up
+        head = st.columns(widths, vertical_alignment="bottom")
+        for col, label in zip(head, ["Tid", "Lastet av", "Fil, format og sha256", "Rader",
+                                     "Indikatorer", "Perioder", "Handlinger"]):
+            col.markdown(f"**{label}**")
+    confirm = st.session_state.get("_data_undo")
+    for r in shown:
+        with st.container(border=True, key=f"hist_{r['source_id']}"):
+            c = st.columns(widths, vertical_alignment="center")
+            c[0].markdown(r["time"].replace(" ", "  \n", 1))   # date, then time
+            c[1].markdown(md_escape(r["who"]))
+            c[2].markdown(f"{md_escape(r['file_name'])}" + (" (demodata)" if r["demo"] else "")
+                          + f"  \n:small[{md_escape(r['format'])} · sha256 `{r['sha_short']}`]",
+                          help=f"sha256: {r['sha256']}")
+            c[3].markdown(r["rows"])
+            c[4].markdown(md_escape(r["indicators"]))
+            c[5].markdown(r["periods"])
+            with c[6].container(horizontal=True, gap="xsmall"):
+                if co.has_original(r["sha256"]):
+                    st.download_button("Original", data=co.original(r["sha256"]),
+                                       file_name=r["file_name"], on_click="ignore",
+                                       icon=":material/download:", key=f"orig_{r['source_id']}",
+                                       help=f"Last ned «{r['file_name']}» slik den ble lastet inn.")
+                if st.button("Angre", key=f"undo_{r['source_id']}",
+                             help=f"Fjern «{r['file_name']}» fra datalageret"):
+                    st.session_state["_data_undo"] = r["source_id"]
+                    st.rerun()
+            if confirm == r["source_id"]:
+                confirm_undo(r)
+
+
+def demo_notice(demo: list[dict]) -> None:
+    """The bundled demo files clash with real files for the same periods: one click removes them."""
+    st.info(f"Datalageret har oppdiktede demodata ({len(demo)} filer, merket «demodata» under). "
+            "Ekte tall for de samme indikatorene og periodene blir avvist så lenge demodataene "
+            "ligger der: fjern dem først.")
+    if st.session_state.get("_data_undo") != "demo":
+        if st.button("Fjern alle demodata", key="undo_demo"):
+            st.session_state["_data_undo"] = "demo"
+            st.rerun()
+        return
+    st.warning(f"Fjerne alle {len(demo)} demodatafilene fra datalageret? Sidene viser da bare "
+               "tall fra filer dere har lastet inn. Originalfilene beholdes i arkivet.")
+    with st.container(horizontal=True, gap="small"):
+        if st.button("Ja, fjern demodataene", key="undo_demo_yes", type="primary"):
+            st.session_state.pop("_data_undo", None)
+            for r in demo:
+                co.undo(r["source_id"])
+            st.rerun()
+        if st.button("Avbryt", key="undo_demo_no"):
+            st.session_state.pop("_data_undo", None)
+            st.rerun()
+
+
+def confirm_undo(r) -> None:
+    st.warning(f"Fjerne **{md_escape(r['file_name'])}** ({r['rows']} rader) fra "
+               "datalageret? Tallene fra denne filen forsvinner fra alle sidene; tall som også "
+               "finnes i en annen fil blir stående. Originalfilen beholdes i arkivet.")
+    with st.container(horizontal=True, gap="small"):
+        if st.button("Ja, fjern filen", key=f"undo_yes_{r['source_id']}", type="primary"):
+            st.session_state.pop("_data_undo", None)
+            co.undo(r["source_id"])
+            st.rerun()
+        if st.button("Avbryt", key=f"undo_no_{r['source_id']}"):
+            st.session_state.pop("_data_undo", None)
+            st.rerun()
+
+
+def signed_in(user: str, hist) -> None:
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.markdown(f"Logget inn som **{md_escape(user)}**. Du kan laste inn filer, se historikken, "
+                  "hente originalfilene og angre en innlasting.")
+    if right.button("Logg ut", key="logout"):
+        if co.oidc_email() == user:
+            co.sign_out()
+            st.logout()
+        co.sign_out()
+        st.rerun()
+    show_flash()
+    upload(user, hist)
+    ssb(user)
+    history(hist)
+
+
+# --- for everyone: the delivery template ---------------------------------------------------------
+
+def template() -> None:
+    st.subheader("Leveransemal")
+    st.markdown("Tall som ikke publiseres per kommune – OT-tilmeldte etter årsak, unge uføre og "
+                "unge arbeidssøkere – leveres i én CSV-mal. Malen har én eksempelrad per "
+                "indikator: bytt radene ut med egne tall, og la overskriftsraden stå.")
+    st.download_button("Last ned leveransemal (CSV)", data=delivery.TEMPLATE_EXAMPLE.encode("utf-8"),
+                       file_name="innenfor_leveransemal.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key="template")
+    with st.expander("Slik fyller du ut malen"):
+        st.code(delivery.TEMPLATE_EXAMPLE, language=None)
+        st.markdown(
+            "- UTF-8 eller ISO-8859-1, `;` eller `,` mellom kolonnene, desimalkomma eller -punktum.\n"
+            "- `indikator`: `neet`, `ufore`, `ot_tilmeldt`, `arbeidssokere`, `arbeidssokere_andel`.\n"
+            "- `kommunenr`: firesifret kommunenummer (gjerne med navn, `4003 Skien`), "
+            "fylkesnummer eller `0` for hele landet.\n"
+            "- `periode`: år (`2021`), måned (`2021-05`) eller skoleår (`2020-2021`) etter "
+            "indikatoren.\n"
+            "- `alder`: `15-29`, `18-29`, `16-21`, `under30` eller `alle`; `kjonn`: `alle`, "
+            "`kvinner` eller `menn`.\n"
+            "- `kategori`: OT-årsak `ikke_sokt`, `takket_nei`, `avbrutt`, `andre`; NAV-status "
+            "`helt_ledige`, `delvis_ledige`, `tiltak`; ellers `alle`.\n"
+            "- `antall`: antall personer; `nevner`: befolkningen andelen regnes av (påkrevd for "
+            "andeler).\n"
+            "- `status`: tom for publisert tall, ellers `skjermet` (eller `*`), `mangler` (`..`), "
+            "`foreløpig` eller `brudd`.")
+
+
+st.title("Data")
+user = co.current_user()
+hist = co.history()
+if user is None:
+    anonymous(hist)
+else:
+    signed_in(user, hist)
+template()
