@@ -13,15 +13,15 @@ from loaders import store
 SERIES_COLUMNS = ["region_code", "region_name", "level", "period", "value", "numerator",
                   "denominator", "status", "note", "published"]
 
-# One row per key even when several files provide it (the loader guarantees they agree).
+# One row per key even when several files provide it.
 _BASE = """
-    SELECT indicator, region_code, period, age, sex, category,
-           arg_min(value, source_id) AS value, arg_min(numerator, source_id) AS numerator,
-           arg_min(denominator, source_id) AS denominator, arg_min(status, source_id) AS status,
-           arg_min(note, source_id) AS note
+    SELECT indicator, region_code, period, age, sex, category, value, numerator, denominator,
+           status, note
     FROM observations
     WHERE indicator = $indicator AND age = $age AND sex = $sex
-    GROUP BY ALL
+    -- several files may give the same key (they agree); a shown number wins over a hidden one
+    QUALIFY row_number() OVER (PARTITION BY indicator, region_code, period, age, sex, category
+                               ORDER BY (status IN ('ok', 'provisional', 'break')) DESC, source_id) = 1
 """
 
 

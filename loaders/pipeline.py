@@ -219,7 +219,7 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
         else:
             h = codes.to_2024(code)
             if h is None:
-                problems.append(f"{at}ukjent kommunenummer {code} («{name}»).")
+                problems.append(f"{at}ukjent kommunenummer {code}" + (f" («{name}»)." if name else "."))
                 continue
             if not codes.name_matches(code, name):
                 known = " / ".join(sorted(codes.known_names()[code]))

@@ -170,10 +170,13 @@ def conflicts(con, obs, limit: int = 5) -> list[str]:
         FROM incoming i
         JOIN observations o USING (indicator, region_code, period, age, sex, category)
         JOIN sources s ON s.source_id = o.source_id
-        WHERE o.status <> i.status
+        -- A file that hides a number (skjermet/mangler) does not contradict one that shows it:
+        -- readers prefer the shown number. Two shown numbers must agree.
+        WHERE ((o.status IN ('ok', 'provisional', 'break')) = (i.status IN ('ok', 'provisional', 'break')))
+          AND (o.status <> i.status
            OR abs(coalesce(o.value, -1) - coalesce(i.value, -1)) > 1e-6
            OR abs(coalesce(o.numerator, -1) - coalesce(i.numerator, -1)) > 1e-6
-           OR abs(coalesce(o.denominator, -1) - coalesce(i.denominator, -1)) > 1e-6
+           OR abs(coalesce(o.denominator, -1) - coalesce(i.denominator, -1)) > 1e-6)
         ORDER BY 1, 2, 3 LIMIT ?""", [limit + 1]).fetchall()
     con.unregister("incoming")
     return [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
@@ -193,8 +196,14 @@ def _may_overlap(con, obs) -> bool:
         "AND period BETWEEN ? AND ?)", [indicators, span["min"], span["max"]]).fetchall()[0][0]
 
 
+STATUS_WORDS = {"ok": "publisert", "suppressed": "skjermet", "missing": "mangler",
+                "provisional": "foreløpig", "break": "brudd"}
+
+
 def _show(value, status) -> str:
-    return f"{value:g}".replace(".", ",") if value is not None else status
+    if value is None:
+        return STATUS_WORDS.get(status, status)
+    return f"{round(value, 2):g}".replace(".", ",")
 
 
 def write(con, obs, *, file_name: str, sha256: str, fmt: str,

@@ -257,7 +257,7 @@ def test_problems_are_listed_with_row_numbers_and_nothing_can_be_saved(site):
     err = "\n".join(e.value for e in at.error).replace("\\", "")
     assert "Fant 4 problem(er); ingenting er lagret." in err
     lines = [line for line in err.splitlines() if line.startswith("- ")]
-    assert lines == ["- Rad 2: ukjent kommunenummer 4099 («»).",
+    assert lines == ["- Rad 2: ukjent kommunenummer 4099.",
                      "- Rad 3: ugyldig periode «2026x» for ufore (forventet f.eks. 2022).",
                      "- Rad 4: andelen 133,333 er utenfor 0–100.",
                      "- Rad 4: antallet (400) er større enn nevneren (300)."]
