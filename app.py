@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, parts, state
+from ui import data, lang, parts, state
 
 st.set_page_config(layout="wide", page_title="Innenfor",
                    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
@@ -33,6 +33,8 @@ PAGES = {
     "data": st.Page("app_pages/data.py", title="Data", url_path="data"),
 }
 page = st.navigation(list(PAGES.values()))
+with st.sidebar:            # every page, the Data page too; the element is empty
+    lang.set_document_language()
 page_id = next(k for k, p in PAGES.items() if p.title == page.title)
 if page_id == "data":   # loading files: no shared view, and it works before a store exists
     page.run()

@@ -26,12 +26,12 @@ def switched_off() -> None:
     st.info("**Opplasting er slått av:** ingen koordinatorer er satt opp på denne serveren. "
             "Den som drifter Innenfor slår den på slik:")
     st.markdown("1. Lag en passord-hash (i mappen til Innenfor, på serveren):")
-    st.code("python -m loaders.access hash", language="bash")
+    st.code("python -m loaders.access hash", language=None)
     st.markdown("2. Legg navn og hash inn i `.streamlit/secrets.toml` (opprett filen om den mangler):")
-    st.code('[coordinators]\nkari = "pbkdf2_sha256$240000$..."', language="toml")
+    st.code('[coordinators]\nkari = "pbkdf2_sha256$240000$..."', language=None)
     st.markdown("   eller i miljøvariabelen `INNENFOR_COORDINATORS` (flere kontoer skilles med `;`):")
     st.code('INNENFOR_COORDINATORS="kari=pbkdf2_sha256$240000$...;ola=pbkdf2_sha256$240000$..."',
-            language="bash")
+            language=None)
     st.markdown("3. Last siden på nytt. En endret miljøvariabel gjelder først når Innenfor er "
                 "startet på nytt.\n\n"
                 "Legg aldri kontoer eller passord i git-repoet: `.streamlit/secrets.toml` står i "

@@ -3,7 +3,7 @@ import streamlit as st
 
 from indicators import charts, views
 from indicators import format as fmt
-from ui import assets, data, parts, state
+from ui import assets, data, downloads, parts, state
 
 v = state.current()
 ind = v.ind
@@ -31,6 +31,9 @@ else:
     parts.chart(fig, key=parts.MAP_KEY, on_select=parts.on_map_select,
                 table=views.display_table(frame, ind, with_period=False, sort_by_value=True),
                 alt=f"Kart over {ind.short} i {v.fylke_name} {fmt.period_phrase(v.period)}. "
-                    "Tallene står i tabellen under kartet.")
+                    "Tallene står i tabellen under kartet.",
+                export=downloads.ChartExport("kart", ind.id,
+                                             frame.assign(period=v.period, level="kommune"),
+                                             age=v.age, category=v.category, place=v.fylke_name))
 
 parts.copy_link(v, *st.session_state.get("_page", ("kart", "")))

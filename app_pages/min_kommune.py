@@ -5,7 +5,7 @@ import indicators
 from geo import regions as georegions
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, parts, state
+from ui import data, downloads, parts, state
 
 v = state.current()
 st.title(f"Min kommune: {v.kommune_name}")
@@ -14,6 +14,7 @@ county_name = state.county_choices().get(v.kommune_county, v.kommune_county)
 st.markdown(f"{county_name}" + (f" · regiongruppe {georegions.GROUPS[group][0]}" if group else "")
             + " · Velg kommune i sidemenyen.")
 parts.demo_banner(None)
+downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_chosen else None)
 
 for family, description, ids in views.FAMILIES:
     with st.container(border=True):
@@ -76,7 +77,9 @@ for family, description, ids in views.FAMILIES:
                                view="min-kommune")
             shown = df[df["region_code"].isin([c for c, _r in lines_])]
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),
-                        alt=f"{ind.short} i {v.kommune_name} over tid.")
+                        alt=f"{ind.short} i {v.kommune_name} over tid.",
+                        export=downloads.ChartExport(f"mk-{ind.id}", ind.id, shown, age=age,
+                                                     category=category, place=v.kommune_name))
         if ind.period_type == "month":
             parts.caption("Endringen er målt mot samme måned året før (månedstall svinger med sesongen).")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from geo import regions as georegions
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, parts, state
+from ui import data, downloads, parts, state
 
 v = state.current()
 ind = v.ind
@@ -28,7 +28,9 @@ else:
                                  category=v.category, demo=demo)
         rank = {c: i for i, c in enumerate(ORDER)}
         side = side.assign(_o=side["region_code"].map(rank)).sort_values("_o").drop(columns="_o")
-        parts.chart(fig, table=views.display_table(side, ind, with_period=False))
+        parts.chart(fig, table=views.display_table(side, ind, with_period=False),
+                    export=downloads.ChartExport("regioner", ind.id, side, age=v.age,
+                                                 category=v.category))
 
     st.subheader(f"Kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}")
     table = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
@@ -44,7 +46,9 @@ else:
         fig = charts.ranking(table, ind=ind, period=v.period, area_name=v.fylke_name,
                              references=references, selected=v.kommune, age=v.age,
                              category=v.category, demo=demo)
-        parts.chart(fig, table=views.display_table(table, ind, with_period=False, sort_by_value=True))
+        parts.chart(fig, table=views.display_table(table, ind, with_period=False, sort_by_value=True),
+                    export=downloads.ChartExport("rangering", ind.id, table, age=v.age,
+                                                 category=v.category, place=v.fylke_name))
 
     st.subheader("De fire regiongruppene over tid")
     panels = [(g, georegions.GROUPS[g][0]) for g in GROUPS]
@@ -54,6 +58,8 @@ else:
     else:
         fig = charts.small_multiples(over_time, ind=ind, panels=panels, age=v.age,
                                      category=v.category, demo=demo, all_periods=v.periods)
-        parts.chart(fig, table=views.wide_table(over_time, ind, order=GROUPS + [views.NORWAY]))
+        parts.chart(fig, table=views.wide_table(over_time, ind, order=GROUPS + [views.NORWAY]),
+                    export=downloads.ChartExport("regiongrupper", ind.id, over_time, age=v.age,
+                                                 category=v.category))
 
 parts.copy_link(v, *st.session_state.get("_page", ("sammenlign", "sammenlign")))

@@ -4,7 +4,7 @@ import streamlit as st
 import indicators
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, parts, state
+from ui import data, downloads, parts, state
 
 v = state.current()
 ind = v.ind
@@ -75,6 +75,7 @@ else:
                        demo=data.is_demo(ind.id), all_periods=v.periods, moving_average=moving)
     parts.chart(fig, table=views.wide_table(df, ind, order=[c for c, _r in lines]),
                 alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid. "
-                    "Tallene står i tabellen under.")
+                    "Tallene står i tabellen under.",
+                export=downloads.ChartExport("utvikling", ind.id, df, age=v.age, category=v.category))
 
 parts.copy_link(v, *st.session_state.get("_page", ("utvikling", "utvikling")))

@@ -12,7 +12,7 @@ import streamlit as st
 import indicators
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, state
+from ui import data, downloads, state
 
 MAP_KEY = "kart_fig"
 
@@ -105,8 +105,9 @@ def demo_banner(ind_id: str | None = None) -> None:
 
 
 def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_select=None,
-          alt: str | None = None):
-    """The figure, then its caption (definition, source, period), then 'Vis tabell'."""
+          alt: str | None = None, export: downloads.ChartExport | None = None):
+    """The figure, then its caption (definition, source, period), the "Last ned" popover
+    (with `export`), then 'Vis tabell'."""
     m = charts.meta(fig)
     kw = {}
     if on_select is not None:
@@ -114,6 +115,8 @@ def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_
     ev = st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
                          key=key, alt=alt or m.get("title"), **kw)
     caption(m.get("caption", ""))
+    if export is not None:
+        downloads.chart_buttons(fig, export)
     if table is not None:
         with st.expander("Vis tabell"):
             show_table(table)

@@ -16,11 +16,11 @@ from ui import data
 COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke"]
 # Options that only mean something on one page (written to the URL only there).
 PAGE_PARAMS = {"kart": [], "utvikling": ["kommuner", "ref", "snitt"], "sammenlign": [],
-               "min-kommune": []}
+               "min-kommune": [], "presentasjon": ["vis", "pil"]}
 ALL = COMMON + sorted({k for ks in PAGE_PARAMS.values() for k in ks})
 DEFAULTS = {"indikator": "neet", "alder": None, "kategori": "alle", "periode": None,
             "kommune": "4003", "fylke": views.VT, "kommuner": "", "ref": "fylke,region,land",
-            "snitt": "0"}
+            "snitt": "0", "vis": "kart", "pil": "indikator"}
 ALL_NORWAY = views.NORWAY
 
 

@@ -1,0 +1,172 @@
+"""Presentasjon: one map or trend filling the screen, for a hall with a projector and maybe no
+internet. Large type, no sidebar, the source line and "Demodata" always on screen.
+
+Keys are Streamlit's own button shortcuts (st.button(shortcut=…), Streamlit 1.67): no script of
+ours listens to the keyboard, the bindings come and go with the buttons, and a key typed into the
+period box is never taken for a command. → / ← next or previous indicator (or municipality, with
+"Piltaster: Kommune"), space plays or pauses the periods; PageDown / PageUp do what → / ← do,
+for presenter remotes. The same buttons are on screen for mouse users.
+
+Everything shown is in the URL (ui.state: indikator, periode, kommune, fylke, vis, pil), so a
+permalink opens straight into this view."""
+import streamlit as st
+
+from indicators import charts, views
+from indicators import format as fmt
+from ui import assets, data, lang, parts, present, state
+
+PLAYING = "_pres_play"
+
+v = state.current()
+ind = v.ind
+show = v.options.get("vis") if v.options.get("vis") in present.VIEWS else "kart"
+arrows = v.options.get("pil") if v.options.get("pil") in present.STEPS else "indikator"
+esc = present.esc
+
+st.html(present.CSS)
+lang.set_document_language()
+demo = data.is_demo(ind.id)
+
+
+def _copy_option(key: str, widget: str) -> None:
+    val = st.session_state.get(widget)
+    if val:
+        state.put(key, val)
+
+
+def _copy_period() -> None:
+    state.put("periode", st.session_state.get("p_periode"))
+
+
+def _ticker_skip() -> bool:
+    return st.session_state.pop("_pres_tick_in_page_run", False)
+
+
+def _value_of(r: dict | None) -> str:
+    """"Skien: 10,5 %" (or "Skien: skjermet …") for the corner of the screen."""
+    if not r:
+        return ""
+    known = r.get("status") in fmt.KNOWN and r.get("value") is not None
+    return f"{v.kommune_name}: " + (fmt.value(r["value"], ind, r["status"]) if known
+                                    else fmt.status_long(r.get("status") or "missing").lower())
+
+
+# --- what to draw ------------------------------------------------------------------------------
+
+fig = table = None
+place_value = ""
+selection = fmt.dimension_text(ind, v.age, v.category)
+if not v.has_data:
+    subtitle = f"{selection} · ingen tall i datalageret ennå"
+elif show == "kart":
+    area, county_filter = charts.map_area(v.fylke)
+    rows = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
+                      county=v.fylke)
+    frame = views.map_frame(rows, charts.features(area, county_filter), ind)
+    fig = present.map_figure(charts.choropleth(
+        frame, charts.geometry(area, county_filter), ind=ind, period=v.period,
+        area_name=v.fylke_name, breaks=data.breaks(ind.id, v.age, v.category), selected=v.kommune,
+        age=v.age, category=v.category, demo=demo,
+        # No "skjermet" words on the map: at 24 px they cover small municipalities and each
+        # other. The grey class is named in the legend and in "Vis tabell".
+        label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url())))
+    shown = v.kommune in set(frame["region_code"])
+    where = "alle kommuner i landet" if v.fylke == views.NORWAY else f"kommunene i {v.fylke_name}"
+    subtitle = f"{selection} · {where}" + (
+        f" · {v.kommune_name} har svart kant" if shown else "")
+    if shown:
+        place_value = _value_of(views.row_for(frame.assign(period=v.period), v.kommune, v.period))
+    table = views.display_table(frame, ind, with_period=False, sort_by_value=True)
+    alt = (f"Kart over {ind.short} i kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}. "
+           "Tallene står i tabellen under kartet.")
+else:
+    lines = [(v.kommune, "kommune")]
+    if ind.kind == "share":      # counts of county and country would flatten the line
+        lines += [(v.kommune_county, "fylke")] if v.kommune_county else []
+        lines += [(views.NORWAY, "land")]
+    df = data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category)
+    county_name = state.county_choices().get(v.kommune_county, "") if v.kommune_county else ""
+    who = v.kommune_name
+    if ind.kind == "share":
+        who += (f", {county_name}" if county_name else "") + " og hele landet"
+    subtitle = f"{selection} · {who}" + (f" · {fmt.period_range(df['period'])}" if len(df) else "")
+    if not df[(df["region_code"] == v.kommune) & df["status"].isin(fmt.KNOWN)].empty:
+        fig = present.trend_figure(
+            charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, demo=demo,
+                         all_periods=v.periods, view="presentasjon"),
+            ind=ind, current=v.period, own=v.kommune_name)
+        place_value = _value_of(views.row_for(df, v.kommune, v.period))
+        table = views.wide_table(df, ind, order=[c for c, _r in lines])
+    alt = f"Linjediagram: {ind.short} for {v.kommune_name} over tid. Tallene står i tabellen under."
+
+# --- the screen --------------------------------------------------------------------------------
+
+period_text = fmt.period(v.period) if v.period else ""
+st.html(f"""<div class="pres-head">
+  <div class="pres-titles"><h1>{esc(ind.name)}</h1><p class="pres-sub">{esc(subtitle)}</p></div>
+  <div class="pres-now" aria-live="polite"><div class="pres-period">{esc(period_text)}</div>
+    <div class="pres-value">{esc(place_value)}</div></div>
+</div>""")
+
+with st.container(key="pres_stage"):
+    if fig is None:
+        parts.no_data(f"Ingen tall for {v.kommune_name if show == 'utvikling' else v.fylke_name} "
+                      f"({ind.short}, {selection}). Trykk → for neste indikator.")
+    else:
+        st.plotly_chart(fig, height="stretch", theme=None, key="pres_fig", alt=alt,
+                        config=present.config(state.static_url()))
+        with st.expander("Vis tabell"):
+            parts.show_table(table)
+
+notes = []
+if show == "kart" and fig is not None:
+    notes.append(charts.MAP_CREDIT)
+source = " ".join([fmt.source_line(ind)] + notes)
+demo_html = (' <span class="pres-demo">DEMODATA</span> oppdiktede tall, ikke ekte statistikk.'
+             if demo else "")
+st.html(f'<p class="pres-source">{esc(source)}{demo_html}</p>')
+
+playing = bool(st.session_state.get(PLAYING))
+with st.container(key="pres_controls", horizontal=True, gap="small", vertical_alignment="center"):
+    what = "kommune" if arrows == "kommune" else "indikator"
+    st.button("← Forrige", key="pres_prev", shortcut="Left", on_click=present.step, args=(-1,),
+              help=f"Forrige {what} (venstre piltast eller PageUp)")
+    st.button("Neste →", key="pres_next", shortcut="Right", on_click=present.step, args=(1,),
+              help=f"Neste {what} (høyre piltast eller PageDown)")
+    # Presenter remotes send PageDown/PageUp: hidden twins of Neste/Forrige (CSS hides them).
+    st.button("Neste", key="pres_next_page", shortcut="PageDown", on_click=present.step, args=(1,))
+    st.button("Forrige", key="pres_prev_page", shortcut="PageUp", on_click=present.step, args=(-1,))
+    st.button("Pause (mellomrom)" if playing else "Spill av (mellomrom)", key="pres_play",
+              shortcut="Space", type="primary", icon=":material/pause:" if playing else ":material/play_arrow:",
+              on_click=present.toggle_play, args=(PLAYING,), disabled=len(v.periods) < 2,
+              help="Gå gjennom periodene en etter en (mellomromstasten)")
+    st.segmented_control("Vis", list(present.VIEWS), format_func=present.VIEWS.get,
+                         key=parts.bind("pres_vis", show), required=True,
+                         on_change=_copy_option, args=("vis", "w_pres_vis"),
+                         label_visibility="collapsed")
+    st.markdown("Piltaster:")
+    st.segmented_control("Piltastene bytter", list(present.STEPS), format_func=present.STEPS.get,
+                         key=parts.bind("pres_pil", arrows), required=True,
+                         on_change=_copy_option, args=("pil", "w_pres_pil"),
+                         label_visibility="collapsed")
+    if len(v.periods) > 1:
+        st.session_state["p_periode"] = v.period
+        st.selectbox("Periode", v.periods, key="p_periode", format_func=fmt.period,
+                     on_change=_copy_period, label_visibility="collapsed", width=220)
+    st.page_link("app_pages/kart.py", label="Avslutt", icon=":material/close:",
+                 help="Tilbake til Kart med samme visning")
+
+if playing and len(v.periods) > 1:
+    # While playing, a fragment reruns itself every few seconds: the next period, then a rerun
+    # of the whole page. Its first run is part of this page run and does nothing.
+    @st.fragment(run_every=present.PLAY_SECONDS.get(ind.period_type, 2.5))
+    def _ticker():
+        if _ticker_skip():
+            return
+        present.tick(PLAYING)
+        st.rerun()
+
+    st.session_state["_pres_tick_in_page_run"] = True
+    _ticker()
+elif playing:
+    st.session_state[PLAYING] = False
