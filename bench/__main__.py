@@ -1,16 +1,50 @@
 """python -m bench (the Makefile's `make bench`): every benchmark in turn, numbers printed.
 
+One run prints: time to first visible map and rerun vs a bare Streamlit page (bench_pages),
+loader throughput vs DuckDB read_csv (bench_loaders), bytes sent to the browser per page
+(bench_bytes), export times (bench_exports), with the machine first. The load test is separate:
+python -m bench.load_test. Record the output in docs/PERFORMANCE.md.
+
 Each one runs on its own: a failing or missing benchmark is reported and the next one runs."""
 import importlib
+import os
+import platform
 import sys
+import time
 import traceback
+from pathlib import Path
 
-BENCHES = ["bench_loaders", "bench_pages", "bench_exports"]
+BENCHES = ["bench_loaders", "bench_pages", "bench_bytes", "bench_exports"]
+
+
+def machine() -> str:
+    """nproc, RAM and CPU model (Linux /proc), Python and the load when the run started."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, IndexError, ValueError):
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"Maskin: {os.cpu_count()} kjerner (nproc), {ram} RAM, {cpu}; {platform.system()} "
+            f"{platform.release()}; Python {sys.version.split()[0]}; last ved start {load}")
+
 
 if __name__ == "__main__":
+    print(machine())
+    print(time.strftime("Kjørt %Y-%m-%d %H:%M %Z"), flush=True)
     failed = 0
     for name in BENCHES:
         print(f"\n=== {name} ===", flush=True)
+        env = dict(os.environ)          # a benchmark may set INNENFOR_DB to its own temporary store
         try:
             importlib.import_module(f"bench.{name}").main([])
         except ModuleNotFoundError as e:
@@ -18,4 +52,7 @@ if __name__ == "__main__":
         except Exception:
             traceback.print_exc()
             failed += 1
+        finally:
+            os.environ.clear()
+            os.environ.update(env)
     sys.exit(1 if failed else 0)
