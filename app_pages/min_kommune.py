@@ -47,10 +47,10 @@ for family, description, ids in views.FAMILIES:
         with left:
             prev = views.previous_period(period, ind.period_type)
             d = f.change(f.previous)
+            colour, arrow = f.change_style(f.previous)
             st.metric(f"{ind.short}, {fmt.dimension_text(ind, age, category)}, {fmt.period(period)}",
                       f.value_text, delta=f.change_text(f.previous) or None,
-                      delta_color=("off" if not d else "inverse" if ind.better == "lower" else "normal"),
-                      delta_arrow="off" if not d else "auto",
+                      delta_color=colour, delta_arrow=arrow,
                       delta_description=f"siden {fmt.period(prev)}" if d is not None else None)
             lines = []
             if f.has_value:

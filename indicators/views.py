@@ -159,6 +159,15 @@ class Facts:
         d = self.change(other)
         return "" if d is None else fmt.change(d, self.indicator)
 
+    def change_style(self, other: dict | None) -> tuple[str, str]:
+        """(colour, arrow) for st.metric's delta. Set explicitly: the text uses a real minus
+        sign («−1,4»), which Streamlit would read as a rise."""
+        d = self.change(other)
+        if not d:
+            return "off", "off"
+        better = (d < 0) == (self.indicator.better == "lower")
+        return ("green" if better else "red"), ("up" if d > 0 else "down")
+
     def comparison(self, ref: dict | None):
         if not self.has_value or not ref or ref.get("status") not in fmt.KNOWN:
             return None

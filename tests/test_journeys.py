@@ -43,14 +43,13 @@ def expected_value(db: Path, code: str, period: str, ind_id: str = "neet") -> st
     return fmt.value(row["value"], ind, row["status"])
 
 
-def neet_box(page):
-    """Min kommune's first box: the NEET family (metric + sentence + trend)."""
-    return page.locator("[data-testid=stVerticalBlockBorderWrapper], [data-testid=stVerticalBlock]") \
-        .filter(has=page.get_by_test_id("stMetric")).filter(has_text="Unge utenfor (NEET)").last
-
-
 def read_min_kommune(page) -> dict:
-    metric = page.get_by_test_id("stMetric").first
+    """What the politician reads, once the run is over (a run still drawing can leave the page
+    half old, half new under load) and from the NEET box's own metric."""
+    idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").filter(has_text="Unge utenfor (NEET)")).first
     label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
     value = metric.get_by_test_id("stMetricValue").inner_text().strip()
     sentence = page.locator("[data-testid=stMarkdownContainer] strong") \

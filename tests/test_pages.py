@@ -289,6 +289,22 @@ def test_min_kommune_from_url_with_period(app_env):
     assert at.metric[0].value == f"11,7{NB}%"
 
 
+def test_min_kommune_change_arrow_and_colour_follow_the_sign_and_what_is_better(app_env):
+    """A fall in NEET (lower is better) is a green arrow down, a rise a red arrow up. The delta
+    text has a real minus sign («−1,4»), which Streamlit alone would take for a rise."""
+    from streamlit.proto.Metric_pb2 import Metric
+    at = open_page("min-kommune", kommune="4003", periode="2023")      # 11,7 % → 10,3 %
+    neet = at.metric[0].proto
+    assert neet.delta.startswith("\u2212") and "prosentpoeng" in neet.delta, neet.delta
+    assert neet.direction == Metric.MetricDirection.DOWN
+    assert neet.color == Metric.MetricColor.GREEN
+    at = open_page("min-kommune", kommune="4003", periode="2022")      # 11,7 % after a rise
+    neet = at.metric[0].proto
+    assert neet.delta.startswith("+")
+    assert neet.direction == Metric.MetricDirection.UP
+    assert neet.color == Metric.MetricColor.RED
+
+
 def test_min_kommune_suppressed(app_env):
     at = open_page("min-kommune", **SUPPRESSED)
     t = text(at)
