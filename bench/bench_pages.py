@@ -88,7 +88,7 @@ def store_path(arg: str | None, tmp: Path) -> Path:
 
 # --- browser measurements --------------------------------------------------------------------
 
-MAP_READY = ("() => { const e = document.querySelectorAll('.choroplethlocation');"
+MAP_READY = ("() => { const e = document.querySelectorAll('.inf-map .inf-muni');"
              " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
 SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
                "?.getAttribute('data-test-script-state') === 'notRunning'")
@@ -237,9 +237,7 @@ def main(argv=None) -> int:
             print(f"  Forhold mot bar side:        {statistics.median(ours) / statistics.median(bare):.2f}×  (mål ≤ 1,3×)")
             print(f"  Forhold mot bar plotly-side: {statistics.median(ours) / statistics.median(plotly_only):.2f}×")
 
-            done_map = ("() => { const e = document.querySelectorAll('.choroplethlocation');"
-                        " const l = e[e.length - 1]; return !!l && l.__data__ && l.__data__.loc === '$CODE'"
-                        " && l.style.strokeWidth === '3.5px'; }")
+            done_map = "() => !!document.querySelector('.inf-map .inf-sel[data-code=\"$CODE\"]')"
             values = [("Porsgrunn", "4001"), ("Skien", "4003"), ("Bamble", "4012"), ("Siljan", "4010")]
             ours = rerun_times(browser, app_url + "/", "Kommune", values, done_map, args.reps)
             done_bare = "() => document.body.innerText.includes('Valgt: $CODE')"
@@ -258,14 +256,15 @@ def main(argv=None) -> int:
                 ws, geo = map_payload(browser, app_url + "/" + q)
                 print(f"  {name:<21} websocket {ws / 1024:6.1f} KB + geometri {geo / 1024:6.1f} KB"
                       f" = {(ws + geo) / 1024:6.1f} KB")
-            print("  (geometrien hentes én gang per sidevisning; en rerun sender bare verdiene)")
+            print("  (kartet er SVG med grensene i selve meldingen: ingen egen geometrifil; "
+                  "en rerun sender det samme på nytt)")
             browser.close()
 
-        from ui import assets       # sizes on disk, for the record
+        from indicators import maps       # the path data on its own, for the record
         for area in ("vestfold_telemark", "norge"):
-            f = assets.geometry_file(area)
-            if f:
-                print(f"  static/geo/{f.name}: {f.stat().st_size / 1024:.1f} KB")
+            g = maps.svg_geometry(area)
+            size = sum(len(d) for d in g.paths.values())
+            print(f"  SVG-stier {area}: {size / 1024:.1f} KB ({len(g.paths)} kommuner)")
     return 0
 
 

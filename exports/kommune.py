@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import indicators
 from exports import safe
 from exports.tables import DataTable
-from indicators import Indicator, charts, queries, views
+from indicators import Indicator, charts, maps, queries, views
 from indicators import format as fmt
 
 
@@ -184,13 +184,13 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
     if p is None:
         return None
     demo = queries.is_demo(con, ind.id)
-    area, county_filter = charts.map_area(county)
+    area, county_filter = maps.map_area(county)
     table = queries.table(con, ind.id, "kommune", period=p, age=age, category=category,
                           county=county)
-    frame = views.map_frame(table, charts.features(area, county_filter), ind)
+    frame = views.map_frame(table, maps.features(area, county_filter), ind)
     if frame.empty or not frame["status"].isin(fmt.KNOWN).any():
         return None
-    fig = charts.choropleth(frame, charts.geometry(area, county_filter), ind=ind, period=p,
+    fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period=p,
                             area_name=county_name, breaks=_breaks(con, ind.id, age, category),
                             selected=code, age=age, category=category, demo=demo)
     refs = queries.series(con, ind.id, [county], age=age, category=category, periods=[p])

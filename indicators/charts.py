@@ -3,18 +3,15 @@
 Every figure carries a title, Norwegian number formats (layout.separators), preformatted hover
 text, and `layout.meta["innenfor"]` with title, caption, source, definition, period, demo flag and
 file name, so an export can put the same words on the image without asking the page.
-Maps are plotly `geo` (SVG, no tiles): the only thing plotly.js fetches is a topojson base map,
-which the app serves as an empty local stub (config topojsonURL), so nothing leaves the machine.
+Maps are in indicators/maps.py (the same shared layout and words).
 """
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo import boundaries
 from indicators import Indicator
 from indicators import format as fmt
 from indicators import views
@@ -22,18 +19,6 @@ from indicators import views
 FONT = "\"Source Sans\", \"Source Sans Pro\", \"Source Sans 3\", \"DejaVu Sans\", Arial, sans-serif"
 TEXT = "#1a1a1a"
 GRID = "#d9d9d9"
-# ColorBrewer YlGnBu (colour-blind safe, prints in grey scale), by number of classes.
-SEQUENTIAL = {
-    1: ["#2c7fb8"],
-    2: ["#a1dab4", "#2c7fb8"],
-    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-}
-SUPPRESSED = "#8a8a8a"     # mid grey: no class colour is grey
-MISSING = "#ececec"
-BORDER = "#4d4d4d"         # ≥ 3:1 against the light classes and the page
-SELECTED = "#000000"
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 REFERENCE_STYLE = {
@@ -41,7 +26,6 @@ REFERENCE_STYLE = {
     "region": {"color": "#8c6d31", "dash": "dot", "label": "regiongruppen"},
     "land": {"color": "#222222", "dash": "dashdot", "label": "landet"},
 }
-MAP_CREDIT = "Kart: " + boundaries.CREDIT + "."
 
 
 # --- shared layout ---------------------------------------------------------------------------
@@ -70,7 +54,7 @@ def _list(values) -> list:
     return [_none(x) for x in values]
 
 
-def _base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> dict:
+def base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> dict:
     layout = {
         "template": TEMPLATE,
         "separators": fmt.PLOTLY_SEPARATORS,
@@ -92,7 +76,7 @@ def _base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> 
     return layout
 
 
-def _meta(*, view: str, title: str, ind: Indicator, periods_text: str, age: str | None,
+def make_meta(*, view: str, title: str, ind: Indicator, periods_text: str, age: str | None,
           category: str, demo: bool, name_parts: tuple, notes=()) -> dict:
     return {"innenfor": {
         "view": view, "indicator": ind.id, "title": title,
@@ -122,7 +106,7 @@ def config(fig, *, topojson_url: str | None = None) -> dict:
     return c
 
 
-def _ind_title(ind: Indicator, age, category) -> str:
+def ind_title(ind: Indicator, age, category) -> str:
     return f"{ind.short}, {fmt.dimension_text(ind, age, category)}"
 
 
@@ -144,179 +128,6 @@ def _detail(r: dict, ind: Indicator) -> str:
             and r.get("denominator") is not None:
         bits.append(f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])}")
     return ("<br>" + " · ".join(bits)) if bits else ""
-
-
-# --- maps ------------------------------------------------------------------------------------
-
-def map_area(county: str) -> tuple[str, str | None]:
-    """(boundary file, county filter) for a county choice: '0' all Norway, '38' Vestfold and
-    Telemark together, a seed county its own small file, any other county cut from Norway."""
-    if county == views.NORWAY:
-        return "norge", None
-    area = boundaries.area_for_county(county)
-    if county == views.VT or area == "ostfold":
-        return area, None
-    return area, county
-
-
-@lru_cache(maxsize=32)
-def geometry(area: str, county: str | None = None) -> dict:
-    """A compact FeatureCollection for the map: feature id = kode, no properties, no metadata
-    (the names and values travel once, in the trace). Filtered to one county if given."""
-    gj = boundaries.load(area)
-    feats = []
-    for f in gj["features"]:
-        p = f["properties"]
-        if county and p.get("fylke") != county:
-            continue
-        feats.append({"type": "Feature", "id": p["kode"], "geometry": f["geometry"]})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def features(area: str, county: str | None = None) -> list[dict]:
-    """Feature properties (kode, navn, fylke, dekker) in the order of `geometry`."""
-    out = []
-    for f in boundaries.load(area)["features"]:
-        p = f["properties"]
-        if county and p.get("fylke") != county:
-            continue
-        out.append(dict(p))
-    return out
-
-
-def _ring_centroid(ring) -> tuple[float, float, float]:
-    a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-        c = x0 * y1 - x1 * y0
-        a += c
-        cx += (x0 + x1) * c
-        cy += (y0 + y1) * c
-    if a == 0:
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        return sum(xs) / len(xs), sum(ys) / len(ys), 0.0
-    return cx / (3 * a), cy / (3 * a), abs(a) / 2
-
-
-def label_point(geom: dict) -> tuple[float, float]:
-    """Centroid of the largest polygon's outer ring (good enough for a label)."""
-    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-    best = max((_ring_centroid(p[0]) for p in polys), key=lambda t: t[2])
-    return best[0], best[1]
-
-
-def _bounds(geo: dict) -> tuple[float, float, float, float]:
-    xs, ys = [], []
-    for f in geo["features"]:
-        g = f["geometry"]
-        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-        for p in polys:
-            for x, y in p[0]:
-                xs.append(x)
-                ys.append(y)
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | None,
-               area_name: str, breaks: list[float], selected: str | None = None,
-               age: str | None = None, category: str = "alle", demo: bool = False,
-               label_suppressed: bool = True, geojson_url: str | None = None) -> go.Figure:
-    """Municipalities coloured in fixed classes (`breaks` from all periods), suppressed grey and
-    labelled 'skjermet', missing light grey; the selected municipality outlined in black.
-
-    One trace holds all polygons; the legend is a stepped colour bar whose ticks name the
-    classes and the statuses. With `geojson_url` the browser fetches the geometry once (plotly
-    keeps it for the page's lifetime) and reruns send only values; without it the geometry is
-    inline (exports, tests). Only features listed in `frame` are drawn."""
-    frame = frame.copy()
-    if selected is not None and selected in set(frame["region_code"]):
-        # Drawn last, so neighbours' borders do not cover its outline.
-        frame = pd.concat([frame[frame["region_code"] != selected], frame[frame["region_code"] == selected]])
-    k = len(breaks) + 1
-    colours = SEQUENTIAL[min(k, 5)]
-    labels = views.class_labels(breaks, ind)
-    known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
-    suppressed = frame["status"] == "suppressed"
-    entries = []                                   # (label, colour), bottom of the legend first
-    if (~known & ~suppressed).any():
-        entries.append(("Ingen data", MISSING))
-    if suppressed.any():
-        entries.append(("Skjermet", SUPPRESSED))
-    offset = len(entries)
-    entries += list(zip(labels, colours))
-    z = []
-    for v, kn, sup in zip(frame["value"], known, suppressed):
-        if kn:
-            z.append(offset + views.class_of(v, breaks))
-        else:
-            z.append(offset - 1 if sup else 0)
-    n = len(entries)
-    scale = []
-    for j, (_lab, col) in enumerate(entries):
-        scale += [[j / n, col], [(j + 1) / n, col]]
-    ptext = fmt.period(period) if period else fmt.DASH
-    custom = []
-    for r in views.rows(frame):
-        if r["status"] in fmt.KNOWN and r.get("value") is not None:
-            val = fmt.value(r["value"], ind, r["status"])
-            if r["status"] != "ok":
-                val += f" ({fmt.status_word(r['status'])})"
-        else:
-            val = fmt.status_long(r["status"] if r["status"] != "ok" else "missing")
-        detail = ""
-        if ind.kind == "share" and r["status"] in fmt.KNOWN and r.get("numerator") is not None \
-                and r.get("denominator") is not None:
-            detail = (f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])} · 95 % intervall "
-                      f"{fmt.interval(fmt.wilson(r['numerator'], r['denominator']))}")
-        elif r["status"] in fmt.KNOWN:
-            detail = fmt.unit_label(ind)
-        custom.append([r["region_name"], val, detail, ptext])
-    codes = list(frame["region_code"])
-    data = [{
-        "type": "choropleth", "locations": codes, "z": z,
-        "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "customdata": custom, "name": ind.short,
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
-                         "<br>%{customdata[3]}<extra></extra>",
-        "marker": {"line": {"width": [3.5 if c == selected else 0.7 for c in codes],
-                            "color": [SELECTED if c == selected else BORDER for c in codes]}},
-        "colorbar": {"title": {"text": fmt.unit_label(ind), "side": "top"},
-                     "tickvals": list(range(n)), "ticktext": [e[0] for e in entries],
-                     "ticks": "", "thickness": 22, "len": min(0.95, 0.12 * n + 0.1), "y": 0.5,
-                     "outlinecolor": BORDER, "outlinewidth": 1, "tickfont": {"size": 14}},
-    }]
-    if label_suppressed and len(frame) <= 60 and (~known).any():
-        # Words on the map, not only grey: SVG text, so no font download is needed.
-        pts = {f["id"]: label_point(f["geometry"]) for f in geo["features"]}
-        lab = frame[~known & frame["region_code"].isin(list(pts))]
-        data.append({
-            "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
-            "lon": [pts[c][0] for c in lab["region_code"]], "lat": [pts[c][1] for c in lab["region_code"]],
-            "text": ["skjermet" if s == "suppressed" else "ingen data" for s in lab["status"]],
-            "textfont": {"size": 12, "color": TEXT, "family": FONT}, "name": "status"})
-    x0, y0, x1, y1 = _bounds(geo) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
-    title = f"{_ind_title(ind, age, category)}, {ptext}"
-    # A tall country needs a tall map; one county fits the screen.
-    layout = _base_layout(title=title, subtitle=f"{area_name}. Fargeklassene er like for alle år.",
-                          demo=demo, height=820 if (y1 - y0) > 6 else 640)
-    px, py = (x1 - x0) * 0.03, (y1 - y0) * 0.04
-    layout.update({
-        # Transverse Mercator around the area's middle meridian (the UTM look of Norwegian
-        # maps), zoomed by explicit lon/lat ranges computed here: plotly's fitbounds proved
-        # unreliable inside Streamlit (sometimes fitting to a dot).
-        "geo": {"visible": False, "bgcolor": "rgba(0,0,0,0)",
-                "projection": {"type": "transverse mercator", "rotation": {"lon": (x0 + x1) / 2}},
-                "center": {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2},
-                "lonaxis": {"range": [x0 - px, x1 + px]}, "lataxis": {"range": [y0 - py, y1 + py]}},
-        "margin": {"l": 0, "r": 0, "t": 80, "b": 0}, "dragmode": False,
-    })
-    notes = [MAP_CREDIT]
-    if ind.kind == "count":
-        notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall")
-    layout["meta"] = _meta(view="kart", title=title, ind=ind, periods_text=ptext, age=age,
-                           category=category, demo=demo, name_parts=(area_name, period), notes=notes)
-    fig = go.Figure({"data": data, "layout": layout})
-    # Set after construction: go.Figure() deep-copies its input, ~0.5 s for all of Norway.
-    fig.data[0].geojson = geojson_url or geo
-    return fig
 
 
 # --- trends ----------------------------------------------------------------------------------
@@ -389,8 +200,8 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
                          "marker": {"symbol": symbol, "size": 13, "color": "#000000",
                                     "line": {"width": 2, "color": "#000000"}}})
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
-    title = title or f"{_ind_title(ind, age, category)}, {periods_text}"
-    layout = _base_layout(title=title, subtitle="12 måneders glidende gjennomsnitt" if moving_average else "",
+    title = title or f"{ind_title(ind, age, category)}, {periods_text}"
+    layout = base_layout(title=title, subtitle="12 måneders glidende gjennomsnitt" if moving_average else "",
                           demo=demo, height=height)
     layout.update({"xaxis": _x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
                    "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
@@ -402,7 +213,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
         notes.append("Månedstall svinger med sesongen")
     mine = [c for c, r in lines if r == "kommune"]
     names = list(dict.fromkeys(df[df["region_code"].isin(mine)]["region_name"]))
-    layout["meta"] = _meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
+    layout["meta"] = make_meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
                            category=category, demo=demo, name_parts=(*names[:3], periods_text),
                            notes=notes)
     return go.Figure({"data": data, "layout": layout})
@@ -450,10 +261,10 @@ def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: 
     if errors:
         bar["error_x"] = errors
     ptext = fmt.period(period) if period else fmt.DASH
-    title = f"{_ind_title(ind, age, category)}, {ptext}"
+    title = f"{ind_title(ind, age, category)}, {ptext}"
     subtitle = f"Kommunene i {area_name}, sortert" + (
         ". Strekene viser 95 % usikkerhetsintervall." if errors else ".")
-    layout = _base_layout(title=title, subtitle=subtitle, demo=demo,
+    layout = base_layout(title=title, subtitle=subtitle, demo=demo,
                           height=max(320, 26 * len(d) + 170 + 24 * len(references)))
     shown = [(n, r) for n, r in references
              if r and r.get("status") in fmt.KNOWN and r.get("value") is not None]
@@ -470,7 +281,7 @@ def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: 
             "bgcolor": "rgba(255,255,255,0.9)"})
     layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
                    "bargap": 0.25, "margin": {"l": 10, "r": 20, "t": 100 + 24 * len(shown), "b": 10}})
-    layout["meta"] = _meta(view="rangering", title=title, ind=ind, periods_text=ptext, age=age,
+    layout["meta"] = make_meta(view="rangering", title=title, ind=ind, periods_text=ptext, age=age,
                            category=category, demo=demo, name_parts=(area_name, period))
     return go.Figure({"data": [bar], "layout": layout})
 
@@ -508,15 +319,15 @@ def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: 
             data.append({"type": "bar", "orientation": "h", "x": [None], "y": [None], "hoverinfo": "skip",
                          "marker": {"color": LEVEL_COLOURS[lv]}, "name": LEVEL_WORDS[lv]})
     ptext = fmt.period(period) if period else fmt.DASH
-    title = f"{_ind_title(ind, age, category)}, {ptext}"
-    layout = _base_layout(title=title, subtitle="Regiongrupper, fylker og landet" + (
+    title = f"{ind_title(ind, age, category)}, {ptext}"
+    layout = base_layout(title=title, subtitle="Regiongrupper, fylker og landet" + (
         ". Strekene viser 95 % usikkerhetsintervall." if errors else ""), demo=demo,
         height=max(300, 34 * len(rs) + 190))
     layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
                    "barmode": "overlay", "bargap": 0.3,
                    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
                    "margin": {"l": 10, "r": 10, "t": 80, "b": 50}})
-    layout["meta"] = _meta(view="regioner", title=title, ind=ind, periods_text=ptext, age=age,
+    layout["meta"] = make_meta(view="regioner", title=title, ind=ind, periods_text=ptext, age=age,
                            category=category, demo=demo, name_parts=(period,))
     return go.Figure({"data": data, "layout": layout})
 
@@ -569,13 +380,13 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
         if ax.get("matches") is None:
             ax.pop("matches", None)
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
-    title = f"{_ind_title(ind, age, category)}, {periods_text}"
-    layout = _base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet, med landet stiplet",
+    title = f"{ind_title(ind, age, category)}, {periods_text}"
+    layout = base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet, med landet stiplet",
                           demo=demo, height=300 * nrows + 190)
     layout["annotations"] += annotations
     layout.update(layout_axes)
     layout.update({"legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
                    "margin": {"l": 10, "r": 10, "t": 120, "b": 10}})
-    layout["meta"] = _meta(view="regiongrupper", title=title, ind=ind, periods_text=periods_text,
+    layout["meta"] = make_meta(view="regiongrupper", title=title, ind=ind, periods_text=periods_text,
                            age=age, category=category, demo=demo, name_parts=(periods_text,))
     return go.Figure({"data": data, "layout": layout})

@@ -53,7 +53,9 @@ PASSWORD = "nettleser-journey-passord"
 SCRIPT_IDLE = ("() => { const a = document.querySelector('[data-testid=stApp]');"
                " return !!a && a.getAttribute('data-test-script-state') === 'notRunning'"
                " && !document.querySelector('[data-stale=true]'); }")
-MAP_DRAWN = ("() => { const e = document.querySelectorAll('.stPlotlyChart .choroplethlocation');"
+# Kart draws its own SVG map (ui/mapview.py); Presentasjon a plotly map. Either counts.
+MAP_PATHS = ".inf-map path.inf-muni, .stPlotlyChart path.choroplethlocation"
+MAP_DRAWN = ("() => { const e = document.querySelectorAll('" + MAP_PATHS + "');"
              " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
 CHARTS_DRAWN = ("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                 ".every(c => c.querySelector('.main-svg'))")
@@ -320,6 +322,28 @@ def pick_municipality(page, typed: str) -> None:
     idle(page)
 
 
+def svg_map(page) -> dict:
+    """The Kart page's map as drawn: each municipality's code, fill, outline and words."""
+    return page.evaluate("""() => {
+        const f = document.querySelector('.inf-map');
+        if (!f) return null;
+        const regions = [...f.querySelectorAll('path.inf-muni')].map(p => {
+            const s = getComputedStyle(p);
+            return {code: p.dataset.code, fill: s.fill, stroke: s.stroke,
+                    width: parseFloat(s.strokeWidth), label: p.getAttribute('aria-label'),
+                    selected: p.classList.contains('inf-sel'), focusable: p.tabIndex};
+        });
+        const legend = [...f.querySelectorAll('.inf-legend li')].map(li => {
+            const s = getComputedStyle(li.querySelector('.inf-swatch'));
+            return {label: li.innerText.trim(), fill: s.backgroundColor, border: s.borderTopColor,
+                    borderWidth: parseFloat(s.borderTopWidth)};
+        });
+        return {title: f.querySelector('.inf-title').innerText, label: f.getAttribute('aria-label'),
+                role: f.getAttribute('role'), background: getComputedStyle(document.body).backgroundColor,
+                regions, legend};
+    }""")
+
+
 def plotly_figures(page) -> list[dict]:
     """{data, layout} of every plotly chart as drawn in the browser (plotly's full figure)."""
     return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')]
@@ -335,7 +359,7 @@ def plotly_figures(page) -> list[dict]:
 
 def filled_map_paths(page) -> int:
     """Municipality outlines drawn with a real fill (not none/transparent) in the map's SVG."""
-    return page.evaluate("""() => [...document.querySelectorAll('.stPlotlyChart path.choroplethlocation')]
+    return page.evaluate("""() => [...document.querySelectorAll('""" + MAP_PATHS + """')]
         .filter(p => { const f = getComputedStyle(p).fill; const b = p.getBBox();
                        return f && f !== 'none' && !/rgba\\(.*,\\s*0\\)$/.test(f) && b.width > 0 && b.height > 0; })
         .length""")

@@ -6,12 +6,14 @@ borders and legend. One server for the whole session (tests.browser_support.app_
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import a11y
 from tests.browser_support import (ARTIFACTS, CHARTS_DRAWN, MAP_DRAWN, app_server, chromium,  # noqa: F401
-                                   idle, plotly_figures, web, web_factory)
+                                   idle, svg_map, web, web_factory)
 
 # page id → (URL path, title starts with, has charts). Kart is the default page: its URL is "/".
 PAGES = {
@@ -25,7 +27,7 @@ PAGES = {
 NAV_TITLES = {"Kart": "kart", "Utvikling": "utvikling", "Sammenlign": "sammenlign",
               "Min kommune": "min-kommune", "Data": "data", "Presentasjon": "presentasjon"}
 
-TEXT_ALTERNATIVES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(c => {
+TEXT_ALTERNATIVES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart], .inf-map')].map(c => {
     const box = c.closest('[data-testid=stElementContainer]');
     let sib = box, table = null, expander = null;
     for (let i = 0; i < 4 && sib && !table; i++) {
@@ -35,7 +37,7 @@ TEXT_ALTERNATIVES = """() => [...document.querySelectorAll('[data-testid=stPlotl
         expander = sib.querySelector('[data-testid=stExpander] summary');
     }
     return {label: c.getAttribute('aria-label') || '', role: c.getAttribute('role') || '',
-            title: (c.querySelector('.gtitle') || {}).textContent || '',
+            title: (c.querySelector('.gtitle, .inf-title') || {}).textContent || '',
             tableRows: table ? table.querySelectorAll('tbody tr').length : 0,
             expander: expander ? expander.textContent.trim() : ''};
 })"""
@@ -208,40 +210,73 @@ def tab_until_more(page, predicate, limit: int = 80) -> list[dict]:
 
 # --- non-text contrast of the map ------------------------------------------------------------
 
-def colours_of(scale) -> list[str]:
-    return list(dict.fromkeys(c for _pos, c in scale))
-
-
-@pytest.mark.parametrize("query", ["?fylke=0", "?indikator=arbeidssokere"])
+@pytest.mark.parametrize("query", ["?fylke=0", "?indikator=arbeidssokere",
+                                   "?indikator=neet&alder=15-19&periode=2022&kommune=4030"])
 def test_map_borders_and_legend_have_3_to_1_contrast(web, query):
     """WCAG 1.4.11: a municipality (and a legend swatch) must stand out from the page by ≥ 3:1,
     either by its fill or by its outline; the outline itself must be ≥ 3:1 against the page
-    and against every light fill it has to carry."""
+    and against every light fill it has to carry. Colours as the browser computed them."""
     page = web.open("/" + query)
     page.wait_for_function(MAP_DRAWN, timeout=60_000)
-    fig = next(f for f in plotly_figures(page) if f["data"][0]["type"] == "choropleth")
-    bg = fig["layout"]["paper_bgcolor"] or "#ffffff"
+    m = svg_map(page)
+    bg = m["background"]
     assert a11y.contrast(bg, "#ffffff") < 1.05, "kartet ligger på hvit side"
-    tr = fig["data"][0]
-    line = tr["marker"]["line"]
-    borders = line["color"] if isinstance(line["color"], list) else [line["color"]]
-    widths = line["width"] if isinstance(line["width"], list) else [line["width"]]
-    assert min(widths) >= 0.5, "kommunegrensene må tegnes"
-    fills = colours_of(tr["colorscale"])
+    assert all(r["width"] >= 0.5 for r in m["regions"]), "kommunegrensene må tegnes"
+    fills = sorted({r["fill"] for r in m["regions"]})
     report = []
-    for border in set(borders):
+    for border in sorted({r["stroke"] for r in m["regions"]}):
         assert a11y.contrast(border, bg) >= 3, f"grensefarge {border} mot bakgrunn {bg}"
         for fill in fills:
             own = a11y.contrast(fill, bg)
             edge = a11y.contrast(border, fill, bg)
             report.append(f"{fill}: mot side {own:.2f}, grense {border} mot fyll {edge:.2f}")
             assert own >= 3 or edge >= 3, f"fyll {fill} skiller seg verken selv eller med grensen"
-    cb = tr["colorbar"]
-    assert cb and cb["outlinewidth"] >= 1, "fargeskalaen (tegnforklaringen) trenger en ramme"
-    assert a11y.contrast(cb["outlinecolor"], bg) >= 3, f"rammen rundt fargeskalaen {cb['outlinecolor']}"
-    for fill in fills:
-        assert a11y.contrast(fill, bg) >= 3 or a11y.contrast(cb["outlinecolor"], fill, bg) >= 3, fill
+    for entry in m["legend"]:          # every swatch has a frame that stands out
+        assert entry["borderWidth"] >= 1, entry
+        assert a11y.contrast(entry["border"], bg) >= 3, entry
+        assert a11y.contrast(entry["fill"], bg) >= 3 or \
+            a11y.contrast(entry["border"], entry["fill"], bg) >= 3, entry
+    assert {e["fill"] for e in m["legend"]} >= set(fills), "hver farge i kartet står i tegnforklaringen"
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe" / f"kartkontrast{query.replace('?', '-').replace('=', '-')}.txt").write_text(
-        "\n".join(report), encoding="utf-8")
+    (ARTIFACTS / "axe" / f"kartkontrast{query.replace('?', '-').replace('=', '-').replace('&', '-')}.txt"
+     ).write_text("\n".join(report), encoding="utf-8")
+    web.assert_clean()
+
+
+# --- the map with a mouse and with the keyboard --------------------------------------------------
+
+def test_map_hover_keyboard_and_click_open_min_kommune(web):
+    """Hover shows a municipality's words; Tab reaches the map once (at the chosen municipality),
+    the arrow keys walk the municipalities, Enter opens the focused one in Min kommune; a click
+    does the same."""
+    page = web.open("/?kommune=4003")
+    page.wait_for_function(MAP_DRAWN, timeout=60_000)
+    m = svg_map(page)
+    assert m["role"] == "figure" and m["label"].startswith("Kart over Unge utenfor (NEET)")
+    assert [r["code"] for r in m["regions"] if r["focusable"] == 0] == ["4003"]   # one tab stop
+    assert [r["code"] for r in m["regions"] if r["selected"]] == ["4003"]
+
+    page.hover(".inf-muni[data-code='4001']")
+    tip = page.locator(".inf-tip")
+    expect(tip).to_be_visible()
+    assert tip.inner_text().splitlines()[0] == "Porsgrunn" and "%" in tip.inner_text()
+    web.shot(page, "kart-pek")
+
+    order = tab_until(page, lambda a: a["tag"] == "path")
+    assert order and order[-1]["label"].startswith("Skien, "), order[-3:]
+    assert "Enter åpner Min kommune" in order[-1]["label"]
+    page.keyboard.press("ArrowRight")                     # the next name after Skien: Tinn
+    assert page.evaluate("document.activeElement.dataset.code") == "4026"
+    expect(tip).to_contain_text("Tinn")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/min-kommune\?.*kommune=4026"), timeout=30_000)
+    idle(page)
+    assert page.locator("h1").first.inner_text() == "Min kommune: Tinn"
+
+    kart = web.open("/")
+    kart.wait_for_function(MAP_DRAWN, timeout=60_000)
+    kart.click(".inf-muni[data-code='4001']")
+    kart.wait_for_url(re.compile(r"/min-kommune\?.*kommune=4001"), timeout=30_000)
+    idle(kart)
+    assert kart.locator("h1").first.inner_text() == "Min kommune: Porsgrunn"
     web.assert_clean()

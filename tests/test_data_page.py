@@ -229,10 +229,10 @@ def test_upload_preview_save_history_kart_and_undo(site):
     assert "Lagret" in text(at) and "Lagre" not in [b.label for b in at.button]
 
     # another page shows the new number at once (caches are keyed on the store version)
-    from tests.test_pages import open_page, specs
+    from tests.test_pages import open_page, the_map
     kart = open_page("kart", indikator="ufore", periode="2026")
-    tr = specs(kart)[0]["data"][0]
-    assert tr["customdata"][tr["locations"].index("4003")][1] == f"3,8{NB}%"
+    skien = next(r for r in the_map(kart)["regions"] if r["code"] == "4003")
+    assert skien["words"][1] == f"3,8{NB}%"
 
     at.button(key=f"undo_{sid}").click().run()               # asks first
     ok(at)

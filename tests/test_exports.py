@@ -15,7 +15,7 @@ import pytest
 import exports
 import indicators
 from exports import bundle, csvfile, deck, excel, figures, images, kommune, safe, tables
-from indicators import charts, queries, views
+from indicators import charts, maps, queries, views
 from indicators import format as fmt
 from loaders import store
 from tests.conftest import require_chromium
@@ -226,9 +226,9 @@ def test_kept_tab_carries_nothing_over(trend_fig, con, kaleido_browser):
     first = images.render(trend_fig, "png")
     ind = indicators.get("neet")
     table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
-    area, cf = charts.map_area(TELEMARK)
-    frame = views.map_frame(table, charts.features(area, cf), ind)
-    fig = charts.choropleth(frame, charts.geometry(area, cf), ind=ind, period="2024",
+    area, cf = maps.map_area(TELEMARK)
+    frame = views.map_frame(table, maps.features(area, cf), ind)
+    fig = maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
                             area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
     images.render(fig, "png")
     images.render(trend_fig, "pdf")
@@ -239,13 +239,13 @@ def test_map_png_offline_with_url_geometry(con, kaleido_browser):
     """A map built for the browser (geometry by URL under static/) renders from disk."""
     assets = pytest.importorskip("ui.assets")
     ind = indicators.get("neet")
-    area, county_filter = charts.map_area(TELEMARK)
+    area, county_filter = maps.map_area(TELEMARK)
     table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
-    frame = views.map_frame(table, charts.features(area, county_filter), ind)
+    frame = views.map_frame(table, maps.features(area, county_filter), ind)
     url = assets.geometry_url(area, "/app/static/")
     if url is None:
         pytest.skip("static/geo is not writable here")
-    fig = charts.choropleth(frame, charts.geometry(area, county_filter), ind=ind, period="2024",
+    fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period="2024",
                             area_name="Telemark", breaks=[9.5, 10.5, 11, 12], selected=SKIEN,
                             demo=True, geojson_url=url)
     d = figures.prepare(fig)
@@ -258,8 +258,8 @@ def test_unknown_geometry_url_is_a_clear_error(con):
     ind = indicators.get("neet")
     frame = pd.DataFrame([{"region_code": SKIEN, "region_name": "Skien", "value": 10.0,
                            "numerator": 10, "denominator": 100, "status": "ok"}])
-    area, cf = charts.map_area(TELEMARK)
-    fig = charts.choropleth(frame, charts.geometry(area, cf), ind=ind, period="2024",
+    area, cf = maps.map_area(TELEMARK)
+    fig = maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
                             area_name="Telemark", breaks=[9.0], demo=True,
                             geojson_url="https://example.org/kart.json")
     with pytest.raises(ValueError, match="geojson_url"):

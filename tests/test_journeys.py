@@ -27,7 +27,7 @@ from loaders import store
 from tests import a11y
 from tests.browser_support import (CHARTS_DRAWN, COORDINATOR, MAP_DRAWN, PASSWORD, ROOT,  # noqa: F401
                                    app_server, chromium, coordinator_server, filled_map_paths, idle,
-                                   pick_municipality, plotly_figures, web, web_factory)
+                                   pick_municipality, plotly_figures, svg_map, web, web_factory)
 
 NB = "\u00a0"
 PERCENT = re.compile(rf"^\d{{1,2}},\d[{NB} ]%$")          # «11,5 %»: decimal comma, space, %
@@ -266,10 +266,10 @@ def test_coordinator_signs_in_uploads_saves_sees_the_map_and_exports(coordinator
     kart = web.open(f"/?periode={NEW_YEAR}&kommune={SILJAN}", context=page.context)
     kart.wait_for_function(MAP_DRAWN, timeout=60_000)
     expect(kart.locator("h1").first).to_contain_text("Kart")
-    fig = next(f for f in plotly_figures(kart) if f["data"][0]["type"] == "choropleth")
-    trace = fig["data"][0]
-    assert NEW_YEAR in fig["layout"]["title"]
-    shown = {loc: cd[1] for loc, cd in zip(trace["locations"], trace["customdata"])}
+    drawn = svg_map(kart)
+    assert drawn["title"].endswith(NEW_YEAR)
+    # Each municipality's accessible name: "<name>, <value>, <count of population>, <period>. …"
+    shown = {r["code"]: r["label"].split(", ")[1] for r in drawn["regions"]}
     assert shown[SILJAN] == NEW_VALUES[SILJAN] and shown[SKIEN] == NEW_VALUES[SKIEN], shown
     assert filled_map_paths(kart) >= 2
     kart.get_by_text("Vis tabell").first.click()

@@ -66,9 +66,13 @@ def test_default_view_has_charts_captions_tables_demo_and_link(app_env, page):
     at = open_page(page)
     t = text(at)
     assert "Demodata" in t
-    charts = specs(at)
+    maps = [json.loads(m.proto.json) for m in at.get("bidi_component")]   # Kart's SVG map
+    charts = specs(at) + maps
     assert charts, "every page shows at least one chart"
-    for s, meta in zip(charts, metas(at)):
+    for m in maps:
+        assert m["title"] and m["demo"] is True and m["regions"] and m["legend"]
+        assert "Kilde:" in t and "Definisjon:" in t and "Periode:" in t
+    for s, meta in zip(specs(at), metas(at)):
         assert s["layout"]["separators"] == "," + NB
         assert s["layout"]["title"]["text"]
         assert "Kilde:" in meta["caption"] and "Definisjon:" in meta["caption"]
@@ -118,58 +122,84 @@ def test_invalid_url_values_fall_back(app_env):
 
 # --- Kart ------------------------------------------------------------------------------------
 
+def the_map(at) -> dict:
+    """What the Kart page sends its SVG map (ui/mapview.py): JSON, as the browser gets it."""
+    (m,) = at.get("bidi_component")
+    assert m.proto.component_name == "innenfor_kart"
+    return json.loads(m.proto.json)
+
+
 def test_kart_default(app_env):
     at = open_page("kart")
-    (s,) = specs(at)
-    tr = s["data"][0]
-    assert tr["type"] == "choropleth" and len(tr["locations"]) == 23
-    assert tr["geojson"].startswith("/app/static/geo/vestfold_telemark.json")  # fetched once
-    assert tr["locations"][-1] == "4003" and tr["marker"]["line"]["width"][-1] > 3
-    assert s["layout"]["title"]["text"] == "Unge utenfor (NEET), 15–29 år, 2024"
-    assert tr["colorbar"]["title"]["text"] == "Prosent"
-    assert "Klikk på en kommune" in text(at)
-    assert (ROOT / "static" / "geo" / "vestfold_telemark.json").exists()
+    assert not specs(at)                                    # no plotly.js for the map
+    m = the_map(at)
+    codes = [r["code"] for r in m["regions"]]
+    assert len(codes) == 23 and codes[-1] == "4003" and m["selected"] == "4003"  # drawn last
+    assert all(r["d"].startswith("M") and r["d"].endswith("z") for r in m["regions"])
+    assert m["title"] == "Unge utenfor (NEET), 15–29 år, 2024" and m["unit"] == "Prosent"
+    assert m["demo"] is True and "Vestfold og Telemark" in m["subtitle"]
+    skien = m["regions"][-1]
+    assert skien["words"][0] == "Skien" and skien["words"][1].endswith(f"{NB}%")
+    assert " av " in skien["words"][2] and skien["words"][3] == "2024"
+    assert [e["label"] for e in m["legend"]][-1].startswith("under ")    # highest class first
+    assert "Kart over Unge utenfor (NEET) i Vestfold og Telemark" in m["alt"]
+    t = text(at)
+    assert "Klikk på en kommune" in t and "Kilde: SSB" in t and "Kart: Kartverket" in t
 
 
 def test_kart_municipality_and_county_from_url(app_env):
     at = open_page("kart", kommune="4030", fylke="40")
-    tr = specs(at)[0]["data"][0]
-    assert len(tr["locations"]) == 17 and tr["locations"][-1] == "4030"
-    assert tr["customdata"][-1][0] == "Nissedal"
-    assert "Telemark" in specs(at)[0]["layout"]["title"]["subtitle"]["text"]
+    m = the_map(at)
+    assert len(m["regions"]) == 17 and m["regions"][-1]["code"] == "4030"
+    assert m["regions"][-1]["words"][0] == "Nissedal"
+    assert "Telemark" in m["subtitle"]
 
 
 def test_kart_suppressed(app_env):
     at = open_page("kart", **SUPPRESSED)
-    s = specs(at)[0]
-    tr = s["data"][0]
-    i = tr["locations"].index("4030")
-    assert "Skjermet" in tr["colorbar"]["ticktext"]
-    assert tr["z"][i] == tr["colorbar"]["ticktext"].index("Skjermet")
-    assert tr["customdata"][i][1].startswith("Skjermet")
-    assert s["data"][1]["text"] == ["skjermet"]                 # written on the map too
+    m = the_map(at)
+    nissedal = next(r for r in m["regions"] if r["code"] == "4030")
+    grey = next(e["colour"] for e in m["legend"] if e["label"] == "Skjermet")
+    assert nissedal["fill"] == grey and nissedal["words"][1].startswith("Skjermet")
+    assert nissedal["label"] == "skjermet" and nissedal["at"]           # written on the map too
+    assert [r["code"] for r in m["regions"] if r["label"]] == ["4030"]
     assert "| Nissedal | skjermet |" in tables(at)[0]
-    assert "Unge utenfor (NEET), 15–19 år, 2022" == s["layout"]["title"]["text"]
+    assert m["title"] == "Unge utenfor (NEET), 15–19 år, 2022"
 
 
 def test_kart_no_data(app_env):
     at = open_page("kart", indikator="arbeidssokere_andel")
-    assert not specs(at)
+    assert not at.get("bidi_component")
     assert "Ingen data for Arbeidssøkere, andel" in text(at)
     at = open_page("kart", fylke="33")                          # Buskerud: not in the demo data
     assert "Ingen data for Buskerud i 2024" in text(at)
-    tr = specs(at)[0]["data"][0]
-    assert tr["colorbar"]["ticktext"] == ["Ingen data"] + tr["colorbar"]["ticktext"][1:]
+    m = the_map(at)
+    assert m["legend"][-1]["label"] == "Ingen data"
+    assert {r["fill"] for r in m["regions"]} == {m["legend"][-1]["colour"]}
 
 
 def test_kart_norway(app_env):
     at = open_page("kart", fylke="0", indikator="ot_tilmeldt")
-    s = specs(at)[0]
-    tr = s["data"][0]
-    assert len(tr["locations"]) == 356 and tr["geojson"].startswith("/app/static/geo/norge.json")
-    assert "Ingen data" in tr["colorbar"]["ticktext"] and tr["colorbar"]["title"]["text"] == "Antall personer"
-    assert len(s["data"]) == 1                                  # no word labels on the big map
-    assert len(at.get("plotly_chart")[0].proto.spec) < 100_000
+    m = the_map(at)
+    assert len(m["regions"]) == 356 and m["tall"] and m["unit"] == "Antall personer"
+    assert "Ingen data" in [e["label"] for e in m["legend"]]
+    assert not any(r["label"] for r in m["regions"])            # no word labels on the big map
+    assert len(at.get("bidi_component")[0].proto.json) < 300_000
+
+
+def test_a_click_on_the_map_opens_min_kommune(app_env):
+    """The map sends the clicked code as trigger «pick»; the callback opens Min kommune."""
+    from ui import parts
+    at = open_page("kart")
+    at.session_state[parts.MAP_KEY] = {"pick": "4001"}
+    parts_state = {}
+    # Run the callback as Streamlit would, with the session's state (AppTest has no browser).
+    import streamlit as st
+    from unittest import mock
+    with mock.patch.object(st, "session_state", at.session_state):
+        parts.on_map_select()
+        parts_state = dict(at.session_state["view"])
+    assert parts_state["kommune"] == "4001" and at.session_state["_goto"] == "min-kommune"
 
 
 # --- Utvikling -------------------------------------------------------------------------------
@@ -350,6 +380,5 @@ def test_a_new_load_shows_at_once(writable_db, monkeypatch):
         con.close()
     at.run()
     assert at.select_slider(key="w_periode").value == "2026"
-    tr = specs(at)[0]["data"][0]
-    i = tr["locations"].index("4003")
-    assert tr["customdata"][i][1] == f"4,2{NB}% (foreløpig)"
+    skien = next(r for r in the_map(at)["regions"] if r["code"] == "4003")
+    assert skien["words"][1] == f"4,2{NB}% (foreløpig)"

@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 import indicators
-from indicators import charts, queries, views
+from indicators import charts, maps, queries, views
 from loaders import store
 
 NB = "\u00a0"
@@ -176,10 +176,10 @@ def spec(fig) -> dict:
 
 
 def vt_map(con, age="15-29", period="2022", selected="4003", geojson_url=None):
-    area, cf = charts.map_area("38")
+    area, cf = maps.map_area("38")
     t = queries.table(con, "neet", "kommune", period=period, age=age, county="38")
-    m = views.map_frame(t, charts.features(area, cf), NEET)
-    return charts.choropleth(m, charts.geometry(area, cf), ind=NEET, period=period,
+    m = views.map_frame(t, maps.features(area, cf), NEET)
+    return maps.choropleth(m, maps.geometry(area, cf), ind=NEET, period=period,
                              area_name="Vestfold og Telemark", breaks=[9.5, 10.5, 11.5, 12.5],
                              selected=selected, age=age, demo=True, geojson_url=geojson_url)
 
@@ -210,7 +210,7 @@ def test_choropleth_suppressed_is_grey_and_labelled(con):
     assert "Skjermet" in tr["colorbar"]["ticktext"]
     grey = tr["colorbar"]["ticktext"].index("Skjermet")
     assert tr["z"][i] == grey
-    assert tr["colorscale"][2 * grey][1] == charts.SUPPRESSED
+    assert tr["colorscale"][2 * grey][1] == maps.SUPPRESSED
     assert tr["customdata"][i][1].startswith("Skjermet")
     labels = s["data"][1]
     assert labels["type"] == "scattergeo" and labels["text"] == ["skjermet"]
@@ -225,8 +225,43 @@ def test_choropleth_geometry_by_url_or_inline(con):
 
 
 def test_norway_geometry_payload_is_small():
-    assert len(json.dumps(charts.geometry("norge"), separators=(",", ":"))) < 600_000
-    assert len(charts.geometry("norge", "40")["features"]) == 17
+    assert len(json.dumps(maps.geometry("norge"), separators=(",", ":"))) < 600_000
+    assert len(maps.geometry("norge", "40")["features"]) == 17
+
+
+def test_svg_geometry_is_small_closed_and_fits_its_box():
+    """The Kart page's paths: every municipality, closed rings in a box 1000 wide, labels
+    inside the box; small enough to send with every rerun."""
+    vt = maps.svg_geometry("vestfold_telemark")
+    assert vt.width == 1000 and 600 < vt.height < 1000 and len(vt.paths) == 23
+    assert all(d.startswith("M") and d.endswith("z") for d in vt.paths.values())
+    assert all(0 <= x <= vt.width and 0 <= y <= vt.height for x, y in vt.labels.values())
+    assert sum(len(d) for d in vt.paths.values()) < 30_000
+    norway = maps.svg_geometry("norge")
+    assert len(norway.paths) == 356 and norway.height > norway.width    # a tall country
+    assert sum(len(d) for d in norway.paths.values()) < 200_000
+    telemark = maps.svg_geometry("norge", "40")
+    assert len(telemark.paths) == 17 and telemark.width == 1000          # fitted to the county
+
+
+def test_svg_map_and_plotly_figure_colour_and_word_alike(con):
+    """One set of classes and words for both renderers: the page's SVG and the exported image."""
+    area, cf = maps.map_area("38")
+    t = queries.table(con, "neet", "kommune", period="2022", age="15-19", county="38")
+    frame = views.map_frame(t, maps.features(area, cf), NEET)
+    kw = dict(ind=NEET, period="2022", area_name="Vestfold og Telemark", age="15-19",
+              breaks=[3.8, 4.1, 4.4, 4.8], selected="4030", demo=True)
+    svg = maps.svg_map(frame, area=area, county=cf, **kw)
+    tr = spec(maps.choropleth(frame, maps.geometry(area, cf), **kw))["data"][0]
+    colour_of_z = {j: tr["colorscale"][2 * j][1] for j in range(len(tr["colorbar"]["ticktext"]))}
+    assert [r["code"] for r in svg["regions"]] == tr["locations"]
+    assert [r["fill"] for r in svg["regions"]] == [colour_of_z[z] for z in tr["z"]]
+    assert [r["words"] for r in svg["regions"]] == tr["customdata"]
+    assert [e["label"] for e in svg["legend"]] == tr["colorbar"]["ticktext"][::-1]
+    assert svg["meta"] == spec(maps.choropleth(frame, maps.geometry(area, cf), **kw))[
+        "layout"]["meta"]["innenfor"]
+    nissedal = svg["regions"][-1]
+    assert nissedal["code"] == "4030" and nissedal["label"] == "skjermet"
 
 
 def test_trend_marks_gaps_breaks_and_uses_date_axis_for_months(con):

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo import boundaries
-from indicators import charts
+from indicators import maps
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 GEO_DIR = STATIC / "geo"
@@ -26,7 +26,7 @@ def geometry_file(area: str) -> Path | None:
         if not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime:
             GEO_DIR.mkdir(parents=True, exist_ok=True)
             tmp = dst.with_suffix(".tmp")
-            tmp.write_text(json.dumps(charts.geometry(area), separators=(",", ":")), encoding="utf-8")
+            tmp.write_text(json.dumps(maps.geometry(area), separators=(",", ":")), encoding="utf-8")
             tmp.replace(dst)
         return dst
     except OSError:

@@ -21,7 +21,6 @@ import streamlit as st
 
 import exports
 from exports import images, safe, tables
-from indicators import charts
 from loaders import store
 from ui import data, state
 
@@ -71,9 +70,10 @@ def _deferred(what: str, make):
 # cheap nor stable to hash); everything that decides the file is in the other arguments.
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
-def _image_bytes(store_key, view_key, fmt: str, place, _fig) -> bytes:
+def _image_bytes(store_key, view_key, fmt: str, place, _figure) -> bytes:
     images.start_server()          # one kept-alive browser: the next image is ~0.3 s
-    return exports.image(_fig, fmt, place=place).data
+    fig = _figure() if callable(_figure) else _figure
+    return exports.image(fig, fmt, place=place).data
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
@@ -117,9 +117,10 @@ def _view_key(extra: tuple = ()) -> tuple:
     return (page, params) + tuple(extra)
 
 
-def chart_buttons(fig, spec: ChartExport) -> None:
-    """A compact "Last ned" popover under a chart: PNG, SVG, PDF, Excel and two CSVs."""
-    m = charts.meta(fig)
+def chart_buttons(m: dict, spec: ChartExport, figure) -> None:
+    """A compact "Last ned" popover under a chart: PNG, SVG, PDF, Excel and two CSVs.
+    `m` is the chart's words (charts.meta); `figure` the plotly figure for the images, or a
+    function that makes it (the Kart page draws its own SVG and builds the figure on click)."""
     skey = data.key()
     title = m.get("title") or ""
     vkey = _view_key((spec.key, spec.ind_id, spec.age, spec.category, spec.place, title))
@@ -134,8 +135,9 @@ def chart_buttons(fig, spec: ChartExport) -> None:
                         label, key=f"{k}_{fmt}", help=tip, on_click="ignore",
                         icon=":material/image:" if fmt != "pdf" else ":material/picture_as_pdf:",
                         data=_deferred("bildet", lambda fmt=fmt: _image_bytes(
-                            skey, vkey, fmt, spec.place, fig)),
-                        file_name=images.file_name(fig, fmt), mime=exports.MIME[fmt])
+                            skey, vkey, fmt, spec.place, figure)),
+                        file_name=safe.file_name(m.get("filename") or "innenfor", ext=fmt),
+                        mime=exports.MIME[fmt])
         else:
             st.markdown(f":small[{missing_chromium_text()}]")
         st.markdown("**Tallene**")

@@ -12,7 +12,7 @@ import streamlit as st
 import indicators
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, downloads, state
+from ui import data, downloads, mapview, state
 
 MAP_KEY = "kart_fig"
 
@@ -114,13 +114,26 @@ def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_
         kw = {"on_select": on_select, "selection_mode": "points"}
     ev = st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
                          key=key, alt=alt or m.get("title"), **kw)
+    under_chart(m, table=table, export=export, figure=fig)
+    return ev
+
+
+def map_chart(model: dict, *, table: pd.DataFrame, alt: str, export: downloads.ChartExport,
+              figure) -> None:
+    """The Kart page's SVG map (a click opens Min kommune), then what goes under every chart.
+    `figure` makes the plotly version for the image downloads, only when one is clicked."""
+    mapview.show(model, key=MAP_KEY, on_pick=on_map_select, alt=alt)
+    under_chart(model["meta"], table=table, export=export, figure=figure)
+
+
+def under_chart(m: dict, *, table: pd.DataFrame | None, export: downloads.ChartExport | None,
+                figure) -> None:
     caption(m.get("caption", ""))
     if export is not None:
-        downloads.chart_buttons(fig, export)
+        downloads.chart_buttons(m, export, figure)
     if table is not None:
         with st.expander("Vis tabell"):
             show_table(table)
-    return ev
 
 
 def md_escape(text: str) -> str:
@@ -165,13 +178,9 @@ def copy_link(view: state.View, page: str, url_path: str) -> None:
 
 def on_map_select() -> None:
     """A click on a municipality opens it in Min kommune (app.py does the switch)."""
-    ev = st.session_state.get(MAP_KEY) or {}
-    points = ((ev.get("selection") or {}).get("points")) or []
-    for p in points:
-        code = p.get("location")
-        if code:
-            code = "1508" if code == "1507" else code     # the 2020 Ålesund area: open Ålesund
-            if code in set(data.municipalities()["code"]):
-                state.put("kommune", code)
-                st.session_state["_goto"] = "min-kommune"
-            return
+    code = mapview.picked(MAP_KEY)
+    if code:
+        code = "1508" if code == "1507" else code     # the 2020 Ålesund area: open Ålesund
+        if code in set(data.municipalities()["code"]):
+            state.put("kommune", code)
+            st.session_state["_goto"] = "min-kommune"
