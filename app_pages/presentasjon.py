@@ -11,7 +11,7 @@ Everything shown is in the URL (ui.state: indikator, periode, kommune, fylke, vi
 permalink opens straight into this view."""
 import streamlit as st
 
-from indicators import charts, views
+from indicators import charts, maps, views
 from indicators import format as fmt
 from ui import assets, data, lang, parts, present, state
 
@@ -34,8 +34,8 @@ def _copy_option(key: str, widget: str) -> None:
         state.put(key, val)
 
 
-def _copy_period() -> None:
-    state.put("periode", st.session_state.get("p_periode"))
+def _copy_period(box: str) -> None:
+    state.put("periode", st.session_state.get(box))
 
 
 def _ticker_skip() -> bool:
@@ -59,12 +59,12 @@ selection = fmt.dimension_text(ind, v.age, v.category)
 if not v.has_data:
     subtitle = f"{selection} · ingen tall i datalageret ennå"
 elif show == "kart":
-    area, county_filter = charts.map_area(v.fylke)
+    area, county_filter = maps.map_area(v.fylke)
     rows = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
                       county=v.fylke)
-    frame = views.map_frame(rows, charts.features(area, county_filter), ind)
-    fig = present.map_figure(charts.choropleth(
-        frame, charts.geometry(area, county_filter), ind=ind, period=v.period,
+    frame = views.map_frame(rows, maps.features(area, county_filter), ind)
+    fig = present.map_figure(maps.choropleth(
+        frame, maps.geometry(area, county_filter), ind=ind, period=v.period,
         area_name=v.fylke_name, breaks=data.breaks(ind.id, v.age, v.category), selected=v.kommune,
         age=v.age, category=v.category, demo=demo,
         # No "skjermet" words on the map: at 24 px they cover small municipalities and each
@@ -120,7 +120,7 @@ with st.container(key="pres_stage"):
 
 notes = []
 if show == "kart" and fig is not None:
-    notes.append(charts.MAP_CREDIT)
+    notes.append(maps.CREDIT)
 source = " ".join([fmt.source_line(ind)] + notes)
 demo_html = (' <span class="pres-demo">DEMODATA</span> oppdiktede tall, ikke ekte statistikk.'
              if demo else "")
@@ -150,9 +150,13 @@ with st.container(key="pres_controls", horizontal=True, gap="small", vertical_al
                          on_change=_copy_option, args=("pil", "w_pres_pil"),
                          label_visibility="collapsed")
     if len(v.periods) > 1:
-        st.session_state["p_periode"] = v.period
-        st.selectbox("Periode", v.periods, key="p_periode", format_func=fmt.period,
-                     on_change=_copy_period, label_visibility="collapsed", width=220)
+        # A new box per period: a key pressed while the player's rerun is still on its way
+        # carries the box's old value, which must not be read as the presenter choosing it.
+        box = f"p_periode_{v.period}"
+        st.selectbox("Periode", v.periods, key=box, format_func=fmt.period,
+                     index=v.periods.index(v.period) if v.period in v.periods else None,
+                     on_change=_copy_period, args=(box,), label_visibility="collapsed",
+                     width=220)
     st.page_link("app_pages/kart.py", label="Avslutt", icon=":material/close:",
                  help="Tilbake til Kart med samme visning")
 

@@ -283,7 +283,7 @@ header[data-testid=stHeader] {{ display: none !important; }}
   .st-key-pres_controls button p, .st-key-pres_controls [data-testid=stMarkdownContainer] p,
   .st-key-pres_controls input {{ font-size: 17px; }}
   .st-key-pres_controls button {{ min-height: 40px; padding-left: 10px; padding-right: 10px; }}
-  .st-key-p_periode {{ width: 150px !important; }}
+  [class*="st-key-p_periode_"] {{ width: 150px !important; }}
 }}
 @media (max-height: 800px) {{
   .pres-head h1 {{ font-size: 34px; }}
