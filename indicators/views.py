@@ -262,13 +262,14 @@ def class_labels(breaks: list[float], ind: Indicator) -> list[str]:
 def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.DataFrame:
     """One row per map feature (code, name, value, numerator, denominator, status).
 
-    A feature with `dekker` (Ålesund 1507 = 1508 + 1580) gets its parts' sum where numerator
-    and denominator are known, otherwise 'missing'. Features without a row get 'missing'."""
+    A feature with `dekker` (Ålesund 1507 = 1508 + 1580) shows the figure published for its
+    own code (2020–2023 data stays on 1507), else its parts' sum where numerator and
+    denominator are known, otherwise 'missing'. Features without a row get 'missing'."""
     by_code = {r["region_code"]: r for r in rows(table)} if table is not None and len(table) else {}
     out = []
     for f in features:
         code, name = f["kode"], f["navn"]
-        parts = f.get("dekker")
+        parts = None if code in by_code else f.get("dekker")
         if parts:
             rs = [by_code.get(c) for c in parts]
             name = " og ".join(r["region_name"] if r else c for r, c in zip(rs, parts))

@@ -86,3 +86,22 @@ def test_names_are_checked_against_numbers(code, name, ok):
 
 def test_unknown_code_is_none():
     assert codes.to_2024("3899") is None
+
+
+def test_old_county_exactness_follows_from_the_change_table():
+    """A pre-2020 county is exact when every municipality it had in 2019 went wholly into its
+    2024 county, that county holds nothing from other old counties (but merge partners), and
+    every merge partner is exact too (so the parts add up to the whole)."""
+    def alone(old: str, new: str) -> bool:
+        partners = {c for c, (n, _) in codes.OLD_COUNTIES.items() if n == new}
+        for m in (c for c in codes.known_names() if len(c) == 4 and c[:2] == old
+                  and codes.valid_in(c, 2019)):
+            h = codes.to_2024(m)
+            if not h.exact or h.code[:2] != new:
+                return False
+        return all(s[:2] in partners for k in codes.municipalities_2024() if k[:2] == new
+                   for s in codes.sources_of(k) if len(s) == 4 and codes.valid_in(s, 2019))
+    for old, (new, exact) in codes.OLD_COUNTIES.items():
+        partners = [c for c, (n, _) in codes.OLD_COUNTIES.items() if n == new]
+        assert exact == all(alone(p, new) for p in partners), (old, new, exact)
+    assert codes.county_to_2024("01") == ("31", False)        # Rømskog went to Akershus

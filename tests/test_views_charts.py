@@ -130,6 +130,11 @@ def test_map_frame_fills_missing_and_merges_alesund():
     t.loc[1, "value"] = None
     m = views.map_frame(t, feats, NEET).set_index("region_code")
     assert m.loc["1507", "status"] == "suppressed"
+    # 2020–2023 data is published for 1507 itself (the split is never guessed): shown as is.
+    old = frame([{"region_code": "1507", "region_name": "Ålesund", "period": "2022", "value": 9.0,
+                  "numerator": 90, "denominator": 1000, "status": "ok"}])
+    m = views.map_frame(old, feats, NEET).set_index("region_code")
+    assert m.loc["1507", "value"] == 9.0 and m.loc["1507", "status"] == "ok"
 
 
 def test_moving_average_needs_a_full_window():
