@@ -89,7 +89,7 @@ class Session:
             w = cs.widget_states.widgets.add()
             w.id = self.kommune_id
             w.string_value = widget_value
-        seen = {"plotly": 0, "exception": [], "status": None, "title": ""}
+        seen = {"map": 0, "exception": [], "status": None, "title": ""}
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         while True:
@@ -104,8 +104,8 @@ class Session:
             el = walk_elements(fm)
             if el is not None:
                 which = el.WhichOneof("type")
-                if which == "plotly_chart":
-                    seen["plotly"] += 1
+                if which == "bidi_component" and el.bidi_component.component_name == "innenfor_kart":
+                    seen["map"] += 1                   # Kart's SVG map (ui/mapview.py)
                 elif which == "exception":
                     seen["exception"].append(el.exception.message[:200])
                 elif which == "heading" and not seen["title"]:
@@ -141,7 +141,7 @@ async def one_session(i: int, url: str, stats: Stats, changes: int, run_timeout:
     try:
         await s.connect()
         took, seen = await s.run()
-        if seen["status"] != 0 or seen["exception"] or not seen["plotly"] or not s.kommune_id:
+        if seen["status"] != 0 or seen["exception"] or not seen["map"] or not s.kommune_id:
             stats.errors.append(f"økt {i}: åpning {seen}")
             return
         stats.opens.append(took)
@@ -151,7 +151,7 @@ async def one_session(i: int, url: str, stats: Stats, changes: int, run_timeout:
             if think:
                 await asyncio.sleep(think)
             took, seen = await s.run(label)
-            if seen["status"] != 0 or seen["exception"] or not seen["plotly"] or seen.get("kommune") != label:
+            if seen["status"] != 0 or seen["exception"] or not seen["map"] or seen.get("kommune") != label:
                 stats.errors.append(f"økt {i}: bytte {k} {seen}")
                 return
             stats.changes.append(took)

@@ -382,3 +382,18 @@ def test_a_new_load_shows_at_once(writable_db, monkeypatch):
     assert at.select_slider(key="w_periode").value == "2026"
     skien = next(r for r in the_map(at)["regions"] if r["code"] == "4003")
     assert skien["words"][1] == f"4,2{NB}% (foreløpig)"
+
+
+def test_reads_are_remembered_within_a_run_and_not_across_runs(app_env, tmp_path):
+    """ui.data hands the same object to every caller in one run (no copy per call), and a
+    fresh read to the next run (which may see a new store)."""
+    script = tmp_path / "reads.py"
+    script.write_text("import streamlit as st\nfrom ui import data\n"
+                      "a, b = data.municipalities(), data.municipalities()\n"
+                      "st.session_state.setdefault('seen', []).append(a)\n"
+                      "st.write(str(a is b and data.key() is data.key()))\n")
+    at = AppTest.from_file(str(script)).run()
+    at.run()
+    assert [m.value for m in at.markdown] == ["True"]
+    first, second = at.session_state["seen"]
+    assert first is not second and first.equals(second)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import indicators
 from indicators import queries, views
@@ -37,7 +38,35 @@ def _version(file_key) -> int:
         return queries.version(con)
 
 
+def _this_run() -> dict:
+    """Reads remembered for the current script run. st.cache_data hands out a fresh copy on
+    every call (0,2–0,7 ms for a frame), and one run of a page asks for the same store key a
+    dozen times and the municipality list three times. Streamlit gives each run a new
+    `cursors` dict; holding the old one makes the identity check safe. Outside a run (tests
+    calling functions directly) nothing is remembered."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return {}
+    memo = getattr(ctx, "_innenfor_reads", None)
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, {})
+        ctx._innenfor_reads = memo
+    return memo[1]
+
+
+def _once(name: tuple, read):
+    """read() once per run for this name; the same object to every caller (read-only)."""
+    memo = _this_run()
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
+
+
 def key() -> tuple[str, int]:
+    return _once(("key",), _key)
+
+
+def _key() -> tuple[str, int]:
     fk = _file_key()
     if fk is None:
         raise StoreUnavailable(f"Fant ikke datalageret ({store.db_path()}). Bygg det med "
@@ -74,7 +103,7 @@ def _municipalities(k) -> pd.DataFrame:
 
 def municipalities() -> pd.DataFrame:
     """code, name, county, county_name: today's municipalities, seed counties first."""
-    return _municipalities(key())
+    return _once(("municipalities",), lambda: _municipalities(key()))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -85,7 +114,7 @@ def _counties(k) -> pd.DataFrame:
 
 
 def counties() -> pd.DataFrame:
-    return _counties(key())
+    return _once(("counties",), lambda: _counties(key()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -103,7 +132,7 @@ def _ages(k, ind) -> list[str]:
 
 
 def ages(ind: str) -> list[str]:
-    return _ages(key(), ind)
+    return _once(("ages", ind), lambda: _ages(key(), ind))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -134,7 +163,7 @@ def _is_demo(k, ind) -> bool:
 
 
 def is_demo(ind: str | None = None) -> bool:
-    return _is_demo(key(), ind)
+    return _once(("is_demo", ind), lambda: _is_demo(key(), ind))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
