@@ -24,7 +24,9 @@ st.set_page_config(layout="wide", page_title="Innenfor",
                                         "og opplæring, per kommune. Åpen kildekode."})
 
 PAGES = {
-    "kart": st.Page("app_pages/kart.py", title="Kart", url_path="kart", default=True),
+    # The default page is served at "/" but reserves its own name, which Streamlit then does not
+    # serve: the name is taken by a hidden page that forwards "/kart" to "/" (below).
+    "kart": st.Page("app_pages/kart.py", title="Kart", url_path="kart-standard", default=True),
     "utvikling": st.Page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
     "sammenlign": st.Page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
     "min-kommune": st.Page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
@@ -32,7 +34,12 @@ PAGES = {
                             url_path="presentasjon"),
     "data": st.Page("app_pages/data.py", title="Data", url_path="data"),
 }
-page = st.navigation(list(PAGES.values()))
+# Kart is the default page and lives at "/"; /kart (typed, or an old bookmark) opens it too.
+KART_ALIAS = st.Page(lambda: None, title="Kart (lenke)", url_path="kart", visibility="hidden")
+page = st.navigation(list(PAGES.values()) + [KART_ALIAS])
+if page.url_path == KART_ALIAS.url_path:
+    state.raw()                     # keep the link's view (?kommune=…) for this session
+    st.switch_page(PAGES["kart"])
 with st.sidebar:            # every page, the Data page too; the element is empty
     lang.set_document_language()
 page_id = next(k for k, p in PAGES.items() if p.title == page.title)

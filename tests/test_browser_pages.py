@@ -108,13 +108,14 @@ def test_document_language_on_the_data_page(web):
     web.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="Kart er standardsiden og bor på «/»: Streamlit kjenner ikke "
-                   "«/kart» og viser en engelsk «Page not found»-dialog (console.error). Fiks: "
-                   "app.py bør sende /kart til Kart (f.eks. en egen st.Page for «kart» uten "
-                   "default, eller st.switch_page når url-en er /kart).")
 def test_kart_url_path_opens_the_map(web):
-    page = web.open("/kart")
+    """Kart is the default page at «/»; «/kart» (typed or bookmarked) opens it with its view."""
+    page = web.open("/kart?kommune=4001")
+    page.wait_for_function(MAP_DRAWN, timeout=60_000)
     assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text().startswith("Kart:")
+    assert page.get_by_role("combobox", name="Kommune").input_value().startswith("Porsgrunn")
+    assert "kommune=4001" in page.url
     web.assert_clean()
 
 
