@@ -22,6 +22,8 @@ COLUMNS = ["indicator", "region", "region_name", "level", "period", "age", "sex"
            "value", "numerator", "denominator", "status", "note", "row", "sheet"]
 # `row` is the line (CSV) or row (xlsx) a value was read from; `sheet` the xlsx sheet it is on,
 # '' for CSV, or '#Verdi' for JSON-stat (where `row` is the value's number in the response).
+# Text columns are str, or ordered categoricals with sorted categories (coded_strings): a 1M-row
+# file then never spells out its few hundred distinct strings a million times.
 
 HEAD_CHARS = 64 * 1024   # what detection looks at: never the whole (possibly 50 MB) file
 
@@ -105,11 +107,8 @@ class RawFile:
             return "utf-16-le"   # Udir exports: UTF-16LE without BOM
         if b"\x00" in head:
             return None
-        try:
-            self._decoded = d.decode("utf-8")   # kept: `text` needs it, and decoding is not free
+        if _is_utf8(d):
             return "utf-8"
-        except UnicodeDecodeError:
-            pass
         # ISO-8859-1 decodes anything; refuse when it is clearly binary (control bytes).
         ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
         return "latin-1" if ctrl < 0.01 * max(len(head), 1) else None
@@ -118,24 +117,27 @@ class RawFile:
     def text(self) -> str | None:
         if self.encoding is None:
             return None
-        t = self.__dict__.pop("_decoded", None)
-        if t is None:
-            try:
-                t = self.data.decode(self.encoding)
-            except UnicodeDecodeError:
-                return None
+        try:
+            t = self.data.decode(self.encoding)
+        except UnicodeDecodeError:
+            return None
         return t.lstrip("\ufeff")
 
     @cached_property
     def head_text(self) -> str | None:
         """The first HEAD_CHARS characters of the text, ending at a line break when the file
         goes on: what detectors look at, so detection costs the same for 1 kB and 50 MB."""
+        if self.encoding in ("utf-8", "utf-8-sig", "latin-1") and len(self.data) > 4 * HEAD_CHARS:
+            # Decode only the head (a line break byte is never inside a UTF-8 character).
+            head = self.data[:4 * HEAD_CHARS]
+            cut = max(head.rfind(b"\n"), head.rfind(b"\r"))
+            if cut > 0:
+                t = head[:cut + 1].decode(self.encoding).lstrip("\ufeff")
+                return t if len(t) <= HEAD_CHARS else _cut_at_line(t[:HEAD_CHARS])
         t = self.text
         if t is None or len(t) <= HEAD_CHARS:
             return t
-        head = t[:HEAD_CHARS]
-        cut = max(head.rfind("\n"), head.rfind("\r"))
-        return head[:cut + 1] if cut > 0 else head
+        return _cut_at_line(t[:HEAD_CHARS])
 
     @cached_property
     def first_lines(self) -> list[str]:
@@ -175,6 +177,24 @@ class RawFile:
         return None
 
 
+def _cut_at_line(head: str) -> str:
+    cut = max(head.rfind("\n"), head.rfind("\r"))
+    return head[:cut + 1] if cut > 0 else head
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked by Arrow without building a str (a 50 MB file
+    is then decoded only if a reader needs the whole text)."""
+    if data.isascii():
+        return True
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+        return True
+    except pa.ArrowInvalid:
+        return False
+
+
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>/]*>(?:(?!</c>).)*?<f\b[^>]*?(?:/>|>([^<]*)</f>)'
                            rb'((?:(?!</c>).)*)</c>', re.S)
 _CACHED_VALUE = re.compile(rb"<v>[^<]+</v>")
@@ -189,6 +209,8 @@ def normalised_frame(rows) -> pd.DataFrame:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     for col in ("indicator", "region", "region_name", "level", "period", "age", "sex", "category",
                 "status", "note", "sheet"):
+        if isinstance(df[col].dtype, pd.CategoricalDtype) and not df[col].hasnans:
+            continue
         if df[col].dtype != "str" or df[col].hasnans:
             df[col] = df[col].astype("str").fillna("")
     if df["row"].dtype != "int64":
@@ -201,8 +223,8 @@ _factors = threading.local()   # column → (codes, values), remembered within p
 
 @contextmanager
 def remember_factors():
-    """While active, columns built with coded_strings() and columns factorized with factorize()
-    keep their (codes, distinct values), so grouping by a column never hashes its strings twice."""
+    """While active, str columns factorized with factorize() keep their (codes, distinct values),
+    so grouping by a column never hashes its strings twice."""
     _factors.cache = {}
     try:
         yield
@@ -217,34 +239,40 @@ def _arrow(col):
 
 def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
     """(number of each row's value among the distinct values, the distinct values). The values
-    are distinct; their order is not promised."""
+    are distinct; their order is not promised, and for a categorical column they may include
+    values no row has."""
     cache = getattr(_factors, "cache", None)
     key = id(_arrow(col))
     if cache is not None and key in cache:
         return cache[key][1:]
-    idx, uniq = pd.factorize(col, use_na_sentinel=False)
+    if isinstance(col.dtype, pd.CategoricalDtype) and not col.hasnans:
+        idx, uniq = col.cat.codes.to_numpy().astype(np.intp), col.cat.categories   # (int8 overflows)
+    else:
+        idx, uniq = pd.factorize(col, use_na_sentinel=False)
     if cache is not None:
         cache[key] = (_arrow(col), idx, list(uniq))   # keeps the data alive: its id stays unique
     return idx, list(uniq)
 
 
-def coded_strings(values: list, idx: np.ndarray, repeat: int = 1):
-    """A string column from its values and each row's index into them (an Arrow take: no Python
-    per row), `repeat` times over (sharing the memory). Remembered for factorize() (see
-    remember_factors)."""
+def coded_strings(values: list, idx: np.ndarray, repeat: int = 1) -> pd.Categorical:
+    """A text column from its values and each row's index into them, `repeat` times over: an
+    ordered categorical with sorted categories, so it sorts, compares and has min/max as str
+    does, and reaches the store as an Arrow dictionary (no string per row is built)."""
     strs = ["" if v is None else str(v) for v in values]
-    uniq = list(dict.fromkeys(strs))
-    if len(uniq) < len(strs):   # two indices, one string: merge them, or grouping would split
-        pos = {u: i for i, u in enumerate(uniq)}
-        idx = np.array([pos[x] for x in strs], dtype=np.intp)[idx]
-    arr = pd.array(uniq or [""], dtype="str")[idx]
+    uniq = sorted(set(strs)) or [""]
+    pos = {u: i for i, u in enumerate(uniq)}
+    small = np.int8 if len(uniq) < 128 else np.int16 if len(uniq) < 32768 else np.int32
+    codes = np.array([pos[x] for x in strs] or [0], dtype=small)[idx]
     if repeat != 1:
-        arr = pd.array(pa.chunked_array(_arrow(arr).chunks * repeat, type=_arrow(arr).type), dtype="str")
-        idx = np.tile(idx, repeat)
-    cache = getattr(_factors, "cache", None)
-    if cache is not None:
-        cache[id(_arrow(arr))] = (_arrow(arr), np.asarray(idx), uniq)
-    return arr
+        codes = np.tile(codes, repeat)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(uniq, ordered=True))
+
+
+def plain(df: pd.DataFrame, cols=None) -> pd.DataFrame:
+    """`cols` (default: all) as str, for code that sets values a categorical does not have or
+    builds strings from it. Used where few rows are involved (merged municipalities, breaks)."""
+    return df.assign(**{c: df[c].astype("str") for c in (df.columns if cols is None else cols)
+                        if isinstance(df[c].dtype, pd.CategoricalDtype)})
 
 
 def where(sheet, row) -> str:

@@ -12,7 +12,8 @@ Also read: NAV's series as processed by an analyst, with names instead of number
 Geografisk enhet, Dato, 'Andel av arbeidsstyrken' as a fraction). Names are mapped to 2024 codes
 only where the name is one place at that level; see _place_by_name.
 
-Vectorised on purpose (pd.factorize + per-unique parsing): the loader benchmark reads 1M rows."""
+Vectorised on purpose (categorical columns, each distinct value parsed once, no string built per
+row): the loader benchmark reads 1M rows."""
 from __future__ import annotations
 
 import csv
@@ -23,10 +24,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 from geo import codes
-from loaders.base import (LoadError, RawFile, coded_strings, normalised_frame, parse_cell,
-                          parse_region_label)
+from loaders.base import (LoadError, RawFile, coded_strings, factorize, normalised_frame,
+                          parse_cell, parse_region_label)
 from loaders.nav_common import category_code, not_a_place, rows, sex_code, skipped_warning, where
 
 NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
@@ -81,7 +84,7 @@ def _sep(line: str) -> str:
 def detect(raw: RawFile) -> bool:
     if raw.is_xlsx:
         return any(_sheet_header(ws) for ws in raw.workbook.worksheets)
-    if raw.text is None or not raw.first_lines:
+    if raw.head_text is None or not raw.first_lines:
         return False
     head = raw.first_lines[0]
     return bool(_blocks(next(csv.reader([head], delimiter=_sep(head)))))
@@ -160,15 +163,36 @@ def _read_csv(raw: RawFile) -> pd.DataFrame:
         last = (raw.text or "").count("\n") + 1
         raise LoadError(f"Filen slutter midt i rad {last} (uten linjeskift); den kan være avkortet. "
                         "Last ned filen på nytt fra NAV.")
+    names = next(csv.reader([raw.first_lines[0]], delimiter=sep))   # as detect() read them
     try:   # pyarrow: the benchmark's 1M-row file reads in well under a second
-        df = pd.read_csv(io.BytesIO(raw.data), sep=sep, dtype=str, keep_default_na=False,
-                         engine="pyarrow", encoding=raw.encoding)
-    except (pd.errors.ParserError, ValueError):
-        raise LoadError(_bad_line(raw.text or "", sep)) from None
-    block = _blocks(list(df.columns))[0]
-    out = df.iloc[:, list(block.values())]
-    out.columns = list(block.keys())
-    return out.assign(row=np.arange(2, len(out) + 2), sheet=None, block=0)
+        table = _arrow_csv(raw, sep, len(names))
+    except ValueError:   # (pyarrow's ArrowInvalid is one)
+        table = None
+        if not any(line.strip() for line in (raw.text or "").splitlines()[1:]):   # header only
+            table = pa.table({f"f{i}": pa.array([], pa.string()).dictionary_encode()
+                              for i in range(len(names))})
+    if table is None or table.num_columns != len(names):
+        raise LoadError(_bad_line(raw.text or "", sep))
+    block = _blocks(names)[0]
+    out = pa.table([table.column(i) for i in block.values()], names=list(block)).to_pandas()
+    n = len(out)
+    return out.assign(row=np.arange(2, n + 2), block=0,
+                      sheet=pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [""]))
+
+
+def _arrow_csv(raw: RawFile, sep: str, width: int) -> pa.Table:
+    """The rows after the header as an Arrow table, columns by position, every cell as text as
+    in the file ('*', '1 234'), dictionary-encoded while parsing: a column repeats a few hundred
+    labels and numbers, so each is kept once (pandas gets categoricals) and normalise() parses
+    each distinct value once."""
+    read = pcsv.ReadOptions(skip_rows=1, autogenerate_column_names=True,
+                            **({} if raw.encoding == "utf-8" else {"encoding": raw.encoding}))
+    text = pcsv.ConvertOptions(column_types={f"f{i}": pa.dictionary(pa.int32(), pa.string())
+                                             for i in range(width)},
+                               null_values=[], strings_can_be_null=False,
+                               quoted_strings_can_be_null=False)
+    return pcsv.read_csv(io.BytesIO(raw.data), read_options=read,
+                         parse_options=pcsv.ParseOptions(delimiter=sep), convert_options=text)
 
 
 def _bad_line(text: str, sep: str) -> str:
@@ -184,7 +208,9 @@ def _bad_line(text: str, sep: str) -> str:
 
 def _factor(s: pd.Series, fn):
     """Apply fn once per distinct value: (codes into the results, list of results)."""
-    idx, uniq = pd.factorize(s, use_na_sentinel=False)
+    idx, uniq = factorize(s)
+    if isinstance(s.dtype, pd.CategoricalDtype) and not np.bincount(idx, minlength=len(uniq)).all():
+        idx, uniq = factorize(s.cat.remove_unused_categories())   # fn sees only values rows have
     return idx, [fn(u) for u in uniq]
 
 
@@ -294,8 +320,8 @@ def _parse_values(df, col, decimal):
 def _decimal(df, cols, xlsx) -> str:
     if xlsx:
         return ","
-    sample = pd.unique(pd.concat([df[c] for c in cols]))
-    return "," if any(re.fullmatch(r"\d+,\d+", str(v)) for v in sample) else "."
+    sample = {v for c in cols for v in _factor(df[c], str)[1]}
+    return "," if any(re.fullmatch(r"\d+,\d+", v) for v in sample) else "."
 
 
 def normalise(table):
@@ -344,8 +370,7 @@ def normalise(table):
                          f"({rows(int(other.sum()))} er ikke lest inn).")
             skip |= other
     coded["period"] = _factor(df["period"], _period)[::-1]
-    idx_s, sheets = pd.factorize(df["sheet"], use_na_sentinel=False)
-    coded["sheet"] = ([x if isinstance(x, str) else "" for x in sheets], idx_s)   # for messages
+    coded["sheet"] = _factor(df["sheet"], lambda x: x if isinstance(x, str) else "")[::-1]   # for messages
 
     decimal = _decimal(df, [c for c in ("count", "percent", "fraction") if c in df],
                        table.get("xlsx"))
@@ -373,28 +398,25 @@ def normalise(table):
 
 
 def _frame(parts, coded, row, keep) -> pd.DataFrame:
-    """The normalised rows: each kept file row once per indicator (count, share). One Arrow take
-    per text column for all rows, whose codes pipeline.validate/harmonise then reuse."""
-    kept = np.flatnonzero(keep)
-    sel = np.tile(kept, len(parts))
-    cols = {name: coded_strings(values, idx[kept], repeat=len(parts))
-            for name, (values, idx) in coded.items()}
-    results, res_idx, value, numerator = [], [], [], []
-    for _indicator, (v, idx, res), num in parts:
-        res_idx.append(idx[kept] + len(results))   # each part's cells numbered after the last's
+    """The normalised rows: each kept file row once per indicator (count, share). Text columns
+    are categoricals over the distinct values (coded_strings), which validate/harmonise reuse."""
+    pick = (lambda a: a) if keep.all() else (lambda a: a[keep])   # (no copy when all are kept)
+    n, k = int(keep.sum()), len(parts)
+    cols = {name: coded_strings(values, pick(idx), repeat=k) for name, (values, idx) in coded.items()}
+    results, res_idx = [], []
+    for _indicator, (_v, idx, res), _num in parts:
+        res_idx.append(pick(idx) + len(results))   # each part's cells numbered after the last's
         results += res
-        value.append(v[kept])
-        numerator.append(num[kept])
     status_idx = np.concatenate(res_idx) if parts else np.zeros(0, dtype=np.intp)
     cols.update(
-        indicator=coded_strings([p[0] for p in parts], np.repeat(np.arange(len(parts)), len(kept))),
-        value=np.concatenate(value) if parts else np.zeros(0),
-        numerator=np.concatenate(numerator) if parts else np.zeros(0),
-        denominator=np.full(len(sel), np.nan),
+        indicator=coded_strings([p[0] for p in parts], np.repeat(np.arange(k), n)),
+        value=np.concatenate([pick(p[1][0]) for p in parts]) if parts else np.zeros(0),
+        numerator=np.concatenate([pick(p[2]) for p in parts]) if parts else np.zeros(0),
+        denominator=np.full(n * k, np.nan),
         status=coded_strings([r[1] for r in results], status_idx),
         note=coded_strings([r[2] for r in results], status_idx),
-        row=row[sel])
-    return pd.DataFrame(cols)
+        row=np.tile(pick(row), k))
+    return pd.DataFrame(cols, copy=False)   # (copy=True would stack the float columns: 48 MB)
 
 
 def _mapped(df, col, fn, what, expected):

@@ -18,7 +18,7 @@ import indicators
 from geo import codes
 from loaders import store
 from loaders.base import (STATUSES, VALUE_STATUSES, LoadError, RawFile, coded_strings, factorize,
-                          fmt_number, mojibake, remember_factors, where)
+                          fmt_number, mojibake, plain, remember_factors, where)
 
 MAX_BYTES = int(os.environ.get("INNENFOR_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 MAX_PROBLEMS = 20
@@ -151,11 +151,9 @@ def unrecognised(raw: RawFile) -> str:
     return f"Ukjent filformat: kjente ikke igjen oppsettet i filen. Forventet en av: {expected}."
 
 
-def _groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(group number of each row, position of each group's first row) for the distinct values
-    of `cols`, numbered in order of first appearance (ordered=False: in no particular order).
-    Vectorised: a factorize per column, then the combinations numbered through a dense table
-    when there can be few (a file has a few hundred places and periods), else a hash table."""
+def _combined(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, int]:
+    """(a number per row for its combination of `cols`, the numbers' upper bound): a factorize
+    per column, combined arithmetically."""
     n = len(df)
     code = np.zeros(n, dtype=np.int64)
     size = 1
@@ -165,8 +163,19 @@ def _groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np
         if size * k >= 2 ** 62:   # keep the combined number small
             code = pd.factorize(code)[0].astype(np.int64)
             size = int(code.max()) + 1 if n else 1
-        code = code * k + idx
+        code *= k   # (in place: no new 8-byte array per column)
+        code += idx
         size *= k
+    return code, size
+
+
+def _groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(group number of each row, position of each group's first row) for the distinct values
+    of `cols`, numbered in order of first appearance (ordered=False: in no particular order).
+    Vectorised: the combinations (_combined) numbered through a dense table when there can be
+    few (a file has a few hundred places and periods), else a hash table."""
+    n = len(df)
+    code, size = _combined(df, cols)
     if size <= 2 * n:   # a table of every possible combination costs at most 10 bytes a row
         seen = np.zeros(size, dtype=bool)
         seen[code] = True
@@ -242,8 +251,10 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     if county_breaks:
         moved = np.array([lv == "fylke" and r in county_breaks
                           for lv, r in zip(lab_level, lab_region)])[grp] & has_value
+        df = plain(df, ["status", "note"])
         df.loc[moved, "status"] = "break"
-        df.loc[moved, "note"] = "fylke " + df.loc[moved, "region"] + " hadde andre grenser enn i dag"
+        df.loc[moved, "note"] = ("fylke " + df.loc[moved, "region"].astype("str")
+                                 + " hadde andre grenser enn i dag")
     # A code not in use in the period, published with no number, is SSB's "cannot occur": drop it.
     kommune = lab_level == "kommune"
     span = np.array([codes.valid_years(r) if k else (0, 9999) for r, k in zip(lab_region, kommune)],
@@ -262,10 +273,11 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
         regions_in.setdefault(c, set()).add(r)
     shared = np.array([len(regions_in[c]) > 1 for c in code_of], dtype=bool)[grp]
     if shared.any():
-        out = pd.concat([df[~shared], _combine(df[shared], problems)], ignore_index=True)
+        out = pd.concat([df[~shared], _combine(plain(df[shared]), problems)], ignore_index=True)
     else:
         out = df.reset_index(drop=True)
     if split_notes:
+        out = plain(out, ["status", "note"])
         _mark_split_neighbours(out, df, split_notes)
     return out, problems, warnings
 
@@ -419,8 +431,13 @@ def validate(df: pd.DataFrame) -> list[str]:
     add(is_known & has_value & np.isnan(value), lambda r: f"status «{r.status}» men ingen verdi.")
     add(is_known & ~has_value & ~np.isnan(value) & status_known,
         lambda r: f"status «{r.status}» skal ikke ha en verdi.")
-    dup = np.ones(len(df), dtype=bool)
-    dup[_groups(df, ["indicator", "region", "period", "age", "sex", "category"], ordered=False)[1]] = False
+    key = ["indicator", "region", "period", "age", "sex", "category"]
+    code, size = _combined(df, key)
+    if size <= 2 * len(df) and np.bincount(code, minlength=size).max(initial=0) <= 1:
+        dup = np.zeros(len(df), dtype=bool)   # the usual case, found without numbering groups
+    else:
+        dup = np.ones(len(df), dtype=bool)
+        dup[_groups(df, key, ordered=False)[1]] = False
     add(is_known & dup, lambda r: f"dobbel rad for {r.indicator} {r.region} {r.period} (alder {r.age}, "
         f"kjønn {r.sex}, kategori {r.category}).")
     return problems
@@ -475,7 +492,7 @@ def _prepare(raw: RawFile, period: str | None):
         return mod, None, result
     units = {k: ind.unit for k, ind in indicators.all_indicators().items()}
     idx, ids = factorize(df["indicator"])
-    df = df.assign(unit=coded_strings([units[i] for i in ids], idx),
+    df = df.assign(unit=coded_strings([units.get(i, "") for i in ids], idx),
                    note=df["note"].where(df["note"] != "", None))
     obs = df[store.KEY + ["value", "unit", "status", "numerator", "denominator", "note"]]
     result.rows, result.rejected_rows = len(obs), 0

@@ -177,7 +177,7 @@ def conflicts(con, obs, limit: int = 5) -> list[str]:
            OR abs(coalesce(o.value, -1) - coalesce(i.value, -1)) > 1e-6
            OR abs(coalesce(o.numerator, -1) - coalesce(i.numerator, -1)) > 1e-6
            OR abs(coalesce(o.denominator, -1) - coalesce(i.denominator, -1)) > 1e-6)
-        ORDER BY 1, 2, 3 LIMIT ?""", [limit + 1]).fetchall()
+        ORDER BY 1, 2, 3, 4, 5, 6 LIMIT ?""", [limit + 1]).fetchall()
     con.unregister("incoming")
     return [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
             f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
@@ -190,10 +190,10 @@ def _may_overlap(con, obs) -> bool:
     if obs.num_rows == 0:
         return False
     indicators = pc.unique(obs["indicator"]).to_pylist()
-    span = pc.min_max(obs["period"]).as_py()
+    periods = pc.unique(obs["period"]).to_pylist()   # (min_max has no kernel for dictionaries)
     return con.execute(
         "SELECT EXISTS (SELECT 1 FROM observations WHERE indicator IN (SELECT unnest(?)) "
-        "AND period BETWEEN ? AND ?)", [indicators, span["min"], span["max"]]).fetchall()[0][0]
+        "AND period BETWEEN ? AND ?)", [indicators, min(periods), max(periods)]).fetchall()[0][0]
 
 
 STATUS_WORDS = {"ok": "publisert", "suppressed": "skjermet", "missing": "mangler",
