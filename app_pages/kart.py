@@ -8,7 +8,7 @@ from ui import data, downloads, parts, state
 v = state.current()
 ind = v.ind
 st.title(f"Kart: {ind.short}")
-parts.demo_banner(ind.id)
+parts.demo_banner(ind.id, v.age, v.category, v.period)
 
 if not v.has_data:
     parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
@@ -25,7 +25,7 @@ else:
                       f"({ind.short}). Velg et annet fylke eller en annen periode.")
     drawn = dict(ind=ind, period=v.period, area_name=v.fylke_name, selected=v.kommune, age=v.age,
                  breaks=data.breaks(ind.id, v.age, v.category), category=v.category,
-                 demo=data.is_demo(ind.id))
+                 demo=data.is_demo(ind.id, v.age, v.category, v.period))
     parts.map_chart(
         maps.svg_map(frame, area=area, county=county_filter, **drawn),
         table=views.display_table(frame, ind, with_period=False, sort_by_value=True),

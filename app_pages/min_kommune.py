@@ -20,7 +20,7 @@ for family, description, ids in views.FAMILIES:
     with st.container(border=True):
         own = v.ind.id in ids                         # the sidebar's indicator, age, category
         choice = (v.ind.id, v.age, v.category) if own and v.has_data else \
-            data.family_choice(ids, v.kommune, state.default_age)
+            data.family_choice(ids, v.kommune)
         if choice is None:
             st.subheader(description)
             parts.no_data(f"Ingen data for {description.lower()} i datalageret ennå.")
@@ -35,11 +35,15 @@ for family, description, ids in views.FAMILIES:
         elif v.period_chosen:
             period = views.align_period(v.period, ind.period_type, available)
         else:                                         # the newest period this municipality has
-            period = views.latest_known(df, v.kommune) or (available[-1] if available else None)
+            period = views.newest_period(df, v.kommune, available)
         st.subheader(ind.name)
         if period is None:
             parts.no_data(f"Ingen data for {v.kommune_name} {fmt.period_phrase(v.period)} "
                           f"({ind.short}).")
+            continue
+        if not views.has_known(df, v.kommune):        # a chart would show only the references
+            parts.no_data(f"Ingen tall for {v.kommune_name} ({ind.short}, "
+                          f"{fmt.dimension_text(ind, age, category)}) i datalageret.")
             continue
         f = views.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
                         category=category, place=v.kommune_name)
@@ -65,6 +69,12 @@ for family, description, ids in views.FAMILIES:
                 lines.append(f.comparison_label(f.national, "landet"))
             elif f.row and f.row.get("status") == "suppressed":
                 lines.append("Tallet er skjermet fordi det gjelder få personer.")
+            if not f.has_value:                       # say where the last known figure is
+                known = views.latest_known(df, v.kommune)
+                last = views.row_for(df, v.kommune, known) if known else None
+                if last:
+                    lines.append(f"Siste kjente tall: **{fmt.value(last['value'], ind, last['status'])}** "
+                                 f"({fmt.period(known)})")
             st.markdown("\n".join(f"- {x}" for x in lines if x))
         with right:
             st.markdown(f"**{f.sentence()}**")
@@ -72,7 +82,7 @@ for family, description, ids in views.FAMILIES:
             if ind.kind == "share":     # counts of county and country would flatten the line
                 lines_ += [(v.kommune_county, "fylke"), (views.NORWAY, "land")]
             fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
-                               demo=data.is_demo(ind.id), all_periods=available, height=360,
+                               demo=data.is_demo(ind.id, age, category), all_periods=available, height=360,
                                title=f"{ind.short} i {v.kommune_name}, {fmt.period_range(df['period'])}",
                                view="min-kommune")
             shown = df[df["region_code"].isin([c for c, _r in lines_])]

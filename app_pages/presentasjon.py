@@ -25,7 +25,7 @@ esc = present.esc
 
 st.html(present.CSS)
 lang.set_document_language()
-demo = data.is_demo(ind.id)
+demo = data.is_demo(ind.id, v.age, v.category)
 
 
 def _copy_option(key: str, widget: str) -> None:

@@ -10,7 +10,7 @@ from ui import data, downloads, parts, state
 v = state.current()
 ind = v.ind
 st.title(f"Sammenlign: {ind.short}")
-parts.demo_banner(ind.id)
+parts.demo_banner(ind.id, v.age, v.category)
 GROUPS = list(georegions.GROUPS)
 ORDER = GROUPS + [views.VT, "39", "40", "31", views.NORWAY]
 
@@ -18,7 +18,7 @@ if not v.has_data:
     parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
                   "i datalageret ennå.")
 else:
-    demo = data.is_demo(ind.id)
+    demo = data.is_demo(ind.id, v.age, v.category)
     st.subheader(f"Regiongrupper, fylker og landet {fmt.period_phrase(v.period)}")
     side = data.series(ind.id, ORDER, age=v.age, category=v.category, periods=[v.period])
     if not side["status"].isin(fmt.KNOWN).any():

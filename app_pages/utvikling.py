@@ -9,7 +9,7 @@ from ui import data, downloads, parts, state
 v = state.current()
 ind = v.ind
 st.title(f"Utvikling: {ind.short}")
-parts.demo_banner(ind.id)
+parts.demo_banner(ind.id, v.age, v.category)
 
 REFS = {"fylke": "Fylket", "region": "Regiongruppen", "land": "Hele landet"}
 m = data.municipalities()
@@ -72,7 +72,7 @@ else:
         parts.caption("Ingen tall for " + ", ".join(x.lower() for x in missing_refs) +
                    f" ({indicators.label('status', 'missing').lower()}).")
     fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category,
-                       demo=data.is_demo(ind.id), all_periods=v.periods, moving_average=moving)
+                       demo=data.is_demo(ind.id, v.age, v.category), all_periods=v.periods, moving_average=moving)
     parts.chart(fig, table=views.wide_table(df, ind, order=[c for c, _r in lines]),
                 alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid. "
                     "Tallene står i tabellen under.",

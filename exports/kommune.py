@@ -139,19 +139,28 @@ def _breaks(con, ind_id: str, age: str | None, category: str) -> list[float]:
     return views.class_breaks(known["value"], 5, indicators.get(ind_id).kind)
 
 
+def _family_choice(con, ids: list[str], code: str) -> tuple | None:
+    """The same choice Min kommune makes (indicators.views.family_choice), read from `con`."""
+    return views.family_choice(
+        ids, code, ages=lambda i: queries.ages(con, i),
+        periods=lambda i, a, c: queries.periods(con, i, age=a, category=c),
+        series=lambda i, regions, age, category: queries.series(con, i, regions, age=age,
+                                                                category=category))
+
+
 def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county: str | None,
-                 county_name: str, period: str | None) -> Chart | None:
-    age, category = ind.default_age, "alle"
+                 county_name: str, period: str | None, age: str, category: str) -> Chart | None:
     available = queries.periods(con, ind.id, age=age, category=category)
-    p = views.align_period(period, ind.period_type, available)
-    if p is None:
-        return None
-    demo = queries.is_demo(con, ind.id)
     codes = [code] + ([county] if county else []) + [views.NORWAY]
     df = queries.series(con, ind.id, codes, age=age, category=category)
-    own = df[df["region_code"] == code]
-    if own.empty or not own["status"].isin(fmt.KNOWN).any():
+    if not views.has_known(df, code):
         return None                           # nothing to draw for this municipality
+    # As Min kommune: a chosen period aligned to this indicator, else the municipality's newest.
+    p = views.align_period(period, ind.period_type, available) if period else \
+        views.newest_period(df, code, available)
+    if p is None:
+        return None
+    demo = queries.is_demo(con, ind.id, age=age, category=category)
     f = views.facts(ind, df, code, county=county, period=p, age=age, category=category, place=name)
     # Shares: the municipality with its county and Norway. Counts of differently sized places
     # on one axis would flatten the municipality's line: only the municipality.
@@ -177,13 +186,12 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
 
 
 def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_name: str,
-               period: str | None) -> Chart | None:
-    age, category = ind.default_age, "alle"
+               period: str | None, age: str, category: str) -> Chart | None:
     available = queries.periods(con, ind.id, age=age, category=category)
     p = views.align_period(period, ind.period_type, available)
     if p is None:
         return None
-    demo = queries.is_demo(con, ind.id)
+    demo = queries.is_demo(con, ind.id, age=age, category=category, periods=[p])
     area, county_filter = maps.map_area(county)
     table = queries.table(con, ind.id, "kommune", period=p, age=age, category=category,
                           county=county)
@@ -237,21 +245,23 @@ def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
                  made=made or date.today())
     first_share = None
     for family, description, ids in views.FAMILIES:
-        found = [i for i in ids if queries.periods(con, i)]
+        choice = _family_choice(con, ids, code)
         chart = None
-        if found:
-            ind = indicators.get(found[0])
-            chart = _trend_chart(con, family, ind, code, name, county, county_name, period)
+        if choice:
+            ind = indicators.get(choice[0])
+            chart = _trend_chart(con, family, ind, code, name, county, county_name, period,
+                                 age=choice[1], category=choice[2])
             if chart and first_share is None and ind.kind == "share":
-                first_share = ind
+                first_share = (ind, choice[1], choice[2])
         if chart is None:
             rep.missing.append(description)
         else:
             rep.charts.append(chart)
     if with_map and first_share is not None and county:
-        m = _map_chart(con, first_share, code, name, county, county_name, period)
+        m = _map_chart(con, first_share[0], code, name, county, county_name, period,
+                       age=first_share[1], category=first_share[2])
         if m is not None:
             # Right after the family it belongs to.
-            at = next(i for i, c in enumerate(rep.charts) if c.ind.id == first_share.id) + 1
+            at = next(i for i, c in enumerate(rep.charts) if c.ind.id == first_share[0].id) + 1
             rep.charts.insert(at, m)
     return rep

@@ -45,7 +45,8 @@ def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None =
     """A DataTable with the sources and the demo flag read from the store."""
     return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
                      title=title, sources=queries.sources_for(con, indicator_id),
-                     demo=queries.is_demo(con, indicator_id), notes=list(notes))
+                     demo=queries.is_demo(con, indicator_id, age=age, category=category),
+                     notes=list(notes))
 
 
 def _num(x):

@@ -1,17 +1,25 @@
 """Every read the views make. Pages call these; they never hold SQL.
 
 Aggregates (county, regional group, Norway) use the figure the source published when there is
-one; otherwise they sum members' numerators and denominators. An aggregate with a suppressed
-member is suppressed, with a missing member missing: never summed as if known."""
+one; otherwise they sum members' numerators and denominators: over the municipalities, or, when
+that sum is hidden, over the published counties that made up the area that year (Norway; 38
+Vestfold og Telemark from 2024). An aggregate with a suppressed member is suppressed, with a
+missing member missing: never summed as if known."""
 from __future__ import annotations
 
 import pandas as pd
 
 import indicators
+from geo import regions as georegions
 from loaders import store
 
 SERIES_COLUMNS = ["region_code", "region_name", "level", "period", "value", "numerator",
                   "denominator", "status", "note", "published"]
+
+# The year a period belongs to: 2022, 2022-05 → 2022; a school year 2020-2021 → 2021 (counted
+# in June). Decides which counties made up Norway then.
+_YEAR = ("CASE WHEN length({p}) = 9 THEN CAST(substr({p}, 6, 4) AS INTEGER) "
+         "ELSE CAST(substr({p}, 1, 4) AS INTEGER) END")
 
 # One row per key even when several files provide it.
 _BASE = """
@@ -33,17 +41,27 @@ def _with_category_total(kind: str, n_parts: int) -> str:
                    "THEN 100 * sum(numerator) / max(denominator) END") if kind == "share" else "sum(value)"
     return f"""
     base AS ({_BASE}),
-    totals AS (
+    summed AS (
         SELECT region_code, period, 'alle' AS category,
                {share_value} AS value, sum(numerator) AS numerator,
                CASE WHEN bool_and(denominator IS NOT NULL) THEN max(denominator) END AS denominator,
                CASE WHEN bool_or(status = 'suppressed') THEN 'suppressed'
                     WHEN bool_or(status = 'missing') OR count(*) < {n_parts} THEN 'missing'
                     WHEN bool_or(status = 'break') THEN 'break'
-                    WHEN bool_or(status = 'provisional') THEN 'provisional' ELSE 'ok' END AS status,
-               'summert over kategoriene' AS note
+                    WHEN bool_or(status = 'provisional') THEN 'provisional' ELSE 'ok' END AS status
         FROM base WHERE category <> 'alle'
         GROUP BY region_code, period
+    ),
+    totals AS (
+        -- Shares published without counts (NAV's '% av arbeidsstyrken') cannot be added up:
+        -- such a total is missing, never 'ok' without a value.
+        SELECT region_code, period, category, value, numerator, denominator,
+               CASE WHEN status IN ('ok', 'provisional', 'break') AND value IS NULL THEN 'missing'
+                    ELSE status END AS status,
+               CASE WHEN status IN ('ok', 'provisional', 'break') AND value IS NULL
+                    THEN 'kategoriene kan ikke summeres (andeler uten antall)'
+                    ELSE 'summert over kategoriene' END AS note
+        FROM summed
     ),
     obs AS (
         SELECT region_code, period, value, numerator, denominator, status, note
@@ -78,45 +96,62 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
                TRUE AS published
         FROM obs o JOIN wanted w ON w.code = o.region_code
     ),
-    groups AS (
-        SELECT rm.group_code, rm.member_code FROM region_members rm JOIN wanted w ON w.code = rm.group_code
+    -- Two ways to add up an area: over its municipalities (via 1), or over the counties that
+    -- make it up in that year (via 2: Norway, 38 from 2024), used when the first is hidden.
+    members AS (
+        SELECT rm.group_code, rm.member_code, 1 AS via, 0 AS first_year, 9999 AS last_year
+        FROM region_members rm JOIN wanted w ON w.code = rm.group_code
+        UNION ALL
+        SELECT p.group_code, p.member_code, 2, p.first_year, p.last_year
+        FROM (SELECT unnest($partitions, recursive := true)) p JOIN wanted w ON w.code = p.group_code
     ),
+    sizes AS (SELECT group_code, via, first_year, count(*) AS n_members FROM members GROUP BY ALL),
     computed AS (
-        SELECT g.group_code AS region_code, m.period,
+        SELECT g.group_code AS region_code, g.via, m.period,
                {agg_value} AS value, sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,
-               count(*) AS n_rows, any_value(gs.n_members) AS n_members,
+               count(*) AS n_rows, any_value(s.n_members) AS n_members,
                bool_or(m.status = 'suppressed') AS any_suppressed,
                bool_or(m.status = 'missing') AS any_missing,
                bool_or(m.status = 'break') AS any_break,
                bool_or(m.status = 'provisional') AS any_provisional,
                bool_and(m.numerator IS NOT NULL) AS all_num, bool_and(m.denominator IS NOT NULL) AS all_den
-        FROM groups g
-        JOIN (SELECT group_code, count(*) AS n_members FROM groups GROUP BY 1) gs USING (group_code)
+        FROM members g
+        JOIN sizes s USING (group_code, via, first_year)
         JOIN obs m ON m.region_code = g.member_code
-        GROUP BY g.group_code, m.period
+        WHERE {_YEAR.format(p="m.period")} BETWEEN g.first_year AND g.last_year
+        GROUP BY g.group_code, g.via, g.first_year, m.period
+    ),
+    candidates AS (
+        SELECT *,
+            CASE WHEN n_rows < n_members THEN 'missing'
+                 WHEN any_suppressed THEN 'suppressed'
+                 WHEN any_missing THEN 'missing'
+                 WHEN value IS NULL THEN 'missing'
+                 WHEN any_break THEN 'break'
+                 WHEN any_provisional THEN 'provisional' ELSE 'ok' END AS st,
+            CASE WHEN via = 1 THEN ' kommuner' ELSE ' fylker' END AS unit
+        FROM computed
     ),
     aggregated AS (
         SELECT region_code, period,
                CASE WHEN st IN ('ok','provisional','break') THEN value END AS value,
                CASE WHEN st IN ('ok','provisional','break') AND all_num THEN numerator END AS numerator,
                CASE WHEN all_den AND n_rows = n_members THEN denominator END AS denominator,
-               st AS status, note, FALSE AS published
-        FROM (
-            SELECT *,
-                CASE WHEN n_rows < n_members THEN 'missing'
-                     WHEN any_suppressed THEN 'suppressed'
-                     WHEN any_missing THEN 'missing'
-                     WHEN value IS NULL THEN 'missing'
-                     WHEN any_break THEN 'break'
-                     WHEN any_provisional THEN 'provisional' ELSE 'ok' END AS st,
-                CASE WHEN n_rows < n_members
-                        THEN 'mangler tall for ' || (n_members - n_rows) || ' av ' || n_members || ' kommuner'
-                     WHEN any_suppressed THEN 'skjermet fordi minst én kommune er skjermet'
-                     WHEN any_missing THEN 'mangler fordi minst én kommune mangler'
-                     ELSE 'summert over ' || n_members || ' kommuner' END AS note
-            FROM computed) c
+               st AS status,
+               CASE WHEN n_rows < n_members
+                       THEN 'mangler tall for ' || (n_members - n_rows) || ' av ' || n_members || unit
+                    WHEN any_suppressed THEN 'skjermet fordi minst én' || CASE WHEN via = 1
+                         THEN ' kommune' ELSE ' av fylkene' END || ' er skjermet'
+                    WHEN any_missing THEN 'mangler fordi minst én' || CASE WHEN via = 1
+                         THEN ' kommune' ELSE ' av fylkene' END || ' mangler'
+                    ELSE 'summert over ' || n_members || unit END AS note,
+               FALSE AS published
+        FROM candidates c
         WHERE NOT EXISTS (SELECT 1 FROM direct d WHERE d.region_code = c.region_code
                           AND d.period = c.period)
+        -- a known sum first; of two, the one over municipalities
+        QUALIFY row_number() OVER (PARTITION BY region_code, period
+                                   ORDER BY (st IN ('ok','provisional','break')) DESC, via) = 1
     )
     SELECT r.code AS region_code, r.name AS region_name, r.level, x.period, x.value, x.numerator,
            x.denominator, x.status, x.note, x.published
@@ -126,7 +161,8 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
     ORDER BY x.period, r.code
     """
     params = {"indicator": indicator_id, "age": age, "sex": sex, "category": category,
-              "regions": list(regions), "periods": list(periods) if periods else None}
+              "regions": list(regions), "periods": list(periods) if periods else None,
+              "partitions": georegions.county_partitions()}
     return con.execute(sql, params).df()
 
 
@@ -210,13 +246,19 @@ def sources_for(con, indicator_id: str) -> pd.DataFrame:
         WHERE o.indicator = ? GROUP BY ALL ORDER BY s.source_id""", [indicator_id]).df()
 
 
-def is_demo(con, indicator_id: str | None = None) -> bool:
-    """True when any figure shown for the indicator (or any at all) comes from demo data."""
+def is_demo(con, indicator_id: str | None = None, *, age: str | None = None,
+            category: str = "alle", periods: list[str] | None = None) -> bool:
+    """True when any figure of the selection (indicator, age band, category, periods; or the
+    whole store) comes from demo data. 'alle' counts its parts too (it may be summed from them)."""
     if indicator_id is None:
         return bool(con.execute("SELECT bool_or(is_demo) FROM sources").fetchone()[0])
-    r = con.execute("SELECT bool_or(s.is_demo) FROM sources s WHERE EXISTS (SELECT 1 FROM "
-                    "observations o WHERE o.source_id = s.source_id AND o.indicator = ?)",
-                    [indicator_id]).fetchone()[0]
+    r = con.execute(
+        "SELECT bool_or(s.is_demo) FROM sources s WHERE EXISTS (SELECT 1 FROM observations o "
+        "WHERE o.source_id = s.source_id AND o.indicator = $ind "
+        "AND ($age IS NULL OR o.age = $age) AND ($cat = 'alle' OR o.category = $cat) "
+        "AND ($periods IS NULL OR list_contains($periods, o.period)))",
+        {"ind": indicator_id, "age": age, "cat": category,
+         "periods": list(periods) if periods else None}).fetchone()[0]
     return bool(r)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import indicators
 from geo import regions as georegions
 from indicators import Indicator
 from indicators import format as fmt
@@ -95,6 +96,45 @@ def latest_known(df: pd.DataFrame, code: str) -> str | None:
     """The newest period with a known value for one region."""
     k = df[(df["region_code"] == code) & df["status"].isin(fmt.KNOWN)] if df is not None and len(df) else df
     return None if k is None or k.empty else str(k["period"].max())
+
+
+def newest_period(df: pd.DataFrame, code: str, available: list[str]) -> str | None:
+    """The period to show for a region when none was chosen: its newest row, known or not (a
+    suppressed newest month is shown as suppressed, never silently swapped for an older one);
+    without rows, the newest period there is."""
+    mine = df[df["region_code"] == code] if df is not None and len(df) else None
+    if mine is not None and not mine.empty:
+        return str(mine["period"].max())
+    return available[-1] if available else None
+
+
+def has_known(df: pd.DataFrame, code: str) -> bool:
+    """Any known value for the region (else a chart of it would show only the references)."""
+    if df is None or df.empty:
+        return False
+    mine = df[df["region_code"] == code]
+    return bool((mine["status"].isin(fmt.KNOWN) & mine["value"].notna()).any())
+
+
+def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -> tuple | None:
+    """Which (indicator, age, category) stands for a family on Min kommune and in the deck: the
+    first of `ids` (its total before its parts, e.g. NAV 'helt ledige' when only that is
+    published; its default age band if the store has it) with a known value for the
+    municipality; else the first with any data; None if none. The readers are passed in
+    (cached on the page, a connection in the exports): ages(id), periods(id, age, category),
+    series(id, regions, age=, category=)."""
+    first = None
+    for i in ids:
+        ind = indicators.get(i)
+        found = ages(i)
+        age = ind.default_age if (ind.default_age in found or not found) else found[0]
+        for cat in ["alle"] + [c for c in ind.categories if c != "alle"]:
+            if not periods(i, age, cat):
+                continue
+            first = first or (i, age, cat)
+            if has_known(series(i, [municipality], age=age, category=cat), municipality):
+                return i, age, cat
+    return first
 
 
 def align_period(p: str | None, period_type: str, available: list[str]) -> str | None:

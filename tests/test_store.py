@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import duckdb
+import pandas as pd
 import pytest
 
 from indicators import queries
@@ -153,6 +154,47 @@ def test_an_aggregate_with_members_missing_is_missing(demo_db):
     with store.reader(demo_db) as con:
         norway = queries.series(con, "ot_tilmeldt", ["0"], periods=["2020-2021"])
     assert norway.status.iat[0] == "missing" and "kommuner" in norway.note.iat[0]
+
+
+def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_sum(empty_db, tmp_path):
+    """Norway 2022 from the 11 counties of 2020–2023 (no national figure, and municipalities
+    only for some), and 38 in 2025 from 39 + 40 although Siljan is suppressed. A county set
+    with a hole is not summed."""
+    counties = {"03": 60, "11": 40, "15": 25, "18": 20, "30": 120, "34": 30, "38": 50, "42": 28,
+                "46": 55, "50": 45, "54": 22}
+    lines = [f"ot_tilmeldt;{c};2021-2022;16-21;alle;alle;{n};;" for c, n in counties.items()]
+    lines += ["ot_tilmeldt;4003;2021-2022;16-21;alle;alle;12;;",
+              "ot_tilmeldt;39;2024-2025;16-21;alle;alle;30;;", "ot_tilmeldt;40;2024-2025;16-21;alle;alle;25;;",
+              "ot_tilmeldt;4010;2024-2025;16-21;alle;alle;;;*",
+              "ot_tilmeldt;39;2025-2026;16-21;alle;alle;31;;"]   # 40 missing: no sum for 38
+    f = tmp_path / "ot.csv"
+    f.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    assert pipeline.load_path(f, empty_db).outcome == "loaded"
+    with store.reader(empty_db) as con:
+        norway = queries.series(con, "ot_tilmeldt", ["0"], periods=["2021-2022"]).iloc[0]
+        vt = queries.series(con, "ot_tilmeldt", ["38"]).set_index("period")
+    assert norway.status == "ok" and norway.value == sum(counties.values())
+    assert norway.note == "summert over 11 fylker" and not norway.published
+    assert vt.loc["2024-2025", "value"] == 55 and vt.loc["2024-2025", "note"] == "summert over 2 fylker"
+    assert vt.loc["2025-2026", "status"] == "missing" and pd.isna(vt.loc["2025-2026", "value"])
+
+
+def test_shares_without_counts_are_not_summed_over_categories(empty_db, tmp_path):
+    """NAV's share per job-seeker group has no counts: the total is missing, not 'ok' and empty."""
+    # As NAV's long file gives them (loaders/nav_long.py): a share per group, no counts.
+    obs = pd.DataFrame([{"indicator": "arbeidssokere_andel", "region_code": "4003", "period": "2022-05",
+                         "age": "under30", "sex": "alle", "category": c, "value": v, "unit": "prosent",
+                         "status": "ok", "numerator": None, "denominator": None, "note": None}
+                        for c, v in (("helt_ledige", 2.1), ("delvis_ledige", 1.0), ("tiltak", 0.4))])
+    con = store.connect(empty_db)
+    try:
+        store.ensure_schema(con)
+        store.write(con, obs, file_name="nav.csv", sha256="1" * 64, fmt="test")
+    finally:
+        con.close()
+    with store.reader(empty_db) as con:
+        total = queries.series(con, "arbeidssokere_andel", ["4003"], age="under30").iloc[0]
+    assert total.status == "missing" and pd.isna(total.value) and "kan ikke summeres" in total.note
 
 
 def _cli(*args):

@@ -157,13 +157,17 @@ def table(ind: str, level: str = "kommune", *, period: str | None, age: str | No
     return _table(key(), ind, level, period, age, category, county)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _is_demo(k, ind) -> bool:
-    return _read(k, queries.is_demo, ind)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _is_demo(k, ind, age, category, period) -> bool:
+    return _read(k, queries.is_demo, ind, age=age, category=category,
+                 periods=[period] if period else None)
 
 
-def is_demo(ind: str | None = None) -> bool:
-    return _once(("is_demo", ind), lambda: _is_demo(key(), ind))
+def is_demo(ind: str | None = None, age: str | None = None, category: str = "alle",
+            period: str | None = None) -> bool:
+    """Demo data among the figures of this selection (any period when `period` is None)."""
+    sel = (ind, age, category, period)
+    return _once(("is_demo",) + sel, lambda: _is_demo(key(), *sel))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -181,19 +185,6 @@ def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
     return _breaks(key(), ind, age, category)
 
 
-def family_choice(ids: list[str], municipality: str, default_age) -> tuple[str, str, str] | None:
-    """Which (indicator, age, category) stands for a family in Min kommune: the first of `ids`
-    (then its total before its parts, e.g. NAV 'helt ledige' when only that is published)
-    with a known value for the municipality; else the first with any data; None if none."""
-    first = None
-    for i in ids:
-        ind = indicators.get(i)
-        age = default_age(ind)
-        for cat in ["alle"] + [c for c in ind.categories if c != "alle"]:
-            if not periods(i, age, cat):
-                continue
-            first = first or (i, age, cat)
-            s = series(i, [municipality], age=age, category=cat)
-            if s["status"].isin(("ok", "provisional", "break")).any():
-                return i, age, cat
-    return first
+def family_choice(ids: list[str], municipality: str) -> tuple[str, str, str] | None:
+    """indicators.views.family_choice with the cached readers."""
+    return views.family_choice(ids, municipality, ages=ages, periods=periods, series=series)

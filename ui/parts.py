@@ -98,8 +98,10 @@ def sidebar(view: state.View) -> None:
                      format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
 
 
-def demo_banner(ind_id: str | None = None) -> None:
-    if data.is_demo(ind_id):
+def demo_banner(ind_id: str | None = None, age: str | None = None, category: str = "alle",
+                period: str | None = None) -> None:
+    """The «Demodata» notice when the selection shown holds demo figures."""
+    if data.is_demo(ind_id, age, category, period):
         st.warning("**Demodata.** Tallene her er oppdiktet for utprøving og er ikke ekte "
                    "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
 
