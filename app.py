@@ -62,4 +62,5 @@ st.session_state["_view"] = view
 st.session_state["_page"] = (page_id, page.url_path)
 state.write_url(view, page_id)
 parts.sidebar(view)
+parts.period_notice(view)
 page.run()

@@ -15,6 +15,8 @@ st.markdown(f"{county_name}" + (f" · regiongruppe {georegions.GROUPS[group][0]}
             + " · Velg kommune i sidemenyen.")
 parts.demo_banner(None)
 downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_chosen else None)
+parts.caption("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper ikke. "
+              "≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter.")
 
 for family, description, ids in views.FAMILIES:
     with st.container(border=True):

@@ -1,7 +1,6 @@
 """Utvikling: trend lines for one or more municipalities with county, regional group and Norway."""
 import streamlit as st
 
-import indicators
 from indicators import charts, views
 from indicators import format as fmt
 from ui import data, downloads, parts, state
@@ -58,21 +57,27 @@ else:
     df = data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category)
     if moving:
         df = views.moving_average(df, 12)
-    mine = df[df["region_code"].isin(codes) & df["status"].isin(fmt.KNOWN)]
-    if mine.empty:
-        names = ", ".join(label(c).split(" (")[0] for c in codes)
-        parts.no_data(f"Ingen data for {names} ({ind.short}, "
+    name_of = {c: label(c).split(" (")[0] for c in codes}
+    drawn = [c for c in codes if views.has_known(df, c)]
+    if not drawn:
+        parts.no_data(f"Ingen data for {fmt.listing(name_of.values())} ({ind.short}, "
                       f"{fmt.dimension_text(ind, v.age, v.category)}).")
+    elif len(drawn) < len(codes):
+        parts.caption(f"Ingen tall for {fmt.listing(name_of[c] for c in codes if c not in drawn)} "
+                      f"({fmt.dimension_text(ind, v.age, v.category)}): ingen linje.")
     missing_refs = [REFS[r] for c, r in lines if r != "kommune"
                     and df[(df["region_code"] == c) & df["status"].isin(fmt.KNOWN)].empty]
     if count_default:
         parts.caption("Antall personer: fylket, regiongruppen og landet har mye høyere tall enn én "
                    "kommune og vises bare når du velger dem under «Referanselinjer».")
     if missing_refs:
-        parts.caption("Ingen tall for " + ", ".join(x.lower() for x in missing_refs) +
-                   f" ({indicators.label('status', 'missing').lower()}).")
-    fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category,
-                       demo=data.is_demo(ind.id, v.age, v.category), all_periods=v.periods, moving_average=moving)
+        parts.caption(f"Ingen tall for {fmt.listing(x.lower() for x in missing_refs)}: ingen linje.")
+    # The places in the title, so a downloaded image says whose line it is.
+    title = (f"{ind.short} i {fmt.listing(name_of[c] for c in (drawn or codes))}, "
+             f"{fmt.dimension_text(ind, v.age, v.category)}, {fmt.period_range(df['period'])}")
+    fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, title=title,
+                       demo=data.is_demo(ind.id, v.age, v.category), all_periods=v.periods,
+                       moving_average=moving)
     parts.chart(fig, table=views.wide_table(df, ind, order=[c for c, _r in lines]),
                 alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid. "
                     "Tallene står i tabellen under.",

@@ -166,6 +166,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     months = ptype == "month"
     data, colour_i = [], 0
     marked = {"provisional": [], "break": []}
+    gaps = False
     for code, role in lines:
         g = df[df["region_code"] == code].sort_values("period")
         if not g["status"].isin(fmt.KNOWN).any():      # nothing to draw: no empty legend entry
@@ -180,9 +181,10 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
             ref = REFERENCE_STYLE[role]
             style = {"color": ref["color"], "width": 2.5, "dash": ref["dash"]}
             legend = name if role == "land" else f"{name} ({ref['label']})"
+        ys = [r["value"] if r["status"] in fmt.KNOWN else None for r in rs]
+        gaps = gaps or any(y is None for y in ys)
         data.append({
-            "type": "scatter", "x": _x(g["period"], ptype), "name": legend,
-            "y": [r["value"] if r["status"] in fmt.KNOWN else None for r in rs],
+            "type": "scatter", "x": _x(g["period"], ptype), "name": legend, "y": ys,
             "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,
             "marker": {"size": 8 if role == "kommune" else 6},
             "customdata": [[name, fmt.period(r["period"]), fmt.value(r["value"], ind, r["status"]),
@@ -206,7 +208,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     layout.update({"xaxis": _x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
                    "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
                               "font": {"size": 14}}})
-    notes = ["Brudd i linjen: tallet er skjermet eller mangler"]
+    notes = ["Brudd i linjen: tallet er skjermet eller mangler"] if gaps else []
     if moving_average:
         notes.append("Linjene viser gjennomsnittet av de siste 12 månedene")
     elif months:
@@ -367,8 +369,11 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
             if frame.empty:
                 continue
             rs = views.rows(frame)
+            # Points as well where a line would be too short to see (one or a few periods).
+            few = len(all_periods) <= 3 and ptype != "month"
             data.append({
-                "type": "scatter", "mode": "lines", "xaxis": f"x{n}", "yaxis": f"y{n}",
+                "type": "scatter", "mode": "lines+markers" if few else "lines",
+                "xaxis": f"x{n}", "yaxis": f"y{n}", "marker": {"size": 9, "color": style["color"]},
                 "x": _x(frame["period"], ptype), "line": style, "name": label, "legendgroup": label,
                 "showlegend": i == 0, "connectgaps": False,
                 "y": [x["value"] if x["status"] in fmt.KNOWN else None for x in rs],
@@ -381,7 +386,9 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
             ax.pop("matches", None)
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
     title = f"{ind_title(ind, age, category)}, {periods_text}"
-    layout = base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet, med landet stiplet",
+    has_ref = not ref.empty and ref["status"].isin(fmt.KNOWN).any()
+    layout = base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet"
+                         + (", med landet stiplet" if has_ref else " (ingen tall for landet)"),
                           demo=demo, height=300 * nrows + 190)
     layout["annotations"] += annotations
     layout.update(layout_axes)

@@ -297,12 +297,19 @@ def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | Non
         if round(d) == 0:
             clause = f"like mange som i {when_prev}"
         else:
-            n = number(abs(d))
-            clause = f"{n} {'flere' if d > 0 else 'færre'} enn i {when_prev} ({number(previous['value'])})"
+            n = "én" if round(abs(d)) == 1 else number(abs(d))
+            more = ("mer" if n == "én" else "flere") if d > 0 else "færre"
+            clause = f"{n} {more} enn i {when_prev} ({number(previous['value'])})"
     return f"{s}{extra}{', ' + clause if clause else ''}."
 
 
 # --- captions and names ----------------------------------------------------------------------
+
+def listing(words) -> str:
+    """'Skien', 'Skien og Siljan', 'Skien, Siljan og Bamble'."""
+    words = [w for w in words if w]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1] if words else ""
+
 
 def source_line(ind: Indicator) -> str:
     return f"Kilde: {ind.source}. Bearbeidet av Innenfor."

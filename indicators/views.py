@@ -219,9 +219,13 @@ class Facts:
         if not ref or ref.get("status") not in fmt.KNOWN:
             why = fmt.status_word((ref or {}).get("status") or "missing")
             return f"Ingen sammenligning med {ref_name}: tallet {why}"
-        if self.indicator.kind == "count":
+        if self.indicator.kind == "count":     # a count is not compared, only put in proportion
+            total = fmt.value(ref["value"], self.indicator)
             share = 100 * self.row["value"] / ref["value"] if ref.get("value") else None
-            return f"{fmt.percent(share)} av {ref_name} ({fmt.value(ref['value'], self.indicator)})"
+            if share is None:
+                return f"{ref_name[:1].upper()}{ref_name[1:]} i alt: {total}"
+            part = "under 0,1 %" if share < 0.05 else fmt.percent(share)
+            return f"{ref_name[:1].upper()}{ref_name[1:]} i alt: {total} ({self.place} er {part} av dette)"
         return fmt.comparison_label(self.comparison(ref), ref_name,
                                     fmt.value(ref.get("value"), self.indicator))
 
@@ -419,7 +423,16 @@ def match_name(text: str, choices: list[tuple[str, str]]) -> str | None:
         return None
     if t.isdigit():
         return next((c for c, _n in choices if c == t.zfill(4)), None)
-    folded = [(c, fmt.fold(n)) for c, n in choices]
+    # Then the same with æ typed as a ('farder' → Færder; fold gives 'faerder').
+    for key in (lambda x: x, lambda x: x.replace("ae", "a")):
+        found = _match_folded(key(t), [(c, key(fmt.fold(n))) for c, n in choices])
+        if found is not False:
+            return found
+    return None
+
+
+def _match_folded(t: str, folded: list[tuple[str, str]]):
+    """The code, None when ambiguous, False when nothing matched."""
     exact = [c for c, n in folded if n == t]
     if exact:                      # a name used twice (Våler): the preferred county's
         return exact[0]
@@ -429,4 +442,4 @@ def match_name(text: str, choices: list[tuple[str, str]]) -> str | None:
             return hits[0]
         if hits:                   # ambiguous: let the user pick from the list
             return None
-    return None
+    return False

@@ -182,6 +182,9 @@ def test_sentence_counts_use_change_not_national_comparison():
                      previous={"value": 600, "status": "ok", "period": "2020-05"})
     assert s.startswith("Antallet arbeidssøkere under 30 år (helt ledige) i Skien var 568 i mai 2021")
     assert "32 færre enn i mai 2020" in s
+    one = fmt.sentence(OT, "Nissedal", {"value": 9, "status": "ok", "period": "2020-2021"},
+                       previous={"value": 8, "status": "ok", "period": "2019-2020"})
+    assert one.endswith("9 i skoleåret 2020–2021, én mer enn i 2019–2020 (8).")
     s = fmt.sentence(NAV, "Skien", {"value": 568, "status": "ok", "period": "2021-05"}, age="alle")
     assert s.startswith("Antallet arbeidssøkere (alle aldre) i Skien")
 

@@ -118,6 +118,8 @@ def test_invalid_url_values_fall_back(app_env):
     assert at.selectbox(key="w_kommune").value == "4003"
     assert at.selectbox(key="w_fylke").value == "38"
     assert at.select_slider(key="w_periode").value == "2024"
+    assert "Ingen data for Unge utenfor (NEET) i 1990. Viser 2024, den nyeste perioden med tall." \
+        in [i.value for i in at.info]
 
 
 # --- Kart ------------------------------------------------------------------------------------
@@ -221,6 +223,14 @@ def test_utvikling_municipalities_from_url(app_env):
     assert names(at) == ["Nissedal", "Siljan", "Skien", "Hele landet"]
     assert at.multiselect(key="w_kommuner").value == ["4010", "4003"]
     assert "kommuner=4010%2C4003" in at.code[0].value and "ref=land" in at.code[0].value
+
+
+def test_utvikling_names_its_places_in_the_title_and_says_which_have_no_line(app_env):
+    at = open_page("utvikling", kommuner="4010,5610")           # Karasjok: no demo data
+    s = specs(at)[0]
+    assert s["layout"]["title"]["text"] == "Unge utenfor (NEET) i Skien og Siljan, 15–29 år, 2015–2024"
+    assert "Ingen tall for Kárášjohka - Karasjok (15–29 år): ingen linje." in text(at)
+    assert "Kárášjohka - Karasjok" not in names(at)
 
 
 def test_utvikling_suppressed(app_env):
@@ -333,6 +343,35 @@ def test_min_kommune_change_arrow_and_colour_follow_the_sign_and_what_is_better(
     assert neet.delta.startswith("+")
     assert neet.direction == Metric.MetricDirection.UP
     assert neet.color == Metric.MetricColor.RED
+
+
+def test_min_kommune_shows_a_suppressed_newest_period_and_the_last_known_figure(writable_db, monkeypatch):
+    """No period chosen: the newest period the municipality has, even when it is suppressed
+    (never silently an older one), with the last known figure beside it."""
+    import pandas as pd
+    monkeypatch.setenv("INNENFOR_DB", str(writable_db))
+    obs = pd.DataFrame([{"indicator": "neet", "region_code": "4003", "period": "2025", "age": "15-29",
+                         "sex": "alle", "category": "alle", "value": None, "unit": "prosent",
+                         "status": "suppressed", "numerator": None, "denominator": None, "note": None}])
+    con = store.connect(writable_db)
+    try:
+        store.write(con, obs, file_name="skjult.csv", sha256="2" * 64, fmt="test")
+    finally:
+        con.close()
+    at = open_page("min-kommune")
+    assert at.metric[0].label == "Unge utenfor (NEET), 15–29 år, 2025"
+    assert at.metric[0].value == "skjermet"
+    t = text(at)
+    assert "Tallet er skjermet fordi det gjelder få personer." in t
+    assert f"Siste kjente tall: **10,5{NB}%** (2024)" in t
+
+
+def test_min_kommune_without_figures_says_so_instead_of_drawing_only_the_country(app_env):
+    at = open_page("min-kommune", kommune="5610")              # Karasjok: not in the demo data
+    assert [x.value for x in at.title] == ["Min kommune: Kárášjohka - Karasjok"]
+    assert not specs(at) and not at.metric
+    infos = [i.value for i in at.info]
+    assert any(i.startswith("Ingen tall for Kárášjohka - Karasjok (Unge utenfor (NEET)") for i in infos), infos
 
 
 def test_min_kommune_suppressed(app_env):

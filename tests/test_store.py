@@ -197,6 +197,23 @@ def test_shares_without_counts_are_not_summed_over_categories(empty_db, tmp_path
     assert total.status == "missing" and pd.isna(total.value) and "kan ikke summeres" in total.note
 
 
+def test_demo_flag_follows_the_selection_shown(writable_db):
+    """A period (or age band) with only real figures is not labelled Demodata."""
+    obs = pd.DataFrame([{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
+                         "sex": "alle", "category": "alle", "value": 4.2, "unit": "prosent",
+                         "status": "ok", "numerator": 300.0, "denominator": 7143.0, "note": None}])
+    con = store.connect(writable_db)
+    try:
+        store.write(con, obs, file_name="ekte.csv", sha256="3" * 64, fmt="test")
+    finally:
+        con.close()
+    with store.reader(writable_db) as con:
+        assert queries.is_demo(con, "ufore") and queries.is_demo(con, "ufore", periods=["2025"])
+        assert not queries.is_demo(con, "ufore", periods=["2026"])
+        assert not queries.is_demo(con, "ufore", age="15-29")
+        assert queries.is_demo(con, "arbeidssokere", category="helt_ledige")
+
+
 def _cli(*args):
     return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 

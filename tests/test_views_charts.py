@@ -78,7 +78,10 @@ def test_facts_suppressed_and_missing(con):
     f = views.facts(OT, df, "4010", county="40", period="2020-2021")
     assert f.national is not None and f.national["status"] == "missing"   # no national OT figure
     assert f.comparison_label(f.national, "landet") == "Ingen sammenligning med landet: tallet mangler"
-    assert "% av Telemark" in f.comparison_label(f.county, "Telemark")
+    # A count is put in proportion, not compared (a share of a total is not a rate).
+    assert f.comparison_label(f.county, "Telemark") == f"Telemark i alt: 1{NB}101 (Siljan er 1,3{NB}% av dette)"
+    tiny = {**f.county, "value": 116640.0}
+    assert f.comparison_label(tiny, "landet") == f"Landet i alt: 116{NB}640 (Siljan er under 0,1 % av dette)"
     none = views.facts(OT, df, "4010", county="40", period=None, place="Siljan")
     assert none.value_text == "Ingen data" and none.sentence() == "Ingen data for Siljan."
 
@@ -165,6 +168,7 @@ def test_display_and_wide_tables():
 
 
 @pytest.mark.parametrize("text,code", [("tonsberg", "3905"), ("TØNSBERG", "3905"), ("faerder", "3911"),
+                                       ("farder", "3911"), ("barum", "3201"),
                                        ("skien", "4003"), ("Skien (Telemark)", "4003"), ("4003", "4003"),
                                        ("midt-t", "4020"), ("midt", None), ("nisse", "4030"), ("xyz", None), ("", None),
                                        ("s", None)])

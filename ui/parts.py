@@ -98,6 +98,13 @@ def sidebar(view: state.View) -> None:
                      format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
 
 
+def period_notice(view: state.View) -> None:
+    """Say so when the period asked for (a link, or another indicator's period) has no data."""
+    if view.period_missing and view.period:
+        st.info(f"Ingen data for {view.ind.short} {fmt.period_phrase(view.period_missing)}. "
+                f"Viser {fmt.period(view.period)}, den nyeste perioden med tall.")
+
+
 def demo_banner(ind_id: str | None = None, age: str | None = None, category: str = "alle",
                 period: str | None = None) -> None:
     """The «Demodata» notice when the selection shown holds demo figures."""

@@ -56,6 +56,7 @@ class View:
     fylke: str
     fylke_name: str
     options: dict = field(default_factory=dict)
+    period_missing: str | None = None   # a period asked for (link, other indicator) without data
 
     @property
     def has_data(self) -> bool:
@@ -76,8 +77,10 @@ def resolve() -> View:
     chosen = v.get("periode")
     period = views.align_period(chosen, ind.period_type, periods) if chosen else (
         periods[-1] if periods else None)
+    missing = None
     if chosen and period is None:                 # e.g. a year this indicator does not have
         period = periods[-1] if periods else None
+        missing = chosen if period else None
     m = data.municipalities()
     by_code = m.set_index("code")
     kommune = v.get("kommune") if v.get("kommune") in by_code.index else DEFAULTS["kommune"]
@@ -91,7 +94,7 @@ def resolve() -> View:
                 kommune_name=mrow["name"] if mrow is not None else kommune,
                 kommune_county=mrow["county"] if mrow is not None else "",
                 fylke=fylke, fylke_name=SHORT_NAMES.get(fylke) or c.get(fylke, fylke),
-                options={k: v.get(k) for k in ALL if k not in COMMON})
+                options={k: v.get(k) for k in ALL if k not in COMMON}, period_missing=missing)
 
 
 SHORT_NAMES = {views.VT: "Vestfold og Telemark", ALL_NORWAY: "Hele landet"}
