@@ -85,7 +85,7 @@ for family, description, ids in views.FAMILIES:
                 lines_ += [(v.kommune_county, "fylke"), (views.NORWAY, "land")]
             fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
                                demo=data.is_demo(ind.id, age, category), all_periods=available, height=360,
-                               title=f"{ind.short} i {v.kommune_name}, {fmt.period_range(df['period'])}",
+                               title=f"{ind.short} i {v.kommune_name}, {fmt.period_range(df['period'], short=True)}",
                                view="min-kommune")
             shown = df[df["region_code"].isin([c for c, _r in lines_])]
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),

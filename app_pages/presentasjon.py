@@ -121,6 +121,8 @@ with st.container(key="pres_stage"):
 notes = []
 if show == "kart" and fig is not None:
     notes.append(maps.CREDIT)
+    if ind.kind == "count":
+        notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall.")
 source = " ".join([fmt.source_line(ind)] + notes)
 demo_html = (' <span class="pres-demo">DEMODATA</span> oppdiktede tall, ikke ekte statistikk.'
              if demo else "")

@@ -38,7 +38,8 @@ moving = False
 if ind.period_type == "month":
     with c3:
         moving = v.options.get("snitt") == "1"
-        st.toggle("12 måneders glidende gjennomsnitt", key=parts.bind("snitt", moving),
+        st.toggle("Glidende snitt, 12 mnd.", key=parts.bind("snitt", moving),
+                  help="Hvert punkt viser gjennomsnittet av de siste 12 månedene.",
                   on_change=lambda: state.put("snitt", "1" if st.session_state["w_snitt"] else "0"))
 
 if not v.has_data:

@@ -131,13 +131,15 @@ def period_phrase(p) -> str:
     return f"i {period(p)}"
 
 
-def period_range(periods) -> str:
+def period_range(periods, short: bool = False) -> str:
     """First to last period: '2015–2024', 'januar 2015 til desember 2025',
-    '2014–2015 til 2024–2025' ('til' where a dash alone would be ambiguous)."""
+    '2014–2015 til 2024–2025' ('til' where a dash alone would be ambiguous); `short` for
+    narrow titles: 'jan 15 til des 25', '2014–15 til 2024–25'."""
     ps = sorted(str(p) for p in periods if p is not None)
     if not ps:
         return DASH
-    a, b = period(ps[0]), period(ps[-1])
+    name = period_short if short else period
+    a, b = name(ps[0]), name(ps[-1])
     if a == b:
         return a
     if DASH in a or " " in a:

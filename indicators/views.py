@@ -380,7 +380,10 @@ def display_table(df: pd.DataFrame, ind: Indicator, *, with_period: bool = True,
     d = df.copy()
     if sort_by_value:
         d = d.assign(_k=d["value"].fillna(-1e18)).sort_values("_k", ascending=False)
-    out = pd.DataFrame({"Område": d["region_name"].astype(str)})
+    names = d["region_name"].astype(str)
+    if "level" in d and d["level"].nunique() > 1:     # «Vestfold» is a group and a county
+        names = [f"{n} (regiongruppe)" if lv == "region" else n for n, lv in zip(names, d["level"])]
+    out = pd.DataFrame({"Område": names})
     if with_period:
         out["Periode"] = [fmt.period(p) for p in d["period"]]
     out["Verdi"] = [fmt.value(v, ind, s) for v, s in zip(d["value"], d["status"])]
@@ -390,7 +393,9 @@ def display_table(df: pd.DataFrame, ind: Indicator, *, with_period: bool = True,
         out["Av (befolkning)"] = [fmt.number(n) for n in d["denominator"]]
         out["95 % intervall"] = [fmt.interval(fmt.wilson(n, m)) if k else fmt.DASH
                                  for n, m, k in zip(d["numerator"], d["denominator"], known)]
-    out["Status"] = [fmt.status_word(s) or "publisert" for s in d["status"]]
+    published = d["published"] if "published" in d else [True] * len(d)
+    out["Status"] = [fmt.status_word(s) or ("beregnet" if pd.notna(p) and not bool(p) else "publisert")
+                     for s, p in zip(d["status"], published)]
     return out.reset_index(drop=True)
 
 

@@ -162,6 +162,13 @@ def test_display_and_wide_tables():
                                "95 % intervall", "Status"]
     assert d.iloc[0].tolist()[:4] == ["Skien", "2022", f"11,7{NB}%", f"1{NB}125"]
     assert d.iloc[1]["Verdi"] == "skjermet" and d.iloc[1]["Antall"] == "\u2013"
+    summed = views.display_table(frame([{"region_code": "40", "region_name": "Telemark", "level": "fylke",
+                                          "period": "2022", "value": 11.0, "status": "ok", "published": False},
+                                         {"region_code": "R-vestfold", "region_name": "Vestfold",
+                                          "level": "region", "period": "2022", "value": 11.7,
+                                          "status": "ok", "published": True}]), NEET)
+    assert summed["Status"].tolist() == ["beregnet", "publisert"]      # added up by Innenfor
+    assert summed["Område"].tolist() == ["Telemark", "Vestfold (regiongruppe)"]
     w = views.wide_table(t, NEET)
     assert list(w.columns) == ["Periode", "Skien", "Nissedal"]
     assert w.iloc[0].tolist() == ["2022", f"11,7{NB}%", "skjermet"]

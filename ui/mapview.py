@@ -20,9 +20,9 @@ CSS = """
 .inf-map .inf-demo { margin-left: auto; font-size: .875rem; color: #8b1a1a; background: #fff4f4;
   border: 1.5px solid #8b1a1a; padding: 1px 5px; letter-spacing: .02em; }
 .inf-map .inf-body { position: relative; display: flex; gap: 1rem; align-items: center; }
-.inf-map svg { flex: 1 1 auto; min-width: 0; width: 100%; height: auto; max-height: 600px;
-  display: block; }
-.inf-map.inf-tall svg { max-height: 820px; }
+.inf-map svg { flex: 1 1 auto; min-width: 0; width: 100%; height: auto; display: block;
+  max-height: min(600px, calc(100vh - 140px)); }
+.inf-map.inf-tall svg { max-height: min(820px, calc(100vh - 100px)); }
 .inf-map .inf-muni { stroke: #4d4d4d; stroke-width: .7px; vector-effect: non-scaling-stroke;
   stroke-linejoin: round; cursor: pointer; }
 .inf-map .inf-muni:hover { stroke: #000; stroke-width: 2px; }
