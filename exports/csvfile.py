@@ -4,7 +4,8 @@
   fields, decimal comma, no thousands separator (so Excel reads numbers as numbers).
 - `csv_plain`: for programs. UTF-8 without BOM, ',' and a decimal point.
 
-Same columns as the Excel sheet "Data". Text that starts like a formula is neutralised with an
+Same columns as the Excel sheet "Data", ending with Kilde, Definisjon and Demodata (ja/nei) on
+every row. Text that starts like a formula is neutralised with an
 apostrophe (exports.safe); numbers are never touched (a negative number stays a number).
 """
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Excel workbook (XlsxWriter): sheet "Data" with the numbers as shown, sheet "Om tallene" with
-definitions, sources, periods and the legend of status words and symbols.
+"""Excel workbook (XlsxWriter): sheet "Data" with the numbers as shown (each row with its source,
+definition and Demodata ja/nei), sheet "Om tallene" with definitions, sources, periods and the
+legend of status words and symbols.
 
 Numbers are numbers. Their number formats are stored the way the file format requires
 ('#,##0', '0.0'); Excel shows them with the reader's own separators, so a Norwegian Excel shows
@@ -27,7 +28,8 @@ DATA_SHEET = "Data"
 ABOUT_SHEET = "Om tallene"
 WIDTHS = {"Indikator": 22, "Kode": 7, "Område": 24, "Nivå": 12, "Periode": 13, "Utvalg": 16,
           "Verdi": 9, "Enhet": 9, "Antall (teller)": 14, "Av i alt (nevner)": 16,
-          "95 % intervall, nedre": 12, "95 % intervall, øvre": 12, "Status": 14, "Merknad": 40}
+          "95 % intervall, nedre": 12, "95 % intervall, øvre": 12, "Status": 14, "Merknad": 40,
+          "Kilde": 40, "Definisjon": 60, "Demodata": 10}
 
 
 def _period_cell(p: str, period_type: str):
@@ -112,7 +114,9 @@ def xlsx(tables_: DataTable | list[DataTable], *, title: str = "", made: date | 
     line("Laget", made.strftime("%d.%m.%Y") + " med Innenfor")
     line("Arket «Data»", "Én rad per område og periode. Verdi, antall og intervall er tall "
          "(ikke tekst) og kan regnes med. Andeler er prosent med én desimal; enheten står i "
-         "kolonnen Enhet. Tom verdi betyr at tallet er skjermet eller mangler: se kolonnen Status.")
+         "kolonnen Enhet. Tom verdi betyr at tallet er skjermet eller mangler: se kolonnen Status "
+         "(«beregnet» er tall Innenfor har regnet ut, for eksempel summert fra kommunene). "
+         "Hver rad har kilden, definisjonen og om tallene er demodata (ja/nei).")
     if any(t.demo for t in ts):
         line("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk.", red, red)
     for t in ts:

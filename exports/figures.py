@@ -2,11 +2,12 @@
 
 Two styles:
 - PRINT (PNG/SVG/PDF for a political case): the figure's own title and subtitle, the place if it
-  is not in the title already, and a footer under the chart with the source line, selection,
-  unit, period, notes and "Demodata" when the numbers are demo. Sized for an A4 page.
+  is not in the title already, and a footer under the chart with the source line, the
+  indicator's definition, selection, unit, period, notes and "Demodata" when the numbers are
+  demo. Sized for an A4 page.
 - SLIDE (the chart image on a PowerPoint slide): no title or footer (the slide says them, in
-  text of at least 18 pt) and fonts about 1.6 times larger, so the axis labels can be read at
-  the back of a room.
+  text of at least 18 pt; the deck's closing slide has the definitions) and fonts about 1.6
+  times larger, so the axis labels can be read at the back of a room.
 
 The figure from indicators.charts is never changed: we work on a copy of its dict and return a
 dict kaleido can render. The footer sits in a band reserved at the bottom of the plotting area
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from exports import safe
 from indicators import charts
 from indicators import format as fmt
 
@@ -155,17 +157,22 @@ def _legend_rows(names: list[str], width_px: float, font_px: float) -> int:
 
 
 def _footer_lines(m: dict, place: str | None, width_px: float, font_px: float) -> list[tuple[str, str]]:
-    """(text, colour) lines: source; selection, unit, period (and place); notes; demo."""
+    """(text, colour) lines: source; definition; selection, unit, period (and place); notes;
+    demo. Every line is wrapped to the width, and the band under the chart is sized from the
+    number of lines, so the footer never reaches into the chart."""
     source = m.get("source", "").replace("Bearbeidet av Innenfor.",
                                          "Bearbeidet\u00a0av\u00a0Innenfor.")
     out = [(ln, FOOTER_GREY) for ln in wrap(source, width_px, font_px)]
+    definition = str(m.get("definition") or "").strip()
+    if definition:
+        out += [(ln, FOOTER_GREY) for ln in wrap(f"Definisjon: {definition}", width_px, font_px)]
     bits = []
     if place:
         bits.append(f"Område: {place}.")
     if m.get("selection"):
         bits.append(f"Utvalg: {m['selection']}.")
     if m.get("unit"):
-        bits.append(f"Enhet: {m['unit'].lower()}.")
+        bits.append(f"Enhet: {safe.lower_first(m['unit'])}.")
     if m.get("period"):
         bits.append(f"Periode: {m['period']}.")
     out += [(ln, FOOTER_GREY) for ln in wrap(" ".join(bits), width_px, font_px)]

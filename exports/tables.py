@@ -7,6 +7,12 @@ sheet and the README, the source files and the demo flag (`from_store` fills tho
 Values are rounded to what the view shows (shares one decimal, counts whole numbers), so the
 file says what the screen said. A suppressed or missing value is empty, never 0, and the status
 column says why.
+
+Every row also says where it is from (Kilde), what it means (Definisjon) and whether it is
+invented (Demodata: ja/nei), so a CSV or a copied Excel row never travels without them. A value
+Innenfor computed (a county, regional group or Norway summed from its members, a municipality
+summed from the ones it was merged from, a category total, a moving average) has the status
+«beregnet», not «publisert».
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ class DataTable:
     sources: pd.DataFrame | None = None       # queries.sources_for(con, ind.id)
     demo: bool = False
     notes: list = field(default_factory=list)
+    computed: bool = False                    # every row computed by Innenfor (a moving average)
 
     @property
     def periods_text(self) -> str:
@@ -41,12 +48,14 @@ class DataTable:
 
 
 def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None = None,
-               category: str = "alle", title: str = "", notes=()) -> DataTable:
-    """A DataTable with the sources and the demo flag read from the store."""
+               category: str = "alle", title: str = "", notes=(),
+               computed: bool = False) -> DataTable:
+    """A DataTable with the sources and the demo flag read from the store. `computed`: every
+    row is Innenfor's own calculation (e.g. views.moving_average), status «beregnet»."""
     return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
                      title=title, sources=queries.sources_for(con, indicator_id),
                      demo=queries.is_demo(con, indicator_id, age=age, category=category),
-                     notes=list(notes))
+                     notes=list(notes), computed=computed)
 
 
 def _num(x):
@@ -85,11 +94,21 @@ COLUMNS = [
     ("ci_high", "95 % intervall, øvre", "dec1"),
     ("status", "Status", "text"),
     ("note", "Merknad", "text"),
+    ("source", "Kilde", "text"),
+    ("definition", "Definisjon", "text"),
+    ("demo", "Demodata", "text"),
 ]
+
+PUBLISHED, COMPUTED = views.PUBLISHED, views.COMPUTED
 
 
 def unit_word(ind: Indicator) -> str:
     return "prosent" if ind.kind == "share" else "personer"
+
+
+def status_text(t: DataTable, r: dict) -> str:
+    """The Status column (indicators.views.status_text; a table marked computed is «beregnet»)."""
+    return views.status_text(r, computed=t.computed)
 
 
 def rows(t: DataTable) -> list[dict]:
@@ -100,6 +119,8 @@ def rows(t: DataTable) -> list[dict]:
     if t.frame is None or t.frame.empty:
         return out
     selection = fmt.dimension_text(ind, t.age, t.category)
+    source = fmt.source_line(ind).removeprefix("Kilde: ")
+    demo = "ja" if t.demo else "nei"
     for r in views.rows(t.frame):
         status = r.get("status") or "missing"
         known = status in fmt.KNOWN and _num(r.get("value")) is not None
@@ -118,8 +139,11 @@ def rows(t: DataTable) -> list[dict]:
             "denominator": _round(r.get("denominator"), 0),
             "ci_low": round(ci[0], 1) if ci else None,
             "ci_high": round(ci[1], 1) if ci else None,
-            "status": fmt.status_word(status) or "publisert",
+            "status": status_text(t, {**r, "status": status}),
             "note": str(r.get("note") or ""),
+            "source": source,
+            "definition": ind.definition,
+            "demo": demo,
             "kind": ind.kind,
             "period_type": ind.period_type,
         })
@@ -128,7 +152,11 @@ def rows(t: DataTable) -> list[dict]:
 
 def status_legend() -> list[tuple[str, str]]:
     """(word or symbol, meaning) for the legend in 'Om tallene' and the README."""
-    out = [("publisert", "Tallet er publisert av kilden (eller summert fra publiserte tall).")]
+    out = [(PUBLISHED, "Tallet er publisert av kilden."),
+           (COMPUTED, "Tallet er regnet ut av Innenfor fra kildens tall: et fylke, en "
+                      "regiongruppe eller landet summert fra kommunene eller fylkene, en kommune "
+                      "summert fra kommunene den ble slått sammen av, en sum over kategoriene "
+                      "eller et glidende gjennomsnitt. Merknad sier hvordan.")]
     for code in ("suppressed", "missing", "provisional", "break"):
         out.append((fmt.status_word(code), indicators.label("status", code)))
     out += [

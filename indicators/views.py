@@ -371,6 +371,33 @@ def moving_average(df: pd.DataFrame, window: int = 12) -> pd.DataFrame:
 
 # --- tables ("Vis tabell") -------------------------------------------------------------------
 
+PUBLISHED, COMPUTED = "publisert", "beregnet"
+# Notes Innenfor writes on the rows it computes (indicators.queries, this module, the loaders'
+# merges): a row without the `published` column (a map frame) is still recognised.
+COMPUTED_NOTES = ("summert over", "summert fra", "glidende gjennomsnitt")
+
+
+def is_computed(r: dict) -> bool:
+    """Innenfor computed the row: `published` is False (a sum of members), or its note is one
+    Innenfor writes on a sum or a moving average."""
+    pub = r.get("published")
+    try:
+        if pub is not None and not pd.isna(pub) and not bool(pub):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return str(r.get("note") or "").strip().lower().startswith(COMPUTED_NOTES)
+
+
+def status_text(r: dict, *, computed: bool = False) -> str:
+    """«skjermet», «mangler», «foreløpig», «brudd i serien»; else «beregnet» for Innenfor's own
+    numbers and «publisert» for the source's. Screen tables and files say the same."""
+    word = fmt.status_word(r.get("status") or "missing")
+    if word:
+        return word
+    return COMPUTED if computed or is_computed(r) else PUBLISHED
+
+
 def display_table(df: pd.DataFrame, ind: Indicator, *, with_period: bool = True,
                   sort_by_value: bool = False) -> pd.DataFrame:
     """The numbers behind a chart as Norwegian text: Område, Periode, Verdi, Teller, Nevner,
@@ -393,9 +420,7 @@ def display_table(df: pd.DataFrame, ind: Indicator, *, with_period: bool = True,
         out["Av (befolkning)"] = [fmt.number(n) for n in d["denominator"]]
         out["95 % intervall"] = [fmt.interval(fmt.wilson(n, m)) if k else fmt.DASH
                                  for n, m, k in zip(d["numerator"], d["denominator"], known)]
-    published = d["published"] if "published" in d else [True] * len(d)
-    out["Status"] = [fmt.status_word(s) or ("beregnet" if pd.notna(p) and not bool(p) else "publisert")
-                     for s, p in zip(d["status"], published)]
+    out["Status"] = [status_text(r) for r in rows(d)]
     return out.reset_index(drop=True)
 
 

@@ -530,3 +530,286 @@ def test_saksvedlegg_zip_contents(report, zipped):
     wb = _xlsx(z.read("innenfor_skien_tall_2026-11-22.xlsx"))
     inds = {r[0].value for r in wb["Data"].iter_rows(min_row=2)}
     assert inds == {c.ind.short for c in report.charts}
+
+
+# --- every table row says where it is from, what it means and whether it is demo -----------
+
+OLD_HEADERS = ["Indikator", "Kode", "Område", "Nivå", "Periode", "Utvalg", "Verdi", "Enhet",
+               "Antall (teller)", "Av i alt (nevner)", "95 % intervall, nedre",
+               "95 % intervall, øvre", "Status", "Merknad"]
+TRAILING = ["Kilde", "Definisjon", "Demodata"]
+
+
+def _source_text(ind) -> str:
+    return fmt.source_line(ind).removeprefix("Kilde: ")
+
+
+def _expected_tail(t) -> list[str]:
+    return [_source_text(t.ind), t.ind.definition, "ja" if t.demo else "nei"]
+
+
+def test_table_files_carry_source_definition_and_demo_on_every_row(hostile_share,
+                                                                    monthly_counts):
+    ts = [hostile_share, monthly_counts]
+    expected = [_expected_tail(t) for t in ts for _ in range(len(t.frame))]
+    assert expected[0][0].startswith("SSB, tabell 13563")
+    assert expected[0][0].endswith("Bearbeidet av Innenfor.")
+    assert expected[0][1:] == [indicators.get("neet").definition, "ja"]
+    assert expected[-1][2] == "nei"
+    # Excel, sheet Data
+    ws = _xlsx(excel.xlsx(ts))["Data"]
+    head = [c.value for c in ws[1]]
+    assert head == OLD_HEADERS + TRAILING
+    got = [[c.value for c in r[len(OLD_HEADERS):]] for r in ws.iter_rows(min_row=2)]
+    assert got == expected
+    # Both CSVs
+    for data, delim, enc in ((csvfile.csv_no(ts), ";", "utf-8-sig"),
+                             (csvfile.csv_plain(ts), ",", "utf-8")):
+        rows = list(csv.reader(io.StringIO(data.decode(enc)), delimiter=delim))
+        assert rows[0] == OLD_HEADERS + TRAILING
+        assert [r[len(OLD_HEADERS):] for r in rows[1:]] == expected
+        assert rows[1][rows[0].index("Verdi")] in ("11,7", "11.7")      # old columns in place
+
+
+def test_source_and_definition_cells_are_neutralised(hostile_share):
+    from dataclasses import replace
+    t = replace(hostile_share, ind=replace(hostile_share.ind, source="+47 SSB",
+                                           definition="=HYPERLINK(\"http://x\")"))
+    ws = _xlsx(excel.xlsx(t))["Data"]
+    head = [c.value for c in ws[1]]
+    for r in ws.iter_rows(min_row=2):
+        assert r[head.index("Kilde")].value == "'+47 SSB. Bearbeidet av Innenfor."
+        assert r[head.index("Definisjon")].value == "'=HYPERLINK(\"http://x\")"
+        assert all(c.data_type != "f" for c in r)
+    rows = list(csv.reader(io.StringIO(csvfile.csv_no(t).decode("utf-8-sig")), delimiter=";"))
+    for r in rows[1:]:
+        assert r[rows[0].index("Kilde")].startswith("'+")
+        assert r[rows[0].index("Definisjon")].startswith("'=")
+
+
+def test_table_from_the_store_says_demodata(con):
+    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
+    t = tables.from_store(con, "neet", df)
+    assert t.demo
+    rows = list(csv.reader(io.StringIO(exports.table_csv(t, plain=True).data.decode("utf-8"))))
+    col = {h: i for i, h in enumerate(rows[0])}
+    assert len(rows) > 1 and all(r[col["Demodata"]] == "ja" for r in rows[1:])
+    assert all(r[col["Kilde"]] == _source_text(t.ind) for r in rows[1:])
+
+
+# --- «beregnet» for numbers Innenfor computed --------------------------------------------------
+
+def test_status_beregnet_for_sums_and_moving_averages():
+    ind = indicators.get("neet")
+    t = tables.DataTable(ind=ind, frame=_frame([
+        {"region_code": SKIEN, "region_name": "Skien", "period": "2022", "value": 11.7,
+         "numerator": 1093.0, "denominator": 9367.0, "status": "ok"},
+        {"region_code": TELEMARK, "region_name": "Telemark", "level": "fylke", "period": "2022",
+         "value": 10.0, "numerator": 100.0, "denominator": 1000.0, "status": "ok",
+         "note": "summert over 17 kommuner", "published": False},
+        {"region_code": "38", "region_name": "Vestfold og Telemark", "level": "fylke",
+         "period": "2022", "value": 10.0, "numerator": 100.0, "denominator": 1000.0,
+         "status": "ok", "published": False},                       # no note: the flag decides
+        {"region_code": views.NORWAY, "region_name": "Norge", "level": "land", "period": "2022",
+         "value": None, "status": "suppressed", "published": False,
+         "note": "skjermet fordi minst én kommune er skjermet"},
+        {"region_code": "42", "region_name": "Agder", "level": "fylke", "period": "2022",
+         "value": 9.0, "numerator": 90.0, "denominator": 1000.0, "status": "provisional",
+         "published": False},
+        {"region_code": "46", "region_name": "Vestland", "level": "fylke", "period": "2022",
+         "value": None, "status": "missing", "published": False},
+        # Stored sums: a merged municipality before the merger, a total over the categories.
+        {"region_code": "3905", "region_name": "Tønsberg", "period": "2019", "value": 9.0,
+         "numerator": 90.0, "denominator": 1000.0, "status": "ok",
+         "note": "summert fra 0704, 0716"},
+        {"region_code": SKIEN, "region_name": "Skien", "period": "2021", "value": 9.0,
+         "numerator": 90.0, "denominator": 1000.0, "status": "ok",
+         "note": "summert over kategoriene"},
+        {"region_code": SKIEN, "region_name": "Skien", "period": "2020", "value": 9.0,
+         "numerator": 90.0, "denominator": 1000.0, "status": "break",
+         "note": "summert fra 0805, 0806"},
+    ]))
+    assert [r["status"] for r in tables.rows(t)] == \
+        ["publisert", "beregnet", "beregnet", "skjermet", "foreløpig", "mangler",
+         "beregnet", "beregnet", "brudd i serien"]
+
+    # The 12-month moving average (views.moving_average keeps `published` from the source).
+    counts = indicators.get("arbeidssokere")
+    months = [f"{y}-{m:02d}" for y in (2021, 2022) for m in range(1, 13)]
+    monthly = _frame([{"region_code": SKIEN, "region_name": "Skien", "period": p,
+                       "value": 100.0 + i, "status": "ok"} for i, p in enumerate(months)])
+    ma = views.moving_average(monthly, 12)
+    statuses = [r["status"] for r in tables.rows(tables.DataTable(ind=counts, frame=ma))]
+    assert statuses == ["mangler"] * 11 + ["beregnet"] * 13
+    flagged = tables.DataTable(ind=counts, frame=monthly, computed=True)
+    assert {r["status"] for r in tables.rows(flagged)} == {"beregnet"}
+
+
+def test_beregnet_in_the_files_and_explained(con):
+    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
+    assert set(df.loc[~df["published"].astype(bool), "region_code"]) == {TELEMARK}
+    t = tables.from_store(con, "neet", df)
+    wb = _xlsx(exports.table_xlsx(t).data)
+    ws = wb["Data"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+    assert {r["Status"] for r in rows if r["Kode"] == TELEMARK} == {"beregnet"}
+    assert {r["Status"] for r in rows if r["Kode"] in (SKIEN, views.NORWAY)} == {"publisert"}
+    csv_rows = list(csv.DictReader(io.StringIO(exports.table_csv(t).data.decode("utf-8-sig")),
+                                   delimiter=";"))
+    assert {r["Status"] for r in csv_rows if r["Kode"] == TELEMARK} == {"beregnet"}
+    # «Om tallene» explains both words
+    about = {r[0].value: r[1].value for r in wb["Om tallene"].iter_rows() if r[0].value}
+    assert "beregnet" in about and "publisert" in about
+    assert "Innenfor" in about["beregnet"] and "summert" in about["beregnet"]
+    assert "glidende gjennomsnitt" in about["beregnet"]
+    assert "summert" not in about["publisert"]
+    assert dict(tables.status_legend())["beregnet"] == about["beregnet"]
+
+
+def test_readme_legend_has_beregnet(report):
+    text = bundle.readme(report, [])
+    assert "- beregnet: " in text and "- publisert: " in text
+
+
+# --- the definition on printed images ------------------------------------------------------------
+
+def _footer(d: dict) -> dict:
+    return next(a for a in d["layout"]["annotations"] if a.get("name") == "innenfor-footer")
+
+
+def _plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html.replace("<br>", " ")).split())
+
+
+@pytest.fixture(scope="module")
+def map_fig(con):
+    ind = indicators.get("neet")
+    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
+    area, cf = maps.map_area(TELEMARK)
+    frame = views.map_frame(table, maps.features(area, cf), ind)
+    return maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
+                           area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
+
+
+@pytest.mark.parametrize("which", ["trend", "map"])
+def test_print_footer_has_the_definition_without_overlap(which, trend_fig, map_fig):
+    fig = trend_fig if which == "trend" else map_fig
+    definition = charts.meta(fig)["definition"]
+    assert definition == indicators.get("neet").definition
+    d = figures.prepare(fig, "print")
+    lay = d["layout"]
+    foot = _footer(d)
+    assert "Definisjon: " + definition in _plain(foot["text"])
+    lines = foot["text"].split("<br>")
+    # Wrapped: no line wider than the image (at the wrap's own width estimate).
+    width = lay["width"] - 2 * figures.EDGE - 8
+    per_line = int(width / (figures.PRINT.footer_size * 0.56))
+    assert all(len(re.sub(r"<[^>]+>", "", ln)) <= per_line for ln in lines)
+    assert len(lines) >= 5
+    # The band under the chart holds every footer line: the plot (or the map) starts above it.
+    paper_h = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+    bottom = lay["geo"]["domain"]["y"][0] if which == "map" else lay["yaxis"]["domain"][0]
+    assert bottom * paper_h >= len(lines) * figures.PRINT.footer_size * 1.45
+    assert foot["y"] == 0 and foot["yanchor"] == "bottom"
+
+
+def test_slide_style_has_no_definition_but_the_deck_does(trend_fig, report):
+    d = figures.prepare(trend_fig, "slide")
+    texts = " ".join(str(a.get("text", "")) for a in d["layout"].get("annotations", []))
+    assert "Definisjon" not in texts and indicators.get("neet").definition not in texts
+    prs = _pptx(deck.build(report, [_tiny_png()] * len(report.charts)))
+    last = _slide_text(prs.slides[-1])
+    assert "Definisjoner og kilder" in last
+    for ind in report.indicators:
+        assert ind.definition in last
+
+
+def _svg_text(svg: str) -> str:
+    """The visible text of an SVG, one space between text pieces (lines of a wrapped footer)."""
+    import html
+    pieces = re.findall(r">([^<>]+)<", svg)
+    return " ".join(html.unescape(" ".join(pieces)).replace("\u00a0", " ").split())
+
+
+def _pdf_text(b: bytes) -> str:
+    """The one page's text, lines joined by spaces, ligatures (ﬁ) as letters."""
+    import unicodedata
+    (page,) = pdf_pages(b)
+    return " ".join(unicodedata.normalize("NFKC", page).split())
+
+
+def test_svg_and_pdf_carry_the_definition(trend_fig, kaleido_browser):
+    definition = indicators.get("neet").definition
+    svg = _svg_text(images.render(trend_fig, "svg").decode("utf-8"))
+    assert "Definisjon: " + definition in svg
+    pdf = _pdf_text(images.render(trend_fig, "pdf"))
+    assert "Definisjon: " + definition in pdf
+
+
+# --- proper nouns keep their case in the deck ------------------------------------------------
+
+def _tiny_png() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (1640, 890), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+LOWERED_NAMES = re.compile(r"\b(nav|ssb|udir|vigo|ot)\b")
+
+
+def test_deck_keeps_names_in_capitals(con, report):
+    oslo = kommune.collect(con, "0301", made=MADE)                  # every family missing
+    prs = _pptx(deck.build(oslo))
+    last = _slide_text(prs.slides[-1])
+    assert "Uten tall: " in last and "arbeidssøkere hos NAV" in last
+    assert "unge utenfor arbeid, utdanning og opplæring" in last    # ordinary words lowered
+    for p in (prs, _pptx(deck.build(report, [_tiny_png()] * len(report.charts)))):
+        for s in p.slides:
+            text = _slide_text(s) + "\n" + s.notes_slide.notes_text_frame.text
+            assert not LOWERED_NAMES.search(text), LOWERED_NAMES.search(text)
+
+
+def test_lower_first_leaves_abbreviations():
+    assert safe.lower_first("Arbeidssøkere hos NAV") == "arbeidssøkere hos NAV"
+    assert safe.lower_first("OT-tilmeldte") == "OT-tilmeldte"
+    assert safe.lower_first("Prosent") == "prosent"
+    assert safe.upper_first("mai 2024") == "Mai 2024"
+
+
+# --- the place on an image whose title does not name it ---------------------------------------
+
+@pytest.fixture(scope="module")
+def skien_trend(con):
+    ind = indicators.get("neet")
+    df = queries.series(con, "neet", [SKIEN])
+    return charts.trend(df, ind=ind, lines=[(SKIEN, "kommune")], demo=True)
+
+
+def test_place_added_only_when_the_title_lacks_it(skien_trend):
+    title = skien_trend.layout.title.text
+    assert "Skien" not in title
+    d = figures.prepare(skien_trend, "print", place="Skien")
+    assert d["layout"]["title"]["subtitle"]["text"].startswith("Skien.")
+    assert "Område: Skien." in _plain(_footer(d)["text"])
+    named = figures.prepare(skien_trend, "print", place="Skien", title="NEET i Skien, 2015–2024")
+    assert "Skien." not in str(named["layout"]["title"]["subtitle"].get("text") or "")
+    assert "Område:" not in _plain(_footer(named)["text"])
+    plain = figures.prepare(skien_trend, "print")
+    assert "Område:" not in _plain(_footer(plain)["text"])
+
+
+def test_place_on_png_svg_and_pdf(skien_trend, kaleido_browser):
+    svg_dl = exports.image(skien_trend, "svg", place="Skien")
+    assert svg_dl.name.endswith(".svg") and "skien" in svg_dl.name
+    svg = _svg_text(svg_dl.data.decode("utf-8"))
+    assert "Område: Skien." in svg and "Skien." in svg.split("Kilde:")[0]   # subtitle and footer
+    pdf = _pdf_text(exports.image(skien_trend, "pdf", place="Skien").data)
+    assert "Område: Skien." in pdf
+    png = exports.image(skien_trend, "png", place="Skien").data
+    d = figures.prepare(skien_trend, "print", place="Skien")
+    assert _png_size(png) == (2 * d["layout"]["width"], 2 * d["layout"]["height"])
+    assert png != exports.image(skien_trend, "png").data
+    without = _svg_text(exports.image(skien_trend, "svg").data.decode("utf-8"))
+    assert "Område:" not in without
