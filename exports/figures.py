@@ -54,25 +54,11 @@ STYLES = {"print": PRINT, "slide": SLIDE}
 
 # --- helpers ---------------------------------------------------------------------------------
 
-_SKIP = {"geojson", "customdata", "x", "y", "z", "locations", "lon", "lat", "text", "meta"}
-
-
 def _scale_fonts(node, k: float) -> None:
     """Multiply every font size in a figure dict (layout and traces) by k."""
-    if isinstance(node, dict):
-        for key, val in node.items():
-            if key in _SKIP:
-                continue
-            if isinstance(val, dict):
-                if key.endswith("font") and isinstance(val.get("size"), (int, float)):
-                    val["size"] = round(val["size"] * k, 1)
-                _scale_fonts(val, k)
-            elif isinstance(val, list):
-                _scale_fonts(val, k)
-    elif isinstance(node, list):
-        for v in node:
-            if isinstance(v, (dict, list)):
-                _scale_fonts(v, k)
+    for _path, font in charts.fonts(node):
+        if isinstance(font.get("size"), (int, float)):
+            font["size"] = round(font["size"] * k, 1)
 
 
 def wrap(text: str, width_px: float, font_px: float) -> list[str]:

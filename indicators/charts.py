@@ -130,6 +130,29 @@ def _detail(r: dict, ind: Indicator) -> str:
     return ("<br>" + " · ".join(bits)) if bits else ""
 
 
+# Parts of a figure dict that are data, not style: never searched for fonts.
+_DATA_KEYS = {"geojson", "customdata", "x", "y", "z", "locations", "lon", "lat", "text", "meta"}
+
+
+def fonts(node, path: str = ""):
+    """(path, font dict) for every font in a figure dict (layout or traces), data left out;
+    for restyling a copy of a figure (exports, presentation)."""
+    if isinstance(node, dict):
+        for key, val in node.items():
+            if key in _DATA_KEYS:
+                continue
+            if isinstance(val, dict):
+                if key.endswith("font"):
+                    yield f"{path}.{key}", val
+                yield from fonts(val, f"{path}.{key}")
+            elif isinstance(val, list):
+                yield from fonts(val, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            if isinstance(v, (dict, list)):
+                yield from fonts(v, f"{path}[{i}]")
+
+
 # --- trends ----------------------------------------------------------------------------------
 
 def _x(periods, period_type: str) -> list[str]:

@@ -134,14 +134,7 @@ ACTIVE = """() => { const e = document.activeElement; if (!e) return null;
 def tab_until(page, predicate, limit: int = 80) -> list[dict]:
     """Press Tab from the top of the page until predicate(active element); the focus order."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")   # from the top
-    order = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        a = page.evaluate(ACTIVE)
-        order.append(a)
-        if a and predicate(a):
-            return order
-    return order
+    return tab_until_more(page, predicate, limit)
 
 
 def test_keyboard_reaches_the_municipality_picker_and_it_works(web):

@@ -29,48 +29,18 @@ PLAY_SECONDS = {"year": 2.5, "school_year": 2.5, "month": 1.2}
 
 # --- figures -----------------------------------------------------------------------------------
 
-_SKIP = {"geojson", "customdata", "x", "y", "z", "locations", "lon", "lat", "text", "meta"}
-
-
 def _bigger_fonts(node, factor: float) -> None:
     """Every font size in a figure dict × factor, never below MIN_FONT; every font dark."""
-    if isinstance(node, dict):
-        for key, val in node.items():
-            if key in _SKIP:
-                continue
-            if isinstance(val, dict):
-                if key.endswith("font"):
-                    size = val.get("size")
-                    val["size"] = max(MIN_FONT, round((size or BASE_FONT) * factor))
-                    if val.get("color") not in (None, DEMO_RED, "#8b1a1a"):
-                        val["color"] = TEXT
-                _bigger_fonts(val, factor)
-            elif isinstance(val, list):
-                _bigger_fonts(val, factor)
-    elif isinstance(node, list):
-        for v in node:
-            if isinstance(v, (dict, list)):
-                _bigger_fonts(v, factor)
+    for _path, font in charts.fonts(node):
+        font["size"] = max(MIN_FONT, round((font.get("size") or BASE_FONT) * factor))
+        if font.get("color") not in (None, DEMO_RED):
+            font["color"] = TEXT
 
 
 def font_sizes(node, path: str = "") -> list[tuple[str, float]]:
     """(where, size) of every font size set in a figure dict (for tests and checks)."""
-    out = []
-    if isinstance(node, dict):
-        for key, val in node.items():
-            if key in _SKIP:
-                continue
-            if isinstance(val, dict):
-                if key.endswith("font") and isinstance(val.get("size"), (int, float)):
-                    out.append((f"{path}.{key}", val["size"]))
-                out += font_sizes(val, f"{path}.{key}")
-            elif isinstance(val, list):
-                out += font_sizes(val, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            if isinstance(v, (dict, list)):
-                out += font_sizes(v, f"{path}[{i}]")
-    return out
+    return [(p, f["size"]) for p, f in charts.fonts(node, path)
+            if isinstance(f.get("size"), (int, float))]
 
 
 def _common(d: dict) -> dict:
