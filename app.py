@@ -40,10 +40,10 @@ page = st.navigation(list(PAGES.values()) + [KART_ALIAS])
 if page.url_path == KART_ALIAS.url_path:
     state.raw()                     # keep the link's view (?kommune=…) for this session
     st.switch_page(PAGES["kart"])
-with st.sidebar:            # every page, the Data page too; the element is empty
-    lang.set_document_language()
 page_id = next(k for k, p in PAGES.items() if p.title == page.title)
 if page_id == "data":   # loading files: no shared view, and it works before a store exists
+    with st.sidebar:
+        lang.set_document_language()
     page.run()
     st.stop()
 
@@ -61,6 +61,11 @@ if goto in PAGES and goto != page_id:
 st.session_state["_view"] = view
 st.session_state["_page"] = (page_id, page.url_path)
 state.write_url(view, page_id)
-parts.sidebar(view)
 parts.period_notice(view)
 page.run()
+# The sidebar is drawn after the page: its widgets' scripts then load after the map's and
+# charts' (the browser fetches a page's script chunks a few at a time, in order of arrival).
+# Widget values live in the view, so drawing them last changes nothing else.
+with st.sidebar:            # the element is empty
+    lang.set_document_language()
+parts.sidebar(view)
