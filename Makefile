@@ -21,7 +21,8 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.install
 
 venv: $(VENV)/.installed
 
-## Build the store from the bundled data if it is missing or older than its inputs.
+## Build the store from the bundled data if it is missing, or holds only demo data and is older
+## than its inputs; a store with coordinators' files is left as it is.
 build: $(VENV)/.installed
 	$(BIN)/python -m loaders build --if-stale
 

@@ -157,7 +157,7 @@ def upload(user: str, hist) -> None:
 def ssb(user: str) -> None:
     st.subheader("Hent nyeste fra SSB")
     st.markdown("Henter andelen unge utenfor arbeid, utdanning og opplæring (NEET) for alle "
-                "kommuner fra SSBs API (tabell 13556, de fem siste årene) og lagrer tallene med "
+                "kommuner fra SSBs API (tabell 13563 og 13556, de fem siste årene) og lagrer tallene med "
                 "samme kontroll som en fil. Krever internett; i historikken står kilden som "
                 "«SSB API».")
     if st.button("Hent nyeste fra SSB", key="ssb_fetch"):

@@ -246,8 +246,9 @@ def _nav_factor(month: str) -> float:
 
 
 def nav_file(m: Model) -> Path:
-    """NAV delivery (Innenfor template): job seekers under 30 per municipality and month,
-    with NAV's '*' for counts under 4, county and national totals as NAV publishes them.
+    """NAV delivery (Innenfor template): job seekers under 30 per municipality and month, by
+    group and in all ('alle'), with NAV's '*' for counts under 4, and county and national
+    figures by group as NAV publishes them.
     Calibrated: Vestfold og Telemark May 2021 = 2 080 / 1 246 / 454 (3 780 in all)."""
     rows = []
     county_rows = []
@@ -268,8 +269,12 @@ def nav_file(m: Model) -> Path:
                         county_rows.append(["arbeidssokere", cc, month, "under30", "alle", k, sub, "", ""])
             for i, target in enumerate(targets):
                 ps = parts(target, year)
-                for k in NAV_MAY21:
-                    for (code, _), n in zip(ps, split(per_cat[k][i], [w for _, w in ps])):
+                by_part = {k: split(per_cat[k][i], [w for _, w in ps]) for k in NAV_MAY21}
+                # NAV publishes the total too ('alle'), hidden only when the total is under 4:
+                # summed from the groups it would be hidden whenever one small group is.
+                by_part["alle"] = [sum(ns) for ns in zip(*(by_part[k] for k in NAV_MAY21))]
+                for k in [*NAV_MAY21, "alle"]:
+                    for (code, _), n in zip(ps, by_part[k]):
                         star = 0 < n < 4
                         rows.append(["arbeidssokere", label(code), month, "under30", "alle", k,
                                      "" if star else n, "", "*" if star else ""])
@@ -306,19 +311,75 @@ def is_stale(db: Path) -> bool:
     return db.stat().st_mtime < max(p.stat().st_mtime for p in inputs)
 
 
-def build_store(db: Path):
-    """Build a fresh store from the demo files through the real loaders (all or nothing)."""
-    from loaders import pipeline
+class StoreInUse(Exception):
+    """The store holds what coordinators did (files loaded, or every file removed)."""
+
+
+def store_kind(db: Path) -> str:
+    """'missing', 'demo' (only the bundled demo files), 'empty' (every file removed),
+    'coordinator' (at least one file a coordinator loaded) or 'unreadable'."""
+    from loaders import store
+    if not db.exists():
+        return "missing"
+    try:
+        with store.reader(db) as con:
+            n, real = con.execute("SELECT count(*), count(*) FILTER (WHERE NOT is_demo) FROM sources"
+                                  ).fetchone()
+    except Exception:  # noqa: BLE001 - never replace what we cannot look into
+        return "unreadable"
+    return "coordinator" if real else "demo" if n else "empty"
+
+
+KEPT = ("coordinator", "unreadable")   # never rebuilt unless asked to replace
+
+
+def why_kept(db: Path, kind: str) -> str:
+    """Why a rebuild leaves the store, in Norwegian."""
+    if kind == "unreadable":
+        return (f"Lageret {db} kan ikke leses som et Innenfor-lager, så det bygges ikke på nytt fra "
+                "demodataene (det kan ha tall som ellers ville gått tapt).")
+    if kind == "empty":
+        return (f"Lageret {db} er tomt fordi alle filene er fjernet; demodataene legges ikke inn "
+                "igjen. (Vil du ha dem tilbake: python -m loaders build)")
+    return (f"Lageret {db} har filer som koordinatorer har lastet inn, så det bygges ikke på nytt "
+            "fra demodataene (da ville de filene forsvunnet).")
+
+
+def _last_source_id(db: Path) -> int:
+    from loaders import store
+    try:
+        with store.reader(db) as con:
+            return store.last_source_id(con)
+    except Exception:  # noqa: BLE001 - no store, or one that cannot be read: start from 1
+        return 0
+
+
+def build_store(db: Path, replace: bool = False, keep_empty: bool = False, files=None):
+    """Build a fresh store from the demo files through the real loaders (all or nothing) and
+    swap it in under the writers' lock. Unless `replace`, a store with a coordinator's files
+    (or, with `keep_empty`, one whose files were all removed) is left as it is: StoreInUse."""
+    from loaders import pipeline, store
     tmp = db.with_name(db.name + ".building")
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
-    if not demo_files():
+    files = demo_files() if files is None else files
+    if not files:
         raise SystemExit(f"Fant ingen demodata i {DEMO_DIR}. Kjør: python -m data.demo")
-    results = [pipeline.load_path(f, tmp, is_demo=True) for f in demo_files()]
-    if all(r.outcome == "loaded" for r in results):
-        tmp.replace(db)    # readers never see a half-built store
-    else:
-        tmp.unlink(missing_ok=True)
+    try:
+        if last := _last_source_id(db):   # ids stay unique across a rebuild
+            con = store.connect(tmp)
+            store.set_last_source_id(con, last)
+            con.close()
+        results = [pipeline.load_path(f, tmp, is_demo=True) for f in files]
+        if all(r.outcome == "loaded" for r in results):
+            with store.locked(db):   # a coordinator may have saved meanwhile: look again
+                kind = store_kind(db)
+                if not replace and (kind in KEPT or keep_empty and kind == "empty"):
+                    raise StoreInUse(why_kept(db, kind))
+                tmp.replace(db)    # readers never see a half-built store
+    finally:
+        for p in (tmp, Path(str(tmp) + ".wal"), tmp.with_name(tmp.name + ".lock")):
+            p.unlink(missing_ok=True)
     return results
 
 

@@ -24,6 +24,13 @@ EXACT_OVERRIDES = {"1534": "1580", "1504": "1508", "1523": "1508", "1529": "1508
 # Counties valid 2020–2023 that were split in 2024: kept as their own region, never spread.
 COUNTIES_2020_2023 = {"30": "Viken", "38": "Vestfold og Telemark", "54": "Troms og Finnmark"}
 
+# Pre-2020 county names (not in the reference files; used to name a county in messages).
+OLD_COUNTY_NAMES = {
+    "01": "Østfold", "02": "Akershus", "04": "Hedmark", "05": "Oppland", "06": "Buskerud",
+    "07": "Vestfold", "08": "Telemark", "09": "Aust-Agder", "10": "Vest-Agder", "12": "Hordaland",
+    "14": "Sogn og Fjordane", "19": "Troms", "20": "Finnmark",
+}
+
 # Pre-2020 county numbers → 2024 county. `exact` is False where municipalities moved across
 # the county border (e.g. Svelvik from Vestfold to Drammen, Rømskog from Østfold to
 # Aurskog-Høland), and for every part of a merge where one part is not exact (the sum would
@@ -117,6 +124,19 @@ def sources_of(code_2024: str) -> frozenset[str]:
     """Every code whose area went (wholly) into this 2024 code, itself included."""
     found = {c for c in known_names() if c not in split_codes() and _target(c) == code_2024}
     return frozenset(found | {code_2024})
+
+
+@lru_cache(maxsize=None)
+def parts_in_use(code_2024: str, year: int) -> frozenset[str]:
+    """The numbers in use in `year` whose areas together make up this 2024 municipality
+    (Færder in 2017: 0722 Nøtterøy and 0723 Tjøme)."""
+    return frozenset(c for c in sources_of(code_2024) if valid_in(c, year))
+
+
+@lru_cache(maxsize=None)
+def old_county_parts(code_2024: str) -> frozenset[str]:
+    """The pre-2020 county numbers that together make up this 2024 county (42: 09 and 10)."""
+    return frozenset(old for old, (new, _exact) in OLD_COUNTIES.items() if new == code_2024)
 
 
 @lru_cache(maxsize=None)
@@ -233,4 +253,4 @@ def name_of(code: str) -> str:
         return COUNTIES_2020_2023[code]
     if code in known_names():
         return sorted(known_names()[code])[0]
-    return code
+    return OLD_COUNTY_NAMES.get(code, code)

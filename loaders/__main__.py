@@ -1,4 +1,4 @@
-"""python -m loaders build | load [--db PATH] [--period ÅR] FILE..."""
+"""python -m loaders build [--if-stale] [--replace] | load [--db PATH] [--period ÅR] FILE..."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,10 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="bygg lageret fra de medfølgende demodataene")
     b.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
-    b.add_argument("--if-stale", action="store_true", help="bare hvis lageret mangler eller er eldre enn dataene")
+    b.add_argument("--if-stale", action="store_true",
+                   help="bare hvis lageret mangler, eller har bare demodata og er eldre enn dataene")
+    b.add_argument("--replace", action="store_true",
+                   help="erstatt lageret også når koordinatorer har lastet inn filer i det")
     ld = sub.add_parser("load", help="les inn filer (formatet gjenkjennes automatisk)")
     ld.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
     ld.add_argument("--by", help="hvem som laster inn (vises i historikken)")
@@ -21,11 +24,9 @@ def main(argv=None) -> int:
     ld.add_argument("files", nargs="+")
     args = p.parse_args(argv)
     if args.cmd == "build":
-        from data import demo
-        if args.if_stale and not demo.is_stale(store.db_path(args.db)):
-            print("Lageret er oppdatert.")
-            return 0
-        results = demo.build_store(store.db_path(args.db))
+        results = build(store.db_path(args.db), args.if_stale, args.replace)
+        if isinstance(results, int):
+            return results
     else:
         results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period) for f in args.files]
     for r in results:
@@ -33,6 +34,33 @@ def main(argv=None) -> int:
         for prob in r.problems[5:]:
             print("   ", prob)
     return 0 if all(r.ok for r in results) else 1
+
+
+def build(db, if_stale: bool, replace: bool):
+    """The demo build's results, or an exit code when it leaves the store as it is. A store
+    with coordinators' files is never replaced unasked (`make run` runs build --if-stale)."""
+    from data import demo
+    kind = demo.store_kind(db)
+    if not replace and (kind in demo.KEPT or if_stale and kind == "empty"):
+        if if_stale:
+            print(demo.why_kept(db, kind))
+            return 0
+        print(demo.why_kept(db, kind) + " Ingenting er endret. Vil du likevel erstatte lageret med "
+              "demodataene, kjør: python -m loaders build --replace"
+              + ("" if db == store.DEFAULT_DB else f" --db {db}")
+              + f" (originalfilene blir liggende i {db.parent / 'raw'}).")
+        return 1
+    if if_stale and not demo.is_stale(db):
+        print("Lageret er oppdatert.")
+        return 0
+    try:
+        return demo.build_store(db, replace=replace, keep_empty=if_stale)
+    except demo.StoreInUse as e:
+        print(f"{e} Ingenting er endret.")
+        return 0 if if_stale else 1
+    except store.Busy as e:
+        print(e)
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import sys
@@ -17,9 +18,11 @@ import threading
 import time
 
 ITERATIONS = 240_000
+MAX_ITERATIONS = 10_000_000   # more than this is a typo, not a stronger hash
 MAX_FAILURES = 5            # failed sign-ins per account before a pause
 LOCKOUT_SECONDS = 15 * 60
 
+log = logging.getLogger(__name__)
 _failures: dict[str, list[float]] = {}
 _lock = threading.Lock()
 
@@ -38,8 +41,18 @@ def check_hash(password: str, stored: str) -> bool:
         return False
     if algo != "pbkdf2_sha256":
         return False
-    got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
-    return hmac.compare_digest(got, base64.b64decode(digest))
+    try:
+        rounds = int(iterations)
+        if not 1 <= rounds <= MAX_ITERATIONS:   # a huge count would hang or overflow the sign-in
+            raise ValueError(f"iterations {iterations}")
+        want = base64.b64decode(digest, validate=True)
+        got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"),
+                                  base64.b64decode(salt, validate=True), rounds)
+    except (ValueError, OverflowError) as e:   # (binascii.Error is a ValueError)
+        log.error("Feil i koordinatoroppsettet: en passord-hash kan ikke leses (%s). Lag den på "
+                  "nytt med: python -m loaders.access hash", e)
+        return False
+    return hmac.compare_digest(got, want)
 
 
 def accounts(secrets_mapping=None) -> dict[str, str]:

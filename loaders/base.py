@@ -151,19 +151,25 @@ class RawFile:
         except Exception as e:  # noqa: BLE001 - any openpyxl failure means the same to the user
             raise LoadError("Excel-filen kan ikke åpnes. Den kan være skadet, avkortet eller "
                             "passordbeskyttet. Last ned filen på nytt.") from e
-        if found := self._formula_without_value(wb):
+        return wb
+
+    def check_formulas(self, sheets) -> None:
+        """Refuse a formula with no stored value on the sheets a loader reads (`sheets`: their
+        titles). Such a cell reads as empty, which would silently turn a number into 'missing'.
+        Other sheets (an analyst's own =SUM) are not read, so they do not matter."""
+        if found := self._formula_without_value(self.workbook, set(sheets)):
             sheet, ref, formula = found
             raise LoadError(f"Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {ref}: "
                             f"={formula[:60]}). Innenfor regner ikke ut formler. Åpne filen i Excel og "
                             "lagre den på nytt (da lagres verdiene), eller lim inn som verdier.")
-        return wb
 
-    def _formula_without_value(self, wb) -> tuple[str, str, str] | None:
-        """(sheet, cell, formula) of a formula cell with no computed value stored. Such a cell
-        reads as empty, which would silently turn a number into 'missing'. (Excel stores the
-        value of every formula; files written by scripts often do not.)"""
+    def _formula_without_value(self, wb, sheets: set) -> tuple[str, str, str] | None:
+        """(sheet, cell, formula) of a formula cell with no computed value stored. (Excel stores
+        the value of every formula; files written by scripts often do not.)"""
         with zipfile.ZipFile(io.BytesIO(self.data)) as z:
             for ws in wb.worksheets:
+                if ws.title not in sheets:
+                    continue
                 path = getattr(ws, "_worksheet_path", None)
                 if not path or path not in z.namelist():
                     continue

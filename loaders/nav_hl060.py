@@ -38,6 +38,7 @@ def read(raw: RawFile) -> dict:
             sheets.append((ws.title, [list(r) for r in ws.iter_rows(values_only=True)]))
         else:
             other.append(ws.title)
+    raw.check_formulas(name for name, _rows in sheets)
     if other:
         raw._notes.append(("Arkene " if len(other) > 1 else "Arket ")
                           + ", ".join(f"«{s}»" for s in other)

@@ -109,8 +109,10 @@ def read(raw: RawFile) -> dict:
 
 def _read_xlsx(raw: RawFile) -> pd.DataFrame:
     parts, other = [], []
+    found_in = {ws.title: _sheet_header(ws) for ws in raw.workbook.worksheets}
+    raw.check_formulas(t for t, f in found_in.items() if f)
     for ws in raw.workbook.worksheets:
-        found = _sheet_header(ws)
+        found = found_in[ws.title]
         if not found:
             other.append(ws.title)
             continue

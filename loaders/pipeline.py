@@ -16,7 +16,7 @@ import pandas as pd
 
 import indicators
 from geo import codes
-from loaders import store
+from loaders import merges, store
 from loaders.base import (STATUSES, VALUE_STATUSES, LoadError, RawFile, coded_strings, factorize,
                           fmt_number, mojibake, plain, remember_factors, where)
 
@@ -42,6 +42,7 @@ class LoadResult:
     rejected_rows: int = 0
     message: str = ""
     problems: list = field(default_factory=list)
+    problem_count: int = 0             # all problems; `problems` may list only the first ones
     warnings: list = field(default_factory=list)
     observations: pd.DataFrame | None = None
     source_id: int | None = None
@@ -60,12 +61,13 @@ class LoadResult:
         elif self.outcome == "checked":
             s = f"{self.file_name}: {fmt} – {fmt_int(self.rows)} rader er gyldige (ikke lagret ennå)."
         else:
-            s = (f"{self.file_name}: {fmt} – AVVIST, 0 rader lastet inn, "
-                 f"{fmt_int(self.rejected_rows)} avvist. {self.message}")
+            gone = f"{fmt_int(self.rejected_rows)} avvist" if self.rejected_rows else "hele filen avvist"
+            s = f"{self.file_name}: {fmt} – AVVIST, 0 rader lastet inn, {gone}. {self.message}"
             if self.problems:
                 s += " " + " ".join(self.problems[:5])
-                if len(self.problems) > 5:
-                    s += f" (og {len(self.problems) - 5} problemer til)"
+                total = max(self.problem_count, len(self.problems))
+                if total > 5:
+                    s += f" (og {fmt_int(total - 5)} problemer til)"
         if self.warnings:
             s += " Merk: " + " ".join(self.warnings[:3])
         return s
@@ -265,7 +267,8 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     df["in_use"] = in_use
     keep = in_use | has_value | (status == "suppressed").to_numpy()
     if not keep.all():
-        df, grp = df[keep], grp[keep]
+        df, grp, years = df[keep], grp[keep], years[keep]
+    partial = merges.incomplete(df, grp, years, code_of, lab_region, lab_level, span)
     # Several published codes in one 2024 code (a merger, an old and a new number): sum them.
     # Only rows under such a code can need it; the rest are one row per key already.
     regions_in: dict[str, set] = {}
@@ -279,6 +282,8 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     if split_notes:
         out = plain(out, ["status", "note"])
         _mark_split_neighbours(out, df, split_notes)
+    if partial is not None:
+        out = merges.mark(out, partial, warnings)
     return out, problems, warnings
 
 
@@ -360,16 +365,22 @@ def _mark_split_neighbours(out: pd.DataFrame, df: pd.DataFrame, split_notes: dic
         out.loc[mask, "note"] = f"uten den delen av {code} {codes.name_of(code)} som kom hit"
 
 
-def validate(df: pd.DataFrame) -> list[str]:
+class Problems(list):
+    """Problem texts, at most MAX_PROBLEMS per check, and how many there are in all."""
+    total = 0
+
+
+def validate(df: pd.DataFrame) -> Problems:
     """Problems with the normalised rows (before harmonisation), each naming its row.
     Vectorised: each check is a mask over all rows, and text checks (periods, ages, categories)
     run once per distinct value."""
-    problems: list[str] = []
+    problems = Problems()
     known = indicators.all_indicators()
 
     def add(mask: np.ndarray, text) -> None:
         if not mask.any():
             return
+        problems.total += int(mask.sum())
         for r in df[mask].head(MAX_PROBLEMS).itertuples(index=False):
             at = where(r.sheet, r.row) if r.row else f"{r.region} {r.period}"
             problems.append(f"{at}: {text(r)}")
@@ -414,19 +425,19 @@ def validate(df: pd.DataFrame) -> list[str]:
         cats = table(c_uniq, lambda c: c in ind.categories)
         add(m & ~cats[c_idx], lambda r: f"kategorien «{r.category}» finnes ikke for {ind_id} ("
             + ", ".join(ind.categories) + ").")
-        if ind.kind == "share":
-            add(m & ((value < 0) | (value > 100)),
-                lambda r: f"andelen {fmt_number(r.value)} er utenfor 0–100.")
-        else:
-            add(m & not_count(value),
-                lambda r: f"antallet {fmt_number(r.value)} er ikke et ikke-negativt heltall.")
-        if ind.kind == "share":
-            add(m & not_count(num),
-                lambda r: f"antallet {fmt_number(r.numerator)} er ikke et ikke-negativt heltall.")
-        add(m & not_count(den),
+        # Counts first: a share worked out from a bad count is not a second problem.
+        bad = not_count(num) if ind.kind == "share" else not_count(value)
+        add(m & bad, lambda r: "antallet " + fmt_number(r.numerator if ind.kind == "share" else r.value)
+            + " er ikke et ikke-negativt heltall.")
+        bad_den = not_count(den)
+        add(m & bad_den,
             lambda r: f"nevneren {fmt_number(r.denominator)} er ikke et ikke-negativt heltall.")
-        add(m & (num > den), lambda r: f"antallet ({fmt_number(r.numerator)}) er større enn nevneren "
-            f"({fmt_number(r.denominator)}).")
+        over = num > den
+        add(m & over & ~bad & ~bad_den, lambda r: f"antallet ({fmt_number(r.numerator)}) er større "
+            f"enn nevneren ({fmt_number(r.denominator)}).")
+        if ind.kind == "share":
+            add(m & ((value < 0) | (value > 100)) & ~bad & ~bad_den & ~over,
+                lambda r: f"andelen {fmt_number(r.value)} er utenfor 0–100.")
     has_value = df["status"].isin(VALUE_STATUSES).to_numpy()
     add(is_known & has_value & np.isnan(value), lambda r: f"status «{r.status}» men ingen verdi.")
     add(is_known & ~has_value & ~np.isnan(value) & status_known,
@@ -480,15 +491,18 @@ def _prepare(raw: RawFile, period: str | None):
     if df.empty:
         result.message = "Fant ingen tallrader i filen."
         return mod, None, result
-    problems = validate(df) + list(getattr(mod, "validate", lambda d: [])(df))
+    found = validate(df)
+    extra = list(getattr(mod, "validate", lambda d: [])(df))
+    problems, total = found + extra, found.total + len(extra)
     if problems:  # still name unknown regions, so one round of fixing is enough
-        problems += harmonise(df)[1]
+        more = harmonise(df)[1]
     else:
-        df, problems, result.warnings = harmonise(df)
+        df, more, result.warnings = harmonise(df)
+    problems, total = problems + more, total + len(more)
     result.warnings[:0] = raw._notes  # what the format module left out (sheets, non-regions)
     if problems:
-        result.message = f"Fant {len(problems)} problem(er); ingenting er lagret."
-        result.problems = problems
+        result.message = f"Fant {fmt_int(total)} problem(er); ingenting er lagret."
+        result.problems, result.problem_count = problems, total
         return mod, None, result
     units = {k: ind.unit for k, ind in indicators.all_indicators().items()}
     idx, ids = factorize(df["indicator"])
@@ -529,6 +543,7 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
                 clash = store.conflicts(con, table)
             if clash:
                 return _conflict(result, obs, clash)
+            _rounded(result, clash)
         result.outcome = "checked"
         return result
     try:
@@ -543,6 +558,7 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
             if clash:
                 _conflict(result, obs, clash)
                 raise store.Rollback
+            _rounded(result, clash)
             result.source_id = store.write(con, table, file_name=raw.name, sha256=raw.sha256,
                                            fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo)
     except store.Rollback:
@@ -556,13 +572,26 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
     return result
 
 
-def _conflict(result: LoadResult, obs: pd.DataFrame, clash: list[str]) -> LoadResult:
+def _conflict(result: LoadResult, obs: pd.DataFrame, clash: store.Clash) -> LoadResult:
     result.outcome = "rejected"
     result.rejected_rows, result.rows = len(obs), 0
-    result.message = ("Filen har andre tall enn det som allerede er lagret fra en annen fil; "
-                      "ingenting er lagret.")
-    result.problems = clash
+    rows = "1 rad" if clash.total == 1 else f"{fmt_int(clash.total)} rader"
+    result.message = (f"Filen har andre tall enn det som allerede er lagret fra en annen fil "
+                      f"({rows}); ingenting er lagret.")
+    result.problems, result.problem_count = clash.problems, clash.total
     return result
+
+
+def _rounded(result: LoadResult, clash: store.Clash) -> None:
+    """Say which rows agree with the store only up to rounding. Both are stored (so undoing
+    either file loses nothing); readers show the one stored first (indicators.queries)."""
+    if clash.rounded:
+        rows = "1 rad" if clash.rounded == 1 else f"{fmt_int(clash.rounded)} rader"
+        example = clash.rounded_example
+        result.warnings.append(
+            f"{rows} har samme tall som allerede er lagret, bare avrundet annerledes"
+            + (f" (f.eks. {example})" if example else "") + ". Tallene som allerede var lagret, "
+            "vises fortsatt; filens tall lagres også og brukes hvis den andre filen fjernes.")
 
 
 def load_path(file: str | os.PathLike, db=None, **kw) -> LoadResult:

@@ -288,9 +288,9 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
         parts = [p for p in (num, share) if p[1] is not None]
         status = "suppressed" if any(p[1] == "suppressed" for p in parts) else (
             "missing" if parts and all(p[1] == "missing" for p in parts) else "ok")
-        value = share[0]
-        if value is None and num[0] is not None and den[0]:
-            value = 100 * num[0] / den[0]
+        # From the counts when both are there: SSB's share is rounded to one decimal, and the
+        # same figure from a table without it (13563) must be the same number.
+        value = 100 * num[0] / den[0] if num[0] is not None and den[0] else share[0]
         note = next((p[2] for p in (num, share) if p[2]), "")
         if status == "ok" and value is None:   # a count with neither residents nor a share
             status, note = "missing", "NEET-antall uten bosatte i alt; andelen kan ikke regnes ut"

@@ -66,6 +66,7 @@ def read(raw: RawFile):
             sheets.append(Sheet(ws.title, kind, _rows(ws)))
         else:
             skipped.append(ws.title)
+    raw.check_formulas(s.name for s in sheets)
     return sheets, skipped, raw.period_hint, raw._notes
 
 

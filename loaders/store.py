@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -106,12 +107,9 @@ class Rollback(Exception):
 
 
 @contextmanager
-def writer(path=None, wait_seconds: float = 30.0):
-    """Write to a copy of the store and swap it in atomically when done.
-
-    Readers keep reading the old file (DuckDB allows one writing process per file, and a
-    reader must never see half a load); writers queue on a lock file, so two coordinators
-    saving at once are serialised and nothing is lost."""
+def locked(path=None, wait_seconds: float = 30.0):
+    """Hold the writers' lock (<db>.lock) for the store at `path`: whoever swaps a new file in
+    (a load, an undo, a rebuild of the demo store) holds it, so no swap undoes another's."""
     p = db_path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     lock = open(p.with_name(p.name + ".lock"), "w")
@@ -125,22 +123,35 @@ def writer(path=None, wait_seconds: float = 30.0):
                 lock.close()
                 raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.")
             time.sleep(0.1)
-    tmp = p.with_name(f"{p.name}.{os.getpid()}.writing")
     try:
-        if p.exists():
-            shutil.copyfile(p, tmp)
-        con = connect(tmp)
-        try:
-            yield con
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp, p)
+        yield p
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
+
+
+@contextmanager
+def writer(path=None, wait_seconds: float = 30.0):
+    """Write to a copy of the store and swap it in atomically when done.
+
+    Readers keep reading the old file (DuckDB allows one writing process per file, and a
+    reader must never see half a load); writers queue on a lock file, so two coordinators
+    saving at once are serialised and nothing is lost."""
+    with locked(path, wait_seconds) as p:
+        tmp = p.with_name(f"{p.name}.{os.getpid()}.writing")
+        try:
+            if p.exists():
+                shutil.copyfile(p, tmp)
+            con = connect(tmp)
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, p)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
 
 
 def find_source(con, sha256: str):
@@ -157,30 +168,76 @@ def as_arrow(obs):
     return pa.Table.from_pandas(obs, preserve_index=False)
 
 
-def conflicts(con, obs, limit: int = 5) -> list[str]:
-    """Rows whose key is already in the store from another file with a different value/status.
-    `obs` is a DataFrame or an Arrow table (as_arrow)."""
-    obs = as_arrow(obs)
-    if not _may_overlap(con, obs):
-        return []
-    con.register("incoming", obs)
-    rows = con.execute("""
+SHOWN = "('ok', 'provisional', 'break')"
+
+
+def _decimals(col: str) -> str:
+    """SQL: the decimals a value was published with (9: more than 3, i.e. computed)."""
+    return ("CASE " + " ".join(f"WHEN abs({col} - round({col}, {d})) < 1e-9 THEN {d}" for d in range(4))
+            + " ELSE 9 END")
+
+
+# Pairs of an incoming row and a stored row from another file with the same key. Only shown
+# numbers are compared: a hidden one (skjermet, mangler, a part of a merged area) contradicts
+# nothing, and readers prefer a shown one. Counts are compared where both sides have them; a
+# share within one unit of the last published decimal (11,7 against 11,67; 1,8 against 1,9) is
+# the same figure rounded twice.
+_PAIRS = f"""
+    WITH pairs AS (
         SELECT i.indicator, i.region_code, i.period, i.age, i.sex, i.category,
-               i.value, i.status, o.value, o.status, s.file_name
+               i.value AS iv, i.status AS ist, o.value AS ov, o.status AS ost, s.file_name,
+               abs(i.value - o.value) AS gap,
+               CASE WHEN i.unit <> 'prosent' THEN 1e-6
+                    WHEN least({_decimals('i.value')}, {_decimals('o.value')}) = 9 THEN 1e-6
+                    ELSE pow(10, -greatest(least({_decimals('i.value')}, {_decimals('o.value')}), 1))
+                         + 1e-6 END AS tol,
+               coalesce(abs(i.numerator - o.numerator) > 1e-6, FALSE)
+                   OR coalesce(abs(i.denominator - o.denominator) > 1e-6, FALSE) AS counts_differ
         FROM incoming i
         JOIN observations o USING (indicator, region_code, period, age, sex, category)
         JOIN sources s ON s.source_id = o.source_id
-        -- A file that hides a number (skjermet/mangler) does not contradict one that shows it:
-        -- readers prefer the shown number. Two shown numbers must agree.
-        WHERE ((o.status IN ('ok', 'provisional', 'break')) = (i.status IN ('ok', 'provisional', 'break')))
-          AND (o.status <> i.status
-           OR abs(coalesce(o.value, -1) - coalesce(i.value, -1)) > 1e-6
-           OR abs(coalesce(o.numerator, -1) - coalesce(i.numerator, -1)) > 1e-6
-           OR abs(coalesce(o.denominator, -1) - coalesce(i.denominator, -1)) > 1e-6)
-        ORDER BY 1, 2, 3, 4, 5, 6 LIMIT ?""", [limit + 1]).fetchall()
-    con.unregister("incoming")
-    return [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
-            f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
+        WHERE i.status IN {SHOWN} AND o.status IN {SHOWN}),
+    judged AS (SELECT *, (ist <> ost OR counts_differ OR gap > tol) AS differs FROM pairs)"""
+
+
+_KEY = ", ".join(KEY)
+
+
+@dataclass
+class Clash:
+    """What an incoming file says against the store: `problems` names the first conflicts,
+    `total` counts them all; `rounded` rows agree but for rounding (the store's are kept)."""
+    problems: list = field(default_factory=list)
+    total: int = 0
+    rounded: int = 0
+    rounded_example: str = ""
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def conflicts(con, obs, limit: int = 5) -> Clash:
+    """Rows whose key is already in the store from another file with a different figure.
+    `obs` is a DataFrame or an Arrow table (as_arrow)."""
+    obs = as_arrow(obs)
+    if not _may_overlap(con, obs):
+        return Clash()
+    con.register("incoming", obs)
+    try:
+        total, rounded = con.execute(_PAIRS + f"""
+            SELECT count(DISTINCT ({_KEY})) FILTER (WHERE differs),
+                   count(DISTINCT ({_KEY})) FILTER (WHERE NOT differs AND gap > 1e-6)
+            FROM judged""").fetchone()
+        rows = con.execute(_PAIRS + """
+            SELECT indicator, region_code, period, age, sex, category, iv, ist, ov, ost, file_name
+            FROM judged WHERE differs OR gap > 1e-6
+            ORDER BY NOT differs, 1, 2, 3, 4, 5, 6 LIMIT ?""", [limit + (1 if rounded else 0)]).fetchall()
+    finally:
+        con.unregister("incoming")
+    lines = [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
+             f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
+    return Clash(problems=lines[:min(total, limit)], total=total, rounded=rounded,
+                 rounded_example=lines[total] if rounded and len(lines) > total else "")
 
 
 def _may_overlap(con, obs) -> bool:
@@ -213,7 +270,8 @@ def write(con, obs, *, file_name: str, sha256: str, fmt: str,
     obs = as_arrow(obs)
     con.execute("BEGIN")
     try:
-        source_id = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()[0]
+        source_id = last_source_id(con) + 1
+        set_last_source_id(con, source_id)
         con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, now(), ?, ?)",
                     [source_id, file_name, sha256, fmt, len(obs), loaded_by, is_demo])
         con.register("incoming", obs)
@@ -228,6 +286,18 @@ def write(con, obs, *, file_name: str, sha256: str, fmt: str,
         con.execute("ROLLBACK")
         raise
     return source_id
+
+
+def last_source_id(con) -> int:
+    """The highest source id this store has given out, undone loads included. Ids are never
+    reused, so a pending «Ja, fjern filen» for a removed file cannot remove another."""
+    return con.execute("""SELECT greatest((SELECT coalesce(max(source_id), 0) FROM sources),
+        (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'last_source_id'))
+        """).fetchone()[0]
+
+
+def set_last_source_id(con, n: int) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('last_source_id', ?)", [str(int(n))])
 
 
 def remove_source(con, source_id: int) -> int:

@@ -255,11 +255,11 @@ def test_problems_are_listed_with_row_numbers_and_nothing_can_be_saved(site):
     before = site.read_bytes()
     at = upload(sign_in(open_data()), ("feil.csv", BAD))
     err = "\n".join(e.value for e in at.error).replace("\\", "")
-    assert "Fant 4 problem(er); ingenting er lagret." in err
+    assert "Fant 3 problem(er); ingenting er lagret." in err
     lines = [line for line in err.splitlines() if line.startswith("- ")]
+    # Row 4's share (133,3 %) comes from its bad count: one problem, named by the count.
     assert lines == ["- Rad 2: ukjent kommunenummer 4099.",
                      "- Rad 3: ugyldig periode «2026x» for ufore (forventet f.eks. 2022).",
-                     "- Rad 4: andelen 133,333 er utenfor 0–100.",
                      "- Rad 4: antallet (400) er større enn nevneren (300)."]
     assert "Lagre" not in [b.label for b in at.button]
     assert site.read_bytes() == before
@@ -335,16 +335,17 @@ def test_ssb_fetch_loads_as_ssb_api_source(empty_db, monkeypatch):
     store.connect(empty_db).close()                          # a store without the demo data
     monkeypatch.setenv("INNENFOR_DB", str(empty_db))
     monkeypatch.setenv("INNENFOR_COORDINATORS", f"kari={HASH}")
-    recorded = (FIXTURES / "13556_jsonstat2.json").read_bytes()
-    monkeypatch.setattr(ssb_api, "fetch", lambda *a, **k: recorded)
+    recorded = {t: (FIXTURES / f"{t}_jsonstat2.json").read_bytes() for t in ("13563", "13556")}
+    monkeypatch.setattr(ssb_api, "fetch", lambda table, *a, **k: recorded[table])
     at = sign_in(open_data())
     assert "Ingen filer er lastet inn ennå." in text(at)
     at.button(key="ssb_fetch").click().run()
     ok(at)
-    assert "Hentet NEET fra SSB" in at.success[0].value
-    top = workspace.history(empty_db).iloc[0]
-    assert top.file_name.startswith("SSB API tabell 13556") and top.loaded_by == "kari"
-    assert "SSB API tabell 13556" in text(at)
+    assert [m.value.startswith("Hentet NEET fra SSB") for m in at.success] == [True, True]
+    hist = workspace.history(empty_db)
+    assert sorted(f[:19] for f in hist.file_name) == ["SSB API tabell 1355", "SSB API tabell 1356"]
+    assert set(hist.loaded_by) == {"kari"}
+    assert "SSB API tabell 13556" in text(at) and "SSB API tabell 13563" in text(at)
     at.button(key="ssb_fetch").click().run()                 # the same numbers again
     assert "ingen nyere tall" in at.info[0].value
 
@@ -365,3 +366,18 @@ def test_remove_all_demo_data_then_real_numbers_load(site):
     ok(at)
     assert list(workspace.history(site)["file_name"]) == ["13563_med_tittel_latin1.csv"]
     assert "demodata" not in text(at)
+
+
+def test_file_names_in_saved_and_undone_messages_are_escaped(site):
+    name = "uføre_*2026*_[x](y).csv"
+    at = upload(sign_in(open_data()), (name, UFORE_2026))
+    [save] = [b for b in at.button if b.label == "Lagre"]
+    save.click().run()
+    ok(at)
+    said = "\n".join(s.value for s in at.success)
+    assert "Lagret «uføre\\_\\*2026\\*\\_\\[x\\](y).csv»: 2 rader" in said
+    sid = int(workspace.history(site).iloc[0].source_id)
+    at.button(key=f"undo_{sid}").click().run()
+    at.button(key=f"undo_yes_{sid}").click().run()
+    ok(at)
+    assert "«uføre\\_\\*2026\\*\\_\\[x\\](y).csv» er fjernet" in "\n".join(s.value for s in at.success)

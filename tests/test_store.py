@@ -76,6 +76,23 @@ def test_demo_data_is_calibrated_to_the_seeds(demo_db, sql, expected):
     assert tuple(row) == expected
 
 
+def test_demo_nav_publishes_the_total_per_municipality(demo_db):
+    """NAV publishes job seekers in all per municipality: a small hidden group does not hide the
+    municipality's, the region's or the county's total."""
+    total = q(demo_db, "SELECT sum(value), count(*) FROM observations WHERE indicator = 'arbeidssokere' "
+                       "AND period = '2021-05' AND category = 'alle' AND length(region_code) = 4 "
+                       "AND region_code[1:2] IN ('39', '40')")[0]
+    assert total == (3780, 23)
+    # every municipality and month has it; it is hidden only when the total itself is under 4
+    assert q(demo_db, "SELECT count(*) FROM observations WHERE indicator = 'arbeidssokere' AND "
+                      "category = 'alle' AND length(region_code) = 4 AND status = 'suppressed'")[0][0] == 0
+    period, = q(demo_db, "SELECT min(period) FROM observations WHERE indicator = 'arbeidssokere' AND "
+                         "status = 'suppressed' AND region_code IN ('4024', '4030', '4032', '4034')")[0]
+    with store.reader(demo_db) as con:
+        shown = queries.series(con, "arbeidssokere", ["R-vest-telemark", "40"], periods=[period])
+    assert list(shown.status) == ["ok", "ok"] and shown.value.notna().all()
+
+
 def test_demo_ot_and_ufore_match_the_seeds(demo_db):
     with store.reader(demo_db) as con:
         ot = {c: queries.series(con, "ot_tilmeldt", ["38"], category=c, periods=["2020-2021"]).value.iat[0]

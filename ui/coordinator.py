@@ -19,6 +19,7 @@ import indicators
 from indicators import format as fmt
 from loaders import access, pipeline, ssb_api, store, workspace
 from ui import data
+from ui.parts import md_escape
 
 USER_KEY = "coordinator"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -248,7 +249,7 @@ def demo_hint(c: Card, hist: pd.DataFrame) -> str:
     names = [n for n in demo["file_name"] if any(f"«{n}»" in p for p in c.problems)]
     if not names:
         return ""
-    return ("Tallene kolliderer med demodata (" + ", ".join(f"«{n}»" for n in names) + "). "
+    return ("Tallene kolliderer med demodata (" + ", ".join(f"«{md_escape(n)}»" for n in names) + "). "
             "Demodataene er oppdiktet: fjern dem med «Angre» i historikken under, og last inn "
             "filen på nytt.")
 
@@ -275,7 +276,8 @@ def by_row(problems: list[str]) -> list[str]:
 # --- save, undo, SSB ---------------------------------------------------------------------------
 
 def flash(kind: str, text: str) -> None:
-    """A message shown once, at the next run (after st.rerun)."""
+    """A message shown once, at the next run (after st.rerun). It is markdown: file names and
+    cell contents in it must be escaped (md_escape), or «*» and «_» in them turn into emphasis."""
     st.session_state.setdefault("_data_flash", []).append((kind, text))
 
 
@@ -286,32 +288,38 @@ def take_flash() -> list[tuple[str, str]]:
 def save(f, c: Card, user: str) -> pipeline.LoadResult:
     r = workspace.save(f.name, f.getvalue(), user, None, period=c.period)
     if r.outcome == "loaded":
-        flash("success", f"Lagret «{f.name}»: {fmt.number(r.rows)} rader. Tallene vises nå på "
-                         "alle sidene.")
+        flash("success", f"Lagret «{md_escape(f.name)}»: {fmt.number(r.rows)} rader. Tallene vises "
+                         "nå på alle sidene.")
     else:
-        flash("error", f"«{f.name}» ble ikke lagret. {r.message}"
-              + ("".join(f"\n- {p}" for p in r.problems[:10]) if r.problems else ""))
+        flash("error", f"«{md_escape(f.name)}» ble ikke lagret. {md_escape(r.message)}"
+              + "".join(f"\n- {md_escape(p)}" for p in r.problems[:10]))
     return r
 
 
 def undo(source_id: int) -> str:
     msg = workspace.undo(int(source_id), None)
-    flash("success" if "fjernet" in msg else "error", msg)
+    flash("success" if "fjernet" in msg else "error", md_escape(msg))
     return msg
 
 
-def fetch_ssb(user: str) -> pipeline.LoadResult:
-    r = ssb_api.fetch_and_load(None, user=user)
-    if r.outcome == "loaded":
-        flash("success", f"Hentet NEET fra SSB: {fmt.number(r.rows)} rader lagret "
-                         f"(«{r.file_name}»).")
-    elif r.outcome == "duplicate":
+def fetch_ssb(user: str) -> list[pipeline.LoadResult]:
+    """Both NEET tables from SSB's API (13563, then 13556), each loaded as a file would be;
+    one message per table."""
+    results = ssb_api.fetch_all_and_load(None, user=user)
+    if all(r.outcome == "duplicate" for r in results):
         flash("info", "SSB har ingen nyere tall enn dem som allerede er lastet inn; ingenting "
                       "endret.")
-    else:
-        flash("error", r.message + ("".join(f"\n- {p}" for p in r.problems[:10])
-                                    if r.problems else ""))
-    return r
+        return results
+    for r in results:
+        if r.outcome == "loaded":
+            flash("success", f"Hentet NEET fra SSB: {fmt.number(r.rows)} rader lagret "
+                             f"(«{md_escape(r.file_name)}»).")
+        elif r.outcome == "duplicate":
+            flash("info", f"«{md_escape(r.file_name)}»: ingen nyere tall; ingenting endret.")
+        else:
+            flash("error", md_escape(r.message)
+                  + "".join(f"\n- {md_escape(p)}" for p in r.problems[:10]))
+    return results
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Smaller rules: sign-in with a broken hash, how rejections are counted and worded, source ids
+that are never reused, escaped file names in the coordinator's messages, and formulas only
+checked on the sheets that are read."""
+from __future__ import annotations
+
+import logging
+
+import duckdb
+import pandas as pd
+
+from loaders import access, pipeline, workspace
+from tests.bad_input_corpus import HL060, edited
+from ui import coordinator
+
+HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
+
+
+def _file(tmp_path, name, rows):
+    p = tmp_path / name
+    p.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return p
+
+
+# --- access ------------------------------------------------------------------------------------
+
+def test_a_malformed_hash_is_a_failed_sign_in_and_a_logged_configuration_error(caplog):
+    access.reset_rate_limits()
+    good = access.make_hash("hemmelig")
+    _algo, _it, salt, digest = good.split("$")
+    for broken in (f"pbkdf2_sha256$abc${salt}${digest}", f"pbkdf2_sha256$100000000000${salt}${digest}",
+                   f"pbkdf2_sha256$-5${salt}${digest}", f"pbkdf2_sha256$1000$%%%${digest}"):
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="loaders.access"):
+            assert access.check_hash("hemmelig", broken) is False
+            ok, msg = access.sign_in("kari", "hemmelig", {"kari": broken})
+        assert not ok and "Feil brukernavn eller passord" in msg
+        assert any("koordinatoroppsettet" in r.getMessage() for r in caplog.records), broken
+    access.reset_rate_limits()
+    assert access.check_hash("hemmelig", good)
+
+
+# --- how rejections are counted ----------------------------------------------------------------
+
+def test_a_whole_file_rejection_says_so(tmp_path):
+    f = tmp_path / "tom.csv"
+    f.write_bytes(b"\x00\x01\x02binary")
+    r = pipeline.load_path(f, tmp_path / "s.duckdb")
+    assert r.outcome == "rejected" and r.rejected_rows == 0
+    assert "AVVIST, 0 rader lastet inn, hele filen avvist." in r.line() and "0 avvist" not in r.line()
+    rows = pipeline.load_path(_file(tmp_path, "feil.csv", ["ufore;4099;2021;18-29;alle;alle;1;9;"]),
+                              tmp_path / "s.duckdb")
+    assert "AVVIST, 0 rader lastet inn, 1 avvist." in rows.line()
+
+
+def test_a_negative_count_is_reported_as_a_count_and_every_problem_is_counted(tmp_path):
+    rows = [f"ufore;4003;{2030 + i};18-29;alle;alle;-1;7902;" for i in range(60)]
+    r = pipeline.load_path(_file(tmp_path, "neg.csv", rows), tmp_path / "s.duckdb")
+    assert r.outcome == "rejected"
+    assert r.problems[0] == "Rad 2: antallet -1 er ikke et ikke-negativt heltall."
+    assert not any("andelen" in p for p in r.problems)     # the share is worked out from the count
+    assert r.problem_count == 60 and len(r.problems) == pipeline.MAX_PROBLEMS
+    assert r.message.startswith("Fant 60 problem(er)") and "(og 55 problemer til)" in r.line()
+
+
+# --- source ids --------------------------------------------------------------------------------
+
+def test_source_ids_are_never_reused_after_undo(writable_db, tmp_path):
+    a = pipeline.load_path(_file(tmp_path, "a.csv", ["ufore;4003;2026;18-29;alle;alle;1;9;"]), writable_db)
+    b = pipeline.load_path(_file(tmp_path, "b.csv", ["ufore;4003;2027;18-29;alle;alle;1;9;"]), writable_db)
+    assert "fjernet" in workspace.undo(b.source_id, writable_db)
+    c = pipeline.load_path(_file(tmp_path, "c.csv", ["ufore;4003;2028;18-29;alle;alle;1;9;"]), writable_db)
+    assert a.source_id < b.source_id < c.source_id
+    # a «Ja, fjern filen» still pending for b cannot remove c
+    assert workspace.undo(b.source_id, writable_db) == "Fant ikke filen i historikken; ingenting endret."
+    con = duckdb.connect(str(writable_db), read_only=True)
+    names = {n for (n,) in con.execute("SELECT file_name FROM sources").fetchall()}
+    con.close()
+    assert {"a.csv", "c.csv"} <= names and "b.csv" not in names
+
+
+# --- the coordinator's messages are markdown -------------------------------------------------
+
+def test_demo_hint_escapes_file_names():
+    name = "*demo*_[lenke](http://x).csv"
+    hist = pd.DataFrame([{"file_name": name, "is_demo": True}])
+    card = coordinator.Card("1", "x.csv", 10, "rejected", problems=[f"… men «{name}» har allerede 5"])
+    hint = coordinator.demo_hint(card, hist)
+    assert "\\*demo\\*\\_\\[lenke\\](http://x).csv" in hint and "*demo*" not in hint
+
+
+# --- formulas ----------------------------------------------------------------------------------
+
+def test_formulas_on_sheets_that_are_not_read_do_not_matter(tmp_path):
+    def analyst_sheet(wb):
+        ws = wb.create_sheet("Min analyse")
+        ws["A1"], ws["B1"] = "Sum", "=SUM(C16:C20)"        # saved by a script: no value stored
+    f = tmp_path / "HL060.xlsx"
+    f.write_bytes(edited(HL060, analyst_sheet))
+    r = pipeline.load_path(f, tmp_path / "s.duckdb")
+    assert r.outcome == "loaded", r.line()
+    assert any("«Min analyse»" in w and "ikke lest inn" in w for w in r.warnings)
