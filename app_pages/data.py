@@ -6,7 +6,7 @@ import streamlit as st
 
 from loaders import delivery
 from ui import coordinator as co
-from ui.parts import md_escape
+from ui.markdown import escape as md_escape
 
 HISTORY_ROWS = 25
 

@@ -12,7 +12,7 @@ parts.demo_banner(ind.id, v.age, v.category)
 
 REFS = {"fylke": "Fylket", "region": "Regiongruppen", "land": "Hele landet"}
 m = data.municipalities()
-label = parts.municipality_label(m)
+label = parts.municipality_label()
 others = [c for c in v.list_option("kommuner") if c in set(m["code"]) and c != v.kommune][:6]
 
 

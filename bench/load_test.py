@@ -20,7 +20,8 @@ timeout and a hard stop for the whole test (--deadline, default 180 s). Localhos
 --ramp spreads the sessions' arrival (default 0: a burst, all 50 at the same instant, the worst
 case); --think waits between a session's changes, as a reader does.
 
-    .venv/bin/python -m bench.load_test [--sessions 50] [--changes 3] [--url http://127.0.0.1:8501]
+    .venv/bin/python -m bench.load_test [--sessions 50] [--changes 3] [--replicas 2]
+                                        [--url http://127.0.0.1:8501]
 """
 from __future__ import annotations
 
@@ -175,12 +176,15 @@ def pct(xs: list[float], p: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-async def load(url: str, sessions: int, changes: int, run_timeout: float, deadline: float,
+async def load(urls: list[str], sessions: int, changes: int, run_timeout: float, deadline: float,
                names: dict[str, str], ramp: float = 0.0, think: float = 0.0) -> tuple[Stats, float, bool]:
+    """Session i goes to urls[i % len(urls)] and stays there: what a load balancer with sticky
+    sessions in front of several replicas does (docs/SKALERING.md)."""
     stats = Stats()
     start = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(i, url, stats, changes, run_timeout, names, start,
-                                             delay=ramp * i / max(1, sessions), think=think))
+    tasks = [asyncio.create_task(one_session(i, urls[i % len(urls)], stats, changes, run_timeout,
+                                             names, start, delay=ramp * i / max(1, sessions),
+                                             think=think))
              for i in range(sessions)]
     t0 = time.perf_counter()
     start.set()                                   # all at once, or spread over `ramp` seconds
@@ -215,10 +219,15 @@ def main(argv=None) -> int:
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds a user looks at the map before the next change (0: none)")
     ap.add_argument("--url", help="a running app (localhost only); default: start one here")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="start this many app processes on this machine and spread the sessions "
+                         "over them, sticky (1–4; not with --url)")
     ap.add_argument("--db", help="store for the app started here (default: $INNENFOR_DB or a demo store)")
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= MAX_SESSIONS:
         ap.error(f"--sessions må være 1–{MAX_SESSIONS}")
+    if not 1 <= args.replicas <= 4 or (args.url and args.replicas != 1):
+        ap.error("--replicas må være 1–4, og kan ikke brukes med --url")
     if args.url and urlsplit(args.url).hostname not in LOCAL:
         ap.error("bare localhost: --url må være http://127.0.0.1:PORT eller http://localhost:PORT")
 
@@ -228,31 +237,33 @@ def main(argv=None) -> int:
     names = {c: r["name"] for c, r in codes.municipalities_2024().items()}
 
     with tempfile.TemporaryDirectory(prefix="innenfor-load-") as t:
+        ctxs, urls, pids = [], [], []
         if args.url:
-            ctx = None
-            url, pid = args.url.rstrip("/"), None
+            urls = [args.url.rstrip("/")]
         else:
             db = store_path(args.db, Path(t))
-            ctx = server(ROOT / "app.py", {"INNENFOR_DB": str(db)}, ROOT)
-            url = ctx.__enter__()
-            pid = _server_pid(url)
+            for _ in range(args.replicas):        # each replica reads the same store file
+                ctxs.append(server(ROOT / "app.py", {"INNENFOR_DB": str(db)}, ROOT))
+                urls.append(ctxs[-1].__enter__())
+                pids.append(_server_pid(urls[-1]))
         try:
-            print(f"App: {url}  ·  {args.sessions} samtidige økter × (åpne kartet + "
+            print(f"App: {', '.join(urls)}  ·  {args.sessions} samtidige økter × (åpne kartet + "
                   f"{args.changes} kommunebytter)  ·  ankomst over {args.ramp:g} s, "
                   f"tenketid {args.think:g} s  ·  maskin: {os.cpu_count()} kjerner, "
                   f"last {os.getloadavg()[0]:.2f}")
-            # One session first: the first run after a start compiles and fills the caches
-            # (what the first visitor of a fresh server pays; not part of the load figures).
-            warm, _, _ = asyncio.run(load(url, 1, 1, args.run_timeout, args.deadline, names))
-            print(f"Oppvarming (første økt etter start): åpning {warm.opens[0] if warm.opens else float('nan'):.2f} s"
+            # One session per replica first: the first run after a start compiles and fills
+            # the caches (what the first visitor of a fresh server pays; not in the figures).
+            warm, _, _ = asyncio.run(load(urls, len(urls), 1, args.run_timeout, args.deadline, names))
+            print("Oppvarming (første økt etter start): åpning "
+                  + ", ".join(f"{x:.2f} s" for x in warm.opens)
                   + (f", feil: {warm.errors}" if warm.errors else ""))
-            cpu0 = cpu_seconds(pid) if pid else float("nan")
-            stats, wall, stopped = asyncio.run(load(url, args.sessions, args.changes, args.run_timeout,
+            cpu0 = sum(cpu_seconds(p) for p in pids) if pids and all(pids) else float("nan")
+            stats, wall, stopped = asyncio.run(load(urls, args.sessions, args.changes, args.run_timeout,
                                                     args.deadline, names, args.ramp, args.think))
-            cpu = cpu_seconds(pid) - cpu0 if pid else float("nan")
+            cpu = sum(cpu_seconds(p) for p in pids) - cpu0 if pids and all(pids) else float("nan")
         finally:
-            if ctx is not None:
-                ctx.__exit__(None, None, None)
+            for c in ctxs:
+                c.__exit__(None, None, None)
 
     runs = stats.opens + stats.changes
     print(f"\nVarighet {wall:.1f} s{' (HARD STOPP)' if stopped else ''}; {len(runs)} kjøringer fullført, "

@@ -19,7 +19,7 @@ import indicators
 from indicators import format as fmt
 from loaders import access, pipeline, ssb_api, store, workspace
 from ui import data
-from ui.parts import md_escape
+from ui.markdown import escape as md_escape
 
 USER_KEY = "coordinator"
 OSLO = ZoneInfo("Europe/Oslo")

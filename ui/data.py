@@ -5,14 +5,18 @@ The version itself is re-read only when the file (or its WAL) changes on disk: a
 call instead of opening DuckDB on every rerun."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import indicators
-from indicators import queries, views
+from indicators import format as fmt
+from indicators import maps, queries, views
 from loaders import store
+from ui import markdown
 
 
 class StoreUnavailable(Exception):
@@ -106,6 +110,18 @@ def municipalities() -> pd.DataFrame:
     return _once(("municipalities",), lambda: _municipalities(key()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _labels(k) -> dict[str, str]:
+    m = _municipalities(k)
+    return dict(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
+
+
+def municipality_labels() -> dict[str, str]:
+    """code → «Skien (Telemark)» for the pickers: one dict per store version, shared and
+    read-only (built on every run it cost 3 ms of a 40 ms rerun)."""
+    return _labels(key())
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _counties(k) -> pd.DataFrame:
     def q(con):
@@ -188,3 +204,44 @@ def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
 def family_choice(ids: list[str], municipality: str) -> tuple[str, str, str] | None:
     """indicators.views.family_choice with the cached readers."""
     return views.family_choice(ids, municipality, ages=ages, periods=periods, series=series)
+
+
+# --- the Kart page's map, built once per view ------------------------------------------------
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything the Kart page shows of one map: the SVG model, the table under it (markdown),
+    the rows for the downloads, and a function making the plotly figure for the images."""
+    model: dict
+    table: str
+    frame: pd.DataFrame               # map_frame rows with period and level (for the downloads)
+    known: bool                       # any municipality with a value
+    drawn: dict = field(repr=False)
+    area: str = ""
+    county_filter: str | None = None
+
+    def figure(self):
+        return maps.choropleth(self.frame, maps.geometry(self.area, self.county_filter), **self.drawn)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _map_view(k, ind_id, period, age, category, county, area_name, selected) -> MapView:
+    ind = indicators.get(ind_id)
+    area, county_filter = maps.map_area(county)
+    table = _table(k, ind_id, "kommune", period, age, category, county)
+    frame = views.map_frame(table, maps.features(area, county_filter), ind)
+    drawn = dict(ind=ind, period=period, area_name=area_name, selected=selected, age=age,
+                 category=category, breaks=_breaks(k, ind_id, age, category),
+                 demo=_is_demo(k, ind_id, age, category, period))
+    display = views.display_table(frame, ind, with_period=False, sort_by_value=True)
+    return MapView(model=maps.svg_map(frame, area=area, county=county_filter, **drawn),
+                   table=markdown.table(display), frame=frame.assign(period=period, level="kommune"),
+                   known=bool(frame["status"].isin(fmt.KNOWN).any()), drawn=drawn,
+                   area=area, county_filter=county_filter)
+
+
+def map_view(ind: str, period: str | None, age: str | None, category: str, county: str,
+             area_name: str, selected: str | None) -> MapView:
+    """The map for a view; shared read-only between sessions (a rerun that only moves the
+    outline to another municipality costs a dictionary lookup, not 10 ms of pandas)."""
+    return _map_view(key(), ind, period, age, category, county, area_name, selected)

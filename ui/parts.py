@@ -12,7 +12,8 @@ import streamlit as st
 import indicators
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, downloads, mapview, state
+from ui import data, downloads, mapview, markdown, state
+from ui.markdown import escape as md_escape
 
 MAP_KEY = "kart_fig"
 
@@ -55,8 +56,8 @@ def _copy_municipality() -> None:
         st.session_state["w_kommune"] = state.raw().get("kommune")
 
 
-def municipality_label(m: pd.DataFrame):
-    names = dict(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
+def municipality_label():
+    names = data.municipality_labels()
     return lambda c: names.get(c, str(c))
 
 
@@ -85,7 +86,7 @@ def sidebar(view: state.View) -> None:
             st.markdown(f"Ingen tall for {ind.short} i datalageret.")
         m = data.municipalities()
         st.selectbox("Kommune", list(m["code"]), key=bind("kommune", view.kommune),
-                     format_func=municipality_label(m), on_change=_copy_municipality,
+                     format_func=municipality_label(), on_change=_copy_municipality,
                      accept_new_options=True,
                      placeholder="Skriv et kommunenavn",
                      help="Skriv navnet og velg i lista. Du kan skrive uten æ, ø og å "
@@ -127,29 +128,21 @@ def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_
     return ev
 
 
-def map_chart(model: dict, *, table: pd.DataFrame, alt: str, export: downloads.ChartExport,
-              figure) -> None:
+def map_chart(model: dict, *, table, alt: str, export: downloads.ChartExport, figure) -> None:
     """The Kart page's SVG map (a click opens Min kommune), then what goes under every chart.
     `figure` makes the plotly version for the image downloads, only when one is clicked."""
     mapview.show(model, key=MAP_KEY, on_pick=on_map_select, alt=alt)
     under_chart(model["meta"], table=table, export=export, figure=figure)
 
 
-def under_chart(m: dict, *, table: pd.DataFrame | None, export: downloads.ChartExport | None,
-                figure) -> None:
+def under_chart(m: dict, *, table, export: downloads.ChartExport | None, figure) -> None:
+    """Caption, «Last ned» and «Vis tabell» (a frame, or its markdown already made)."""
     caption(m.get("caption", ""))
     if export is not None:
         downloads.chart_buttons(m, export, figure)
     if table is not None:
         with st.expander("Vis tabell"):
             show_table(table)
-
-
-def md_escape(text: str) -> str:
-    """Plain text inside Streamlit markdown: no links, emphasis, LaTeX ($) or table breaks."""
-    for ch in "\\`*_[]$~|<>#":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def caption(text: str) -> None:
@@ -159,18 +152,9 @@ def caption(text: str) -> None:
     st.markdown(f":small[{md_escape(text)}]")
 
 
-def show_table(df: pd.DataFrame) -> None:
-    """The numbers as a markdown table: a real <table> that screen readers read (the data
-    grid is a canvas), and no Arrow renderer to download before the first chart."""
-    if df is None or df.empty:
-        st.markdown("Ingen tall å vise.")
-        return
-    cols = [str(c) for c in df.columns]
-    lines = ["| " + " | ".join(md_escape(c) for c in cols) + " |",
-             "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|"]
-    for row in df.itertuples(index=False):
-        lines.append("| " + " | ".join(md_escape(str(x)) for x in row) + " |")
-    st.markdown("\n".join(lines))
+def show_table(df) -> None:
+    """The numbers under a chart: a frame, or its markdown already made (ui.markdown.table)."""
+    st.markdown(df if isinstance(df, str) else markdown.table(df))
 
 
 def no_data(text: str) -> None:

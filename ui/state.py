@@ -115,6 +115,11 @@ def default_age(ind: Indicator) -> str:
 def county_choices() -> dict[str, str]:
     """code → name for the county picker: Vestfold og Telemark together first (the seeds'
     region), then the seed counties, the other 2024 counties, and all Norway last."""
+    return _county_choices(data.key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _county_choices(k) -> dict[str, str]:       # one dict per store version, read-only
     cs = data.counties()
     today = cs[cs["note"].isna()].sort_values("name")
     out = {views.VT: "Vestfold og Telemark"}
