@@ -23,9 +23,9 @@ for family, description, ids in views.FAMILIES:
         own = v.ind.id in ids                         # the sidebar's indicator, age, category
         choice = (v.ind.id, v.age, v.category) if own and v.has_data else \
             data.family_choice(ids, v.kommune)
+        st.subheader(description)                     # the family, whichever indicator has data
         if choice is None:
-            st.subheader(description)
-            parts.no_data(f"Ingen data for {description.lower()} i datalageret ennå.")
+            parts.no_data(f"Ingen data for {fmt.lower_first(description)} i datalageret ennå.")
             continue
         ind = indicators.get(choice[0])
         age, category = choice[1], choice[2]
@@ -38,7 +38,6 @@ for family, description, ids in views.FAMILIES:
             period = views.align_period(v.period, ind.period_type, available)
         else:                                         # the newest period this municipality has
             period = views.newest_period(df, v.kommune, available)
-        st.subheader(ind.name)
         if period is None:
             parts.no_data(f"Ingen data for {v.kommune_name} {fmt.period_phrase(v.period)} "
                           f"({ind.short}).")

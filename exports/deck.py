@@ -184,7 +184,7 @@ def _closing_slide(prs, rep: Report, demo_any: bool) -> None:
               [("Ingen tall i datalageret ennå.", 24, False, INK)])
     foot = f"Laget med Innenfor {long_date(rep.made)}. Tallene kan endres når kildene oppdateres."
     if rep.missing:
-        foot += " Uten tall: " + ", ".join(safe.lower_first(m) for m in rep.missing) + "."
+        foot += " Uten tall: " + ", ".join(fmt.lower_first(m) for m in rep.missing) + "."
     _text(s, (MARGIN, Inches(6.85), Inches(12.3), Inches(0.6)), [(foot, 18, False, GREY)],
           anchor=MSO_ANCHOR.BOTTOM)
     _notes(s, "\n\n".join(f"{ind.name}: {ind.definition} {fmt.source_line(ind)}" for ind in inds))

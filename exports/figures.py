@@ -158,7 +158,7 @@ def _footer_lines(m: dict, place: str | None, width_px: float, font_px: float) -
     if m.get("selection"):
         bits.append(f"Utvalg: {m['selection']}.")
     if m.get("unit"):
-        bits.append(f"Enhet: {safe.lower_first(m['unit'])}.")
+        bits.append(f"Enhet: {fmt.lower_first(m['unit'])}.")
     if m.get("period"):
         bits.append(f"Periode: {m['period']}.")
     out += [(ln, FOOTER_GREY) for ln in wrap(" ".join(bits), width_px, font_px)]

@@ -113,7 +113,7 @@ def _fact_lines(f: views.Facts, county_name: str) -> list[str]:
         if f.row and f.row.get("status") == "suppressed":
             return ["Tallet er skjermet fordi det gjelder få personer."]
         return [f"Ingen tall for {fmt.period(f.period)}."]
-    out = [f"{safe.upper_first(fmt.period(f.period))}: {f.value_text}"]
+    out = [f"{fmt.upper_first(fmt.period(f.period))}: {f.value_text}"]
     ci = f.interval
     if ci:
         out.append(f"95 % usikkerhetsintervall: {fmt.interval(ci)}")

@@ -40,18 +40,3 @@ def file_name(*parts, ext: str) -> str:
     return f"{stem}.{ext.lstrip('.')}"
 
 
-def lower_first(s: str) -> str:
-    """Lower case for the middle of a sentence without touching names: only the first letter,
-    and not when the first word is an abbreviation ('Arbeidssøkere hos NAV' → 'arbeidssøkere
-    hos NAV', 'OT-tilmeldte' and 'SSB' stay)."""
-    s = str(s or "")
-    first = re.split(r"[\s,.:;()/–-]", s, maxsplit=1)[0]
-    if len(first) > 1 and first.isupper():
-        return s
-    return s[:1].lower() + s[1:]
-
-
-def upper_first(s: str) -> str:
-    """'mai 2024' → 'Mai 2024' (str.capitalize would lower the rest: 'nav' for 'NAV')."""
-    s = str(s or "")
-    return s[:1].upper() + s[1:]

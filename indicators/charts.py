@@ -205,7 +205,8 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
             style = {"color": ref["color"], "width": 2.5, "dash": ref["dash"]}
             legend = name if role == "land" else f"{name} ({ref['label']})"
         ys = [r["value"] if r["status"] in fmt.KNOWN else None for r in rs]
-        gaps = gaps or any(y is None for y in ys)
+        known = [i for i, y in enumerate(ys) if y is not None]    # a break inside the line
+        gaps = gaps or (bool(known) and any(y is None for y in ys[known[0]:known[-1]]))
         data.append({
             "type": "scatter", "x": _x(g["period"], ptype), "name": legend, "y": ys,
             "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,

@@ -254,13 +254,11 @@ SUBJECTS = {
 def subject(ind: Indicator, age: str | None = None, category: str = "alle") -> str:
     base, default_words = SUBJECTS.get(ind.id, (f"Verdien for «{ind.short}»", ""))
     age = age or ind.default_age
-    if age == ind.default_age:
-        s = f"{base} {default_words}".strip()
-    else:
-        s = f"{base} ({indicators.label('age', age).lower()})"
+    s = f"{base} {default_words}".strip() if age == ind.default_age else base
+    within = [] if age == ind.default_age else [indicators.label("age", age).lower()]
     if category and category != "alle":
-        s += f" ({indicators.label('category', category).lower()})"
-    return s
+        within.append(indicators.label("category", category).lower())
+    return f"{s} ({', '.join(within)})" if within else s
 
 
 def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | None = None,
@@ -311,6 +309,23 @@ def listing(words) -> str:
     """'Skien', 'Skien og Siljan', 'Skien, Siljan og Bamble'."""
     words = [w for w in words if w]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1] if words else ""
+
+
+def lower_first(s: str) -> str:
+    """Lower case for the middle of a sentence without touching names: only the first letter,
+    and not when the first word is an abbreviation ('Arbeidssøkere hos NAV' → 'arbeidssøkere
+    hos NAV', 'OT-tilmeldte' and 'SSB' stay)."""
+    s = str(s or "")
+    first = re.split(r"[\s,.:;()/–-]", s, maxsplit=1)[0]
+    if len(first) > 1 and first.isupper():
+        return s
+    return s[:1].lower() + s[1:]
+
+
+def upper_first(s: str) -> str:
+    """'mai 2024' → 'Mai 2024' (str.capitalize would lower the rest: 'nav' for 'NAV')."""
+    s = str(s or "")
+    return s[:1].upper() + s[1:]
 
 
 def source_line(ind: Indicator) -> str:

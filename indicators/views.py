@@ -22,9 +22,9 @@ SEED_COUNTIES = georegions.SEED_COUNTIES
 # The four indicator families of Min kommune, each with the indicators that can stand for it
 # (the first one with data is shown).
 FAMILIES = [
-    ("NEET", "Unge utenfor arbeid, utdanning og opplæring", ["neet"]),
+    ("NEET", "Unge utenfor arbeid, utdanning og opplæring (NEET)", ["neet"]),
     ("Uføre", "Unge uføre under 30 år", ["ufore"]),
-    ("OT", "Oppfølgingstjenesten", ["ot_tilmeldt"]),
+    ("OT", "Unge registrert i Oppfølgingstjenesten (OT)", ["ot_tilmeldt"]),
     ("NAV", "Arbeidssøkere hos NAV", ["arbeidssokere_andel", "arbeidssokere"]),
 ]
 

@@ -772,10 +772,10 @@ def test_deck_keeps_names_in_capitals(con, report):
 
 
 def test_lower_first_leaves_abbreviations():
-    assert safe.lower_first("Arbeidssøkere hos NAV") == "arbeidssøkere hos NAV"
-    assert safe.lower_first("OT-tilmeldte") == "OT-tilmeldte"
-    assert safe.lower_first("Prosent") == "prosent"
-    assert safe.upper_first("mai 2024") == "Mai 2024"
+    assert fmt.lower_first("Arbeidssøkere hos NAV") == "arbeidssøkere hos NAV"
+    assert fmt.lower_first("OT-tilmeldte") == "OT-tilmeldte"
+    assert fmt.lower_first("Prosent") == "prosent"
+    assert fmt.upper_first("mai 2024") == "Mai 2024"
 
 
 # --- the place on an image whose title does not name it ---------------------------------------

@@ -182,6 +182,9 @@ def test_sentence_counts_use_change_not_national_comparison():
                      previous={"value": 600, "status": "ok", "period": "2020-05"})
     assert s.startswith("Antallet arbeidssøkere under 30 år (helt ledige) i Skien var 568 i mai 2021")
     assert "32 færre enn i mai 2020" in s
+    both = fmt.sentence(NAV, "Skien", {"value": 2.7, "status": "ok", "period": "2026-01"}, age="alle",
+                        category="helt_ledige")
+    assert both.startswith("Antallet arbeidssøkere (alle aldre, helt ledige) i Skien var")
     one = fmt.sentence(OT, "Nissedal", {"value": 9, "status": "ok", "period": "2020-2021"},
                        previous={"value": 8, "status": "ok", "period": "2019-2020"})
     assert one.endswith("9 i skoleåret 2020–2021, én mer enn i 2019–2020 (8).")
