@@ -39,6 +39,12 @@ def main(argv=None) -> int:
     with store.reader(args.db) as con:
         df = queries.table(con, args.indicator, args.level, period=args.period, age=args.age,
                            sex=args.sex, category=args.category)
+        if df.empty:      # still a valid CSV (the header); say on stderr why it is empty
+            ages = queries.ages(con, args.indicator)
+            periods = queries.periods(con, args.indicator, age=args.age, category=args.category)
+            print(f"Ingen tall for {args.indicator} med dette utvalget. Aldersgrupper i lageret: "
+                  f"{', '.join(ages) or 'ingen'}; perioder: "
+                  f"{(periods[0] + '–' + periods[-1]) if periods else 'ingen'}.", file=sys.stderr)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(HEADER)
     for r in df.itertuples(index=False):

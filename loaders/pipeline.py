@@ -4,6 +4,7 @@ Format modules do the first three; this module harmonises region codes, validate
 the whole file in one transaction (or nothing)."""
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -31,6 +32,9 @@ PERIOD_PATTERNS = {
     "school_year": re.compile(r"^(19|20)\d\d-(19|20)\d\d$"),
 }
 PERIOD_EXAMPLES = {"year": "2022", "month": "2021-05", "school_year": "2020-2021"}
+# Years a figure can be about: the sources' series start after 2000 (SSB's NEET in 2008, NAV's
+# monthly files in 2001); a year far ahead is a typo (2099, 2202).
+FIRST_YEAR = 2000
 
 
 @dataclass
@@ -419,6 +423,10 @@ def validate(df: pd.DataFrame) -> Problems:
             f"{PERIOD_EXAMPLES[ind.period_type]}).")
         add(m & school_year[p_idx] & ~consecutive[p_idx],
             lambda r: f"skoleåret «{r.period}» må være to år etter hverandre.")
+        last = datetime.date.today().year + 5
+        in_years = table(p_uniq, lambda p: FIRST_YEAR <= (period_year(p) or FIRST_YEAR) <= last)
+        add(m & ok[p_idx] & ~in_years[p_idx],
+            lambda r: f"perioden «{r.period}» ligger utenfor {FIRST_YEAR}–{last} (skrivefeil i året?).")
         ages = table(a_uniq, lambda a: a in ind.ages + ("alle",) or a == "")
         add(m & ~ages[a_idx], lambda r: f"aldersgruppen «{r.age}» finnes ikke for {ind_id} ("
             + ", ".join(ind.ages) + ").")

@@ -53,7 +53,9 @@ def test_a_whole_file_rejection_says_so(tmp_path):
 
 
 def test_a_negative_count_is_reported_as_a_count_and_every_problem_is_counted(tmp_path):
-    rows = [f"ufore;4003;{2030 + i};18-29;alle;alle;-1;7902;" for i in range(60)]
+    from geo import codes
+    places = sorted(codes.municipalities_2024())[:60]        # 60 distinct keys, years in range
+    rows = [f"ufore;{c};2022;18-29;alle;alle;-1;7902;" for c in places]
     r = pipeline.load_path(_file(tmp_path, "neg.csv", rows), tmp_path / "s.duckdb")
     assert r.outcome == "rejected"
     assert r.problems[0] == "Rad 2: antallet -1 er ikke et ikke-negativt heltall."
@@ -99,3 +101,16 @@ def test_formulas_on_sheets_that_are_not_read_do_not_matter(tmp_path):
     r = pipeline.load_path(f, tmp_path / "s.duckdb")
     assert r.outcome == "loaded", r.line()
     assert any("«Min analyse»" in w and "ikke lest inn" in w for w in r.warnings)
+
+
+def test_a_year_far_outside_the_series_is_a_typo(empty_db, tmp_path):
+    """1990 and 2099 are rejected by row (no source here has them), with the store untouched."""
+    f = tmp_path / "aar.csv"
+    f.write_text("indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
+                 "ufore;4003;2022;18-29;alle;alle;300;7900;\n"
+                 "ufore;4003;1990;18-29;alle;alle;280;7800;\n"
+                 "ufore;4003;2099;18-29;alle;alle;310;7950;\n", encoding="utf-8")
+    r = pipeline.load_path(f, empty_db)
+    assert r.outcome == "rejected" and not empty_db.exists()
+    text = " ".join(r.problems)
+    assert "Rad 3: perioden «1990» ligger utenfor 2000–" in text and "«2099»" in text

@@ -248,6 +248,13 @@ def test_cli_table_prints_the_documented_csv(demo_db):
     assert all(len(r["region_code"]) == 4 for r in rows)
 
 
+def test_cli_table_says_why_it_is_empty(demo_db):
+    out = _cli("-m", "indicators", "table", "--db", str(demo_db), "--indicator", "neet", "--age", "30-61")
+    assert out.returncode == 0 and out.stdout.splitlines() == [
+        "indicator,region_code,region_name,period,value,numerator,denominator,status"]
+    assert "Ingen tall for neet med dette utvalget" in out.stderr and "15-29" in out.stderr
+
+
 @pytest.mark.parametrize("level,codes", [("fylke", {"31", "39", "40"}), ("land", {"0"}),
                                          ("region", {"R-grenland", "R-vestfold", "R-ost-midt-telemark",
                                                      "R-vest-telemark"})])
