@@ -62,10 +62,21 @@ st.session_state["_view"] = view
 st.session_state["_page"] = (page_id, page.url_path)
 state.write_url(view, page_id)
 parts.period_notice(view)
-page.run()
+
+
+def sidebar() -> None:
+    with st.sidebar:        # the element is empty
+        lang.set_document_language()
+    parts.sidebar(view)
+
+
 # The sidebar is drawn after the page: its widgets' scripts then load after the map's and
 # charts' (the browser fetches a page's script chunks a few at a time, in order of arrival).
-# Widget values live in the view, so drawing them last changes nothing else.
-with st.sidebar:            # the element is empty
-    lang.set_document_language()
-parts.sidebar(view)
+# Widget values live in the view, so drawing them last changes nothing else; a page that
+# fails still gets them, so the user can choose another view.
+try:
+    page.run()
+except Exception:
+    sidebar()
+    raise
+sidebar()

@@ -60,9 +60,8 @@ if not v.has_data:
     subtitle = f"{selection} · ingen tall i datalageret ennå"
 elif show == "kart":
     area, county_filter = maps.map_area(v.fylke)
-    rows = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
-                      county=v.fylke)
-    frame = views.map_frame(rows, maps.features(area, county_filter), ind)
+    frame = maps.frame(area, county_filter, ind, lambda codes: data.series(
+        ind.id, codes, age=v.age, category=v.category, periods=[v.period]))
     fig = present.map_figure(maps.choropleth(
         frame, maps.geometry(area, county_filter), ind=ind, period=v.period,
         area_name=v.fylke_name, breaks=data.breaks(ind.id, v.age, v.category), selected=v.kommune,

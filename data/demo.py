@@ -9,6 +9,7 @@ the real loaders. County totals are calibrated to the figures the seeds state
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -359,7 +360,7 @@ def build_store(db: Path, replace: bool = False, keep_empty: bool = False, files
     swap it in under the writers' lock. Unless `replace`, a store with a coordinator's files
     (or, with `keep_empty`, one whose files were all removed) is left as it is: StoreInUse."""
     from loaders import pipeline, store
-    tmp = db.with_name(db.name + ".building")
+    tmp = db.with_name(f"{db.name}.{os.getpid()}.building")   # two builds never share one
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
     files = demo_files() if files is None else files

@@ -12,7 +12,6 @@ import zipfile
 
 from exports import deck, excel, figures, images, safe, tables
 from exports.kommune import Report
-from indicators import format as fmt
 
 README_NAME = "LESMEG.txt"
 

@@ -18,7 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from exports import figures, images, safe
+from exports import figures, images
 from exports.kommune import Chart, Report
 from indicators import format as fmt
 

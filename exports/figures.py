@@ -24,7 +24,6 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from exports import safe
 from indicators import charts
 from indicators import format as fmt
 

@@ -131,14 +131,6 @@ def _fact_lines(f: views.Facts, county_name: str) -> list[str]:
     return [x for x in out if x]
 
 
-def _breaks(con, ind_id: str, age: str | None, category: str) -> list[float]:
-    """Map classes from every municipality and period (the same rule as the Kart page)."""
-    codes = queries.region_codes(con, "kommune", views.NORWAY)
-    df = queries.series(con, ind_id, codes, age=age, category=category)
-    known = df[df["status"].isin(fmt.KNOWN)]
-    return views.class_breaks(known["value"], 5, indicators.get(ind_id).kind)
-
-
 def _family_choice(con, ids: list[str], code: str) -> tuple | None:
     """The same choice Min kommune makes (indicators.views.family_choice), read from `con`."""
     return views.family_choice(
@@ -193,13 +185,12 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
         return None
     demo = queries.is_demo(con, ind.id, age=age, category=category, periods=[p])
     area, county_filter = maps.map_area(county)
-    table = queries.table(con, ind.id, "kommune", period=p, age=age, category=category,
-                          county=county)
-    frame = views.map_frame(table, maps.features(area, county_filter), ind)
+    frame = maps.frame(area, county_filter, ind, lambda codes: queries.series(
+        con, ind.id, codes, age=age, category=category, periods=[p]))
     if frame.empty or not frame["status"].isin(fmt.KNOWN).any():
         return None
     fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period=p,
-                            area_name=county_name, breaks=_breaks(con, ind.id, age, category),
+                            area_name=county_name, breaks=maps.breaks(con, ind.id, age, category),
                             selected=code, age=age, category=category, demo=demo)
     refs = queries.series(con, ind.id, [county], age=age, category=category, periods=[p])
     row = views.row_for(frame.assign(period=p), code, p)

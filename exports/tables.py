@@ -54,8 +54,16 @@ def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None =
     row is Innenfor's own calculation (e.g. views.moving_average), status «beregnet»."""
     return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
                      title=title, sources=queries.sources_for(con, indicator_id),
-                     demo=queries.is_demo(con, indicator_id, age=age, category=category),
+                     demo=queries.is_demo(con, indicator_id, age=age, category=category,
+                                          periods=_periods(frame)),
                      notes=list(notes), computed=computed)
+
+
+def _periods(frame: pd.DataFrame | None) -> list[str] | None:
+    """The periods a table shows (its demo flag is about those, as the page's is)."""
+    if frame is None or "period" not in frame or frame.empty:
+        return None
+    return sorted({str(p) for p in frame["period"].dropna()}) or None
 
 
 def _num(x):

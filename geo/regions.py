@@ -59,14 +59,15 @@ SPLIT_2024 = {"30": ("31", "32", "33"), "38": ("39", "40"), "54": ("55", "56")}
 
 
 def county_partitions() -> list[dict]:
-    """Counties that together make up a larger area, by the years they were in use: Norway is
-    the sum of the counties of 2020–2023 or of 2024 on, and 38 Vestfold og Telemark (and 30, 54)
-    the sum of its 2024 parts from 2024. A total can then be added up from published county
-    figures when a hidden municipality stops the sum over municipalities."""
-    rows = [{"group_code": codes.NORWAY, "first_year": 2024, "last_year": 9999, "member_code": c}
+    """Counties that together make up a larger area, by the years the figures are for: Norway is
+    the sum of today's counties in any year (older figures are stored under today's county
+    numbers) or of the counties of 2020–2023; 38 Vestfold og Telemark (and 30, 54) the sum of
+    its 2024 parts. A total can then be added up from published county figures when a hidden
+    municipality stops the sum over municipalities."""
+    rows = [{"group_code": codes.NORWAY, "first_year": 0, "last_year": 9999, "member_code": c}
             for c in sorted(codes.counties_2024())]
     rows += [{"group_code": codes.NORWAY, "first_year": 2020, "last_year": 2023, "member_code": c}
              for c in sorted(codes.counties_2020())]
-    rows += [{"group_code": g, "first_year": 2024, "last_year": 9999, "member_code": c}
+    rows += [{"group_code": g, "first_year": 0, "last_year": 9999, "member_code": c}
              for g, parts in SPLIT_2024.items() for c in parts]
     return rows

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geo import boundaries, projection
-from indicators import Indicator, charts, views
+import indicators
+from indicators import Indicator, charts, queries, views
 from indicators import format as fmt
 
 # ColorBrewer YlGnBu (colour-blind safe, prints in grey scale), by number of classes.
@@ -63,12 +64,30 @@ def features(area: str, county: str | None = None) -> list[dict]:
             if not county or f["properties"].get("fylke") == county]
 
 
+def frame(area: str, county: str | None, ind: Indicator, rows_for) -> pd.DataFrame:
+    """One row per map feature (views.map_frame). `rows_for(codes)` reads the series rows of
+    one period for the features' own codes and the parts they cover (Ålesund 1507 = 1508 +
+    1580), so a figure published for 1507 in 2020–2023 is shown, and the parts' sum after."""
+    feats = features(area, county)
+    wanted = sorted({f["kode"] for f in feats} | {c for f in feats for c in f.get("dekker") or ()})
+    return views.map_frame(rows_for(wanted), feats, ind)
+
+
 @lru_cache(maxsize=32)
 def svg_geometry(area: str, county: str | None = None) -> projection.SvgGeometry:
     return projection.svg_geometry(geometry(area, county)["features"])
 
 
 # --- classes and words (one source for both renderers) -----------------------------------------
+
+def breaks(con, ind_id: str, age: str | None, category: str) -> list[float]:
+    """Class breaks from every municipality and every period, so a colour means the same in
+    every year and on every map of the indicator (Kart page, presentation, deck)."""
+    codes = queries.region_codes(con, "kommune", views.NORWAY)
+    df = queries.series(con, ind_id, codes, age=age, category=category)
+    known = df[df["status"].isin(fmt.KNOWN)]
+    return views.class_breaks(known["value"], 5, indicators.get(ind_id).kind)
+
 
 def classes(frame: pd.DataFrame, breaks: list[float], ind: Indicator) -> tuple[list, list[int]]:
     """(legend entries as (label, colour), lowest first; each row's entry index).
@@ -126,7 +145,7 @@ def _status_word(status: str, value_known: bool) -> str | None:
     return "skjermet" if status == "suppressed" else "ingen data"
 
 
-def _words_and_meta(frame, *, ind, period, area_name, age, category, demo):
+def _words_and_meta(*, ind, period, area_name, age, category, demo):
     ptext = fmt.period(period) if period else fmt.DASH
     title = f"{charts.ind_title(ind, age, category)}, {ptext}"
     notes = [CREDIT]
@@ -145,10 +164,9 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
             age: str | None = None, category: str = "alle", demo: bool = False) -> dict:
     """What ui/mapview.py draws: paths, fills, words, legend (highest class first) and the
     figure's words (`meta`, as charts.meta gives for a plotly figure). Plain JSON."""
-    frame = _selected_last(frame, selected)
     geo = svg_geometry(area, county)
     entries, index = classes(frame, breaks, ind)
-    title, meta = _words_and_meta(frame, ind=ind, period=period, area_name=area_name, age=age,
+    title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
                                   category=category, demo=demo)
     few = len(frame) <= WORDS_ON_MAP
     regions = []
@@ -160,14 +178,21 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
         word = _status_word(r["status"], known) if few else None
         regions.append({"code": code, "d": geo.paths[code], "fill": entries[i][1], "words": w,
                         "label": word, "at": geo.labels.get(code) if word else None})
-    return {
+    return select({
         "title": title, "subtitle": f"{area_name}. Fargeklassene er like for alle år.",
         "unit": fmt.unit_label(ind), "demo": demo, "width": geo.width, "height": geo.height,
-        "tall": geo.height > geo.width, "selected": selected, "border": BORDER,
-        "selected_border": SELECTED,
+        "tall": geo.height > geo.width, "selected": selected,
         "legend": [{"label": lab, "colour": col} for lab, col in reversed(entries)],
         "regions": regions, "meta": meta["innenfor"],
-    }
+    }, selected)
+
+
+def select(model: dict, selected: str | None) -> dict:
+    """The same map with another municipality outlined (drawn last, so neighbours' borders do
+    not cover its outline): a cheap copy, so one cached model serves every selection."""
+    regions = [r for r in model["regions"] if r["code"] != selected]
+    regions += [r for r in model["regions"] if r["code"] == selected]
+    return {**model, "regions": regions, "selected": selected}
 
 
 # --- the plotly figure (exports, presentation) ------------------------------------------------
@@ -214,7 +239,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
             "text": ["skjermet" if s == "suppressed" else "ingen data" for s in lab["status"]],
             "textfont": {"size": 12, "color": charts.TEXT, "family": charts.FONT}, "name": "status"})
     x0, y0, x1, y1 = projection.bounds(geo["features"]) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
-    title, meta = _words_and_meta(frame, ind=ind, period=period, area_name=area_name, age=age,
+    title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
                                   category=category, demo=demo)
     # A tall country needs a tall map; one county fits the screen.
     layout = charts.base_layout(title=title, subtitle=f"{area_name}. Fargeklassene er like for alle år.",

@@ -262,5 +262,6 @@ def is_demo(con, indicator_id: str | None = None, *, age: str | None = None,
     return bool(r)
 
 
-def version(con) -> int:
-    return store.version(con)
+def version(con) -> str:
+    """The store's identity and version (loaders.store.identity): what caches are keyed on."""
+    return store.identity(con)

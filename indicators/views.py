@@ -223,9 +223,9 @@ class Facts:
             total = fmt.value(ref["value"], self.indicator)
             share = 100 * self.row["value"] / ref["value"] if ref.get("value") else None
             if share is None:
-                return f"{ref_name[:1].upper()}{ref_name[1:]} i alt: {total}"
+                return f"{fmt.upper_first(ref_name)} i alt: {total}"
             part = "under 0,1 %" if share < 0.05 else fmt.percent(share)
-            return f"{ref_name[:1].upper()}{ref_name[1:]} i alt: {total} ({self.place} er {part} av dette)"
+            return f"{fmt.upper_first(ref_name)} i alt: {total} ({self.place} er {part} av dette)"
         return fmt.comparison_label(self.comparison(ref), ref_name,
                                     fmt.value(ref.get("value"), self.indicator))
 
@@ -316,7 +316,8 @@ def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.D
         parts = None if code in by_code else f.get("dekker")
         if parts:
             rs = [by_code.get(c) for c in parts]
-            name = " og ".join(r["region_name"] if r else c for r, c in zip(rs, parts))
+            if any(rs):
+                name = " og ".join(r["region_name"] if r else c for r, c in zip(rs, parts))
             r = _sum_rows(rs, ind)
         else:
             r = by_code.get(code)
@@ -328,7 +329,8 @@ def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.D
                                                 "note", "period")})
             base["region_name"] = name if parts else r.get("region_name") or name
         out.append(base)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["region_code", "region_name", "value", "numerator",
+                                      "denominator", "status", "note", "period"])
 
 
 def _sum_rows(rs: list, ind: Indicator) -> dict | None:
@@ -340,14 +342,16 @@ def _sum_rows(rs: list, ind: Indicator) -> dict | None:
         return {"status": st, "period": next(r["period"] for r in rs if r)}
     num = [r.get("numerator") for r in rs]
     den = [r.get("denominator") for r in rs]
+    # A part's mark (break in the series, provisional) carries over to the sum.
+    st = next((s for s in ("break", "provisional") if any(r["status"] == s for r in rs)), "ok")
     if ind.kind == "share":
         if any(x is None for x in num + den):
             return {"status": "missing", "period": rs[0]["period"], "note": "kan ikke slås sammen"}
         v = 100 * sum(num) / sum(den)
-        return {"value": v, "numerator": sum(num), "denominator": sum(den), "status": "ok",
+        return {"value": v, "numerator": sum(num), "denominator": sum(den), "status": st,
                 "period": rs[0]["period"], "note": "summert over to kommuner"}
     return {"value": sum(r["value"] for r in rs), "numerator": None, "denominator": None,
-            "status": "ok", "period": rs[0]["period"], "note": "summert over to kommuner"}
+            "status": st, "period": rs[0]["period"], "note": "summert over to kommuner"}
 
 
 # --- trends ----------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class LoadResult:
                 total = max(self.problem_count, len(self.problems))
                 if total > 5:
                     s += f" (og {fmt_int(total - 5)} problemer til)"
-        if self.warnings:
+        if self.warnings and self.outcome != "rejected":   # a rejected file stored nothing
             s += " Merk: " + " ".join(self.warnings[:3])
         return s
 

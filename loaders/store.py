@@ -5,6 +5,7 @@ import fcntl
 import os
 import shutil
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,7 @@ def ensure_schema(con) -> None:
     con.register("c", pd.DataFrame([c.__dict__ for c in codes.changes()]))
     con.execute("INSERT INTO code_changes SELECT CAST(date AS DATE), old_code, old_name, new_code,"
                 " new_name, kind FROM c")
-    con.execute("INSERT INTO meta VALUES ('version', '0')")
+    con.execute("INSERT INTO meta VALUES ('version', '0'), ('store_id', ?)", [uuid.uuid4().hex])
     con.execute("COMMIT")
     for name in ("r", "m", "c"):
         con.unregister(name)
@@ -82,6 +83,14 @@ def ensure_schema(con) -> None:
 
 def version(con) -> int:
     return int(con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+
+
+def identity(con) -> str:
+    """«<store id>:<version>»: changes with every write, and differs between two stores built
+    at the same path (a rebuilt store starts again at version 0). Caches are keyed on it."""
+    rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'version')"
+                            ).fetchall())
+    return f"{rows.get('store_id', '')}:{rows['version']}"
 
 
 def exists(path=None) -> bool:
@@ -179,18 +188,18 @@ def _decimals(col: str) -> str:
 
 # Pairs of an incoming row and a stored row from another file with the same key. Only shown
 # numbers are compared: a hidden one (skjermet, mangler, a part of a merged area) contradicts
-# nothing, and readers prefer a shown one. Counts are compared where both sides have them; a
-# share within one unit of the last published decimal (11,7 against 11,67; 1,8 against 1,9) is
-# the same figure rounded twice.
+# nothing, and readers prefer a shown one. Counts are compared where both sides have them; two
+# shares are the same figure rounded twice when they differ by no more than half a unit of each
+# one's last published decimal (11,7 and 11,67; 1,8 and 1,9 for 1,85), shares being published
+# with at least one decimal (11 is read as 11,0). 11,7 and 11,79 differ.
 _PAIRS = f"""
     WITH pairs AS (
         SELECT i.indicator, i.region_code, i.period, i.age, i.sex, i.category,
                i.value AS iv, i.status AS ist, o.value AS ov, o.status AS ost, s.file_name,
                abs(i.value - o.value) AS gap,
                CASE WHEN i.unit <> 'prosent' THEN 1e-6
-                    WHEN least({_decimals('i.value')}, {_decimals('o.value')}) = 9 THEN 1e-6
-                    ELSE pow(10, -greatest(least({_decimals('i.value')}, {_decimals('o.value')}), 1))
-                         + 1e-6 END AS tol,
+                    ELSE 0.5 * pow(10, -greatest({_decimals('i.value')}, 1))
+                         + 0.5 * pow(10, -greatest({_decimals('o.value')}, 1)) + 1e-6 END AS tol,
                coalesce(abs(i.numerator - o.numerator) > 1e-6, FALSE)
                    OR coalesce(abs(i.denominator - o.denominator) > 1e-6, FALSE) AS counts_differ
         FROM incoming i
@@ -228,16 +237,19 @@ def conflicts(con, obs, limit: int = 5) -> Clash:
             SELECT count(DISTINCT ({_KEY})) FILTER (WHERE differs),
                    count(DISTINCT ({_KEY})) FILTER (WHERE NOT differs AND gap > 1e-6)
             FROM judged""").fetchone()
-        rows = con.execute(_PAIRS + """
+        query = _PAIRS + """
             SELECT indicator, region_code, period, age, sex, category, iv, ist, ov, ost, file_name
-            FROM judged WHERE differs OR gap > 1e-6
-            ORDER BY NOT differs, 1, 2, 3, 4, 5, 6 LIMIT ?""", [limit + (1 if rounded else 0)]).fetchall()
+            FROM judged WHERE {} ORDER BY 1, 2, 3, 4, 5, 6, file_name LIMIT ?"""
+        clashing = con.execute(query.format("differs"), [limit]).fetchall()
+        rounding = con.execute(query.format("NOT differs AND gap > 1e-6"), [1]).fetchall()
     finally:
         con.unregister("incoming")
-    lines = [f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
-             f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}" for r in rows]
-    return Clash(problems=lines[:min(total, limit)], total=total, rounded=rounded,
-                 rounded_example=lines[total] if rounded and len(lines) > total else "")
+
+    def line(r) -> str:
+        return (f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
+                f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}")
+    return Clash(problems=[line(r) for r in clashing], total=total, rounded=rounded,
+                 rounded_example=line(rounding[0]) if rounding else "")
 
 
 def _may_overlap(con, obs) -> bool:

@@ -114,3 +114,16 @@ def test_a_file_that_is_not_a_store_is_never_replaced_unasked(tmp_path, capsys):
     assert "kan ikke leses" in capsys.readouterr().out
     assert main(["build", "--db", str(db)]) == 1
     assert db.read_bytes() == b"ikke en database"
+
+
+def test_a_rebuilt_store_never_looks_like_the_one_it_replaced(coordinator_db):
+    """Caches are keyed on (path, store id:version). A rebuild starts its version again, so
+    without the store id a running server would serve the old store's figures and labels."""
+    with store.reader(coordinator_db) as con:
+        before = store.identity(con)
+    assert main(["build", "--db", str(coordinator_db), "--replace"]) == 0
+    with store.reader(coordinator_db) as con:
+        after = store.identity(con)
+        assert store.version(con) == len(demo.demo_files())
+    assert before != after and before.split(":")[0] != after.split(":")[0]
+    assert not list(coordinator_db.parent.glob("*.building*"))     # no temporary left behind

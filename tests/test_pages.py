@@ -149,6 +149,17 @@ def test_kart_default(app_env):
     assert "Klikk på en kommune" in t and "Kilde: SSB" in t and "Kart: Kartverket" in t
 
 
+def test_kart_one_cached_map_outlines_each_chosen_municipality(app_env):
+    at = open_page("kart")
+    first = the_map(at)
+    at.selectbox(key="w_kommune").set_value("4001").run()
+    second = the_map(at)
+    assert (first["selected"], second["selected"]) == ("4003", "4001")
+    assert second["regions"][-1]["code"] == "4001"            # drawn last: its outline on top
+    assert sorted(r["code"] for r in first["regions"]) == sorted(r["code"] for r in second["regions"])
+    assert the_map(open_page("kart"))["selected"] == "4003"     # the shared model is not changed
+
+
 def test_kart_municipality_and_county_from_url(app_env):
     at = open_page("kart", kommune="4030", fylke="40")
     m = the_map(at)
@@ -187,6 +198,22 @@ def test_kart_norway(app_env):
     assert "Ingen data" in [e["label"] for e in m["legend"]]
     assert not any(r["label"] for r in m["regions"])            # no word labels on the big map
     assert len(at.get("bidi_component")[0].proto.json) < 300_000
+
+
+def test_kart_shows_alesund_1507_published_before_the_2024_split(writable_db, monkeypatch):
+    import pandas as pd
+    monkeypatch.setenv("INNENFOR_DB", str(writable_db))
+    obs = pd.DataFrame([{"indicator": "neet", "region_code": "1507", "period": "2021", "age": "15-29",
+                         "sex": "alle", "category": "alle", "value": 10.0, "unit": "prosent",
+                         "status": "ok", "numerator": 500.0, "denominator": 5000.0, "note": None}])
+    con = store.connect(writable_db)
+    try:
+        store.write(con, obs, file_name="alesund.csv", sha256="4" * 64, fmt="test")
+    finally:
+        con.close()
+    at = open_page("kart", fylke="15", periode="2021")
+    alesund = next(r for r in the_map(at)["regions"] if r["code"] == "1507")
+    assert alesund["words"][:2] == ["Ålesund", f"10,0{NB}%"]
 
 
 def test_a_click_on_the_map_opens_min_kommune(app_env):
@@ -436,3 +463,15 @@ def test_reads_are_remembered_within_a_run_and_not_across_runs(app_env, tmp_path
     assert [m.value for m in at.markdown] == ["True"]
     first, second = at.session_state["seen"]
     assert first is not second and first.equals(second)
+
+
+def test_a_page_that_fails_still_has_its_sidebar(app_env, monkeypatch):
+    """The sidebar is drawn after the page; when the page fails the user can still choose."""
+    from ui import data
+
+    def broken(*a, **k):
+        raise RuntimeError("kaputt")
+    monkeypatch.setattr(data, "map_view", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.exception and "kaputt" in at.exception[0].message
+    assert {s.key for s in at.selectbox} >= {"w_indikator", "w_kommune", "w_fylke"}

@@ -123,3 +123,29 @@ def test_real_nav_long_csv_and_hl060_agree_up_to_rounding(tmp_path, order):
     results = [pipeline.load_path(p, db) for p in files]
     assert [r.outcome for r in results] == ["loaded", "loaded"], [r.line() for r in results]
     assert any("avrundet annerledes" in w and "vises fortsatt" in w for w in results[1].warnings)
+
+
+@pytest.mark.parametrize("stored, incoming, same", [
+    ("11,7", "11,65", True),      # 11,65 may round to 11,7
+    ("11,7", "11,79", False),     # 11,79 rounds to 11,8: another figure
+    ("1,8", "1,9", True),         # both from 1,85
+    ("11,0", "11,4", False),      # shares are published with a decimal: 11 is 11,0
+])
+def test_shares_are_the_same_figure_within_half_a_unit_of_each_ones_decimals(tmp_path, stored, incoming, same):
+    import pandas as pd
+
+    def obs(v: str) -> pd.DataFrame:
+        """NAV's share of helt ledige as its files give it: a rounded share, no counts."""
+        return pd.DataFrame([{"indicator": "arbeidssokere_andel", "region_code": "4003",
+                              "period": "2022-04", "age": "alle", "sex": "alle",
+                              "category": "helt_ledige", "value": float(v.replace(",", ".")),
+                              "unit": "prosent", "status": "ok", "numerator": None,
+                              "denominator": None, "note": None}])
+    con = store.connect(tmp_path / "s.duckdb")
+    try:
+        store.write(con, obs(stored), file_name="a.csv", sha256="a" * 64, fmt="test")
+        clash = store.conflicts(con, obs(incoming))
+    finally:
+        con.close()
+    assert (clash.total == 0) == same, (clash.problems, clash.rounded)
+    assert (clash.rounded == 1) == same

@@ -133,6 +133,12 @@ def test_map_frame_fills_missing_and_merges_alesund():
     t.loc[1, "value"] = None
     m = views.map_frame(t, feats, NEET).set_index("region_code")
     assert m.loc["1507", "status"] == "suppressed"
+    t.loc[1, "status"] = "provisional"
+    t.loc[1, "value"] = 20.0
+    m = views.map_frame(t, feats, NEET).set_index("region_code")
+    assert m.loc["1507", "status"] == "provisional"            # the part's mark carries over
+    none = views.map_frame(t[t["region_code"] == "4003"], feats, NEET).set_index("region_code")
+    assert none.loc["1507", "region_name"] == "Ålesund" and none.loc["1507", "status"] == "missing"
     # 2020–2023 data is published for 1507 itself (the split is never guessed): shown as is.
     old = frame([{"region_code": "1507", "region_name": "Ålesund", "period": "2022", "value": 9.0,
                   "numerator": 90, "denominator": 1000, "status": "ok"}])

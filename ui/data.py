@@ -5,7 +5,7 @@ The version itself is re-read only when the file (or its WAL) changes on disk: a
 call instead of opening DuckDB on every rerun."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -37,7 +37,7 @@ def _file_key():
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _version(file_key) -> int:
+def _version(file_key) -> str:
     with store.reader(file_key[0]) as con:
         return queries.version(con)
 
@@ -66,11 +66,11 @@ def _once(name: tuple, read):
     return memo[name]
 
 
-def key() -> tuple[str, int]:
+def key() -> tuple[str, str]:
     return _once(("key",), _key)
 
 
-def _key() -> tuple[str, int]:
+def _key() -> tuple[str, str]:
     fk = _file_key()
     if fk is None:
         raise StoreUnavailable(f"Fant ikke datalageret ({store.db_path()}). Bygg det med "
@@ -133,6 +133,11 @@ def counties() -> pd.DataFrame:
     return _once(("counties",), lambda: _counties(key()))
 
 
+def counties_of(k) -> pd.DataFrame:
+    """The counties of the store `k` names (for caches keyed on it)."""
+    return _counties(k)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _periods(k, ind, age, category) -> list[str]:
     return _read(k, queries.periods, ind, age=age, category=category)
@@ -188,12 +193,7 @@ def is_demo(ind: str | None = None, age: str | None = None, category: str = "all
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _breaks(k, ind, age, category) -> list[float]:
-    def q(con):
-        codes = queries.region_codes(con, "kommune", views.NORWAY)
-        df = queries.series(con, ind, codes, age=age, category=category)
-        known = df[df["status"].isin(("ok", "provisional", "break"))]
-        return views.class_breaks(known["value"], 5, indicators.get(ind).kind)
-    return _read(k, q)
+    return _read(k, maps.breaks, ind, age, category)
 
 
 def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
@@ -220,17 +220,22 @@ class MapView:
     area: str = ""
     county_filter: str | None = None
 
+    def selecting(self, code: str | None) -> "MapView":
+        """This map with `code` outlined (the cached one is the same for every municipality)."""
+        return replace(self, model=maps.select(self.model, code),
+                       drawn={**self.drawn, "selected": code})
+
     def figure(self):
         return maps.choropleth(self.frame, maps.geometry(self.area, self.county_filter), **self.drawn)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _map_view(k, ind_id, period, age, category, county, area_name, selected) -> MapView:
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _map_view(k, ind_id, period, age, category, county, area_name) -> MapView:
     ind = indicators.get(ind_id)
     area, county_filter = maps.map_area(county)
-    table = _table(k, ind_id, "kommune", period, age, category, county)
-    frame = views.map_frame(table, maps.features(area, county_filter), ind)
-    drawn = dict(ind=ind, period=period, area_name=area_name, selected=selected, age=age,
+    frame = maps.frame(area, county_filter, ind, lambda codes: _series(
+        k, ind_id, tuple(codes), age, category, (period,)))
+    drawn = dict(ind=ind, period=period, area_name=area_name, selected=None, age=age,
                  category=category, breaks=_breaks(k, ind_id, age, category),
                  demo=_is_demo(k, ind_id, age, category, period))
     display = views.display_table(frame, ind, with_period=False, sort_by_value=True)
@@ -242,6 +247,6 @@ def _map_view(k, ind_id, period, age, category, county, area_name, selected) -> 
 
 def map_view(ind: str, period: str | None, age: str | None, category: str, county: str,
              area_name: str, selected: str | None) -> MapView:
-    """The map for a view; shared read-only between sessions (a rerun that only moves the
-    outline to another municipality costs a dictionary lookup, not 10 ms of pandas)."""
-    return _map_view(key(), ind, period, age, category, county, area_name, selected)
+    """The map for a view; built once and shared read-only between sessions (a rerun that only
+    moves the outline to another municipality costs a lookup and a copy, not 10 ms of pandas)."""
+    return _map_view(key(), ind, period, age, category, county, area_name).selecting(selected)

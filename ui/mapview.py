@@ -55,7 +55,7 @@ export default function (component) {
   const label = (r) => r.words.filter(Boolean).join(", ") + ". Enter åpner Min kommune.";
   const pad = 8;
   const paths = m.regions.map((r) => `<path class="inf-muni${r.code === m.selected ? " inf-sel" : ""}"
-    data-code="${esc(r.code)}" d="${r.d}" fill="${esc(r.fill)}" role="link"
+    data-code="${esc(r.code)}" d="${r.d}" fill="${esc(r.fill)}" fill-rule="evenodd" role="link"
     tabindex="${r.code === first ? 0 : -1}" aria-label="${esc(label(r))}"></path>`).join("");
   const words = m.regions.filter((r) => r.label && r.at).map((r) =>
     `<text class="inf-word" x="${r.at[0]}" y="${r.at[1]}">${esc(r.label)}</text>`).join("");
@@ -75,7 +75,7 @@ export default function (component) {
         <svg viewBox="${-pad} ${-pad} ${m.width + 2 * pad} ${m.height + 2 * pad}"
              xmlns="http://www.w3.org/2000/svg">${paths}${words}<path class="inf-ring" d=""></path></svg>
         <div class="inf-legend"><div>${esc(m.unit)}</div><ul>${legend}</ul></div>
-        <div class="inf-tip" role="status" aria-live="polite" hidden></div>
+        <div class="inf-tip" aria-hidden="true" hidden></div>
       </div>
       <div class="inf-help">Pek på en kommune for tallene, klikk for å åpne den i Min kommune.
         Med tastatur: Tab til kartet, piltastene mellom kommunene, Enter åpner.</div>

@@ -29,14 +29,6 @@ def _copy(key: str) -> None:
     state.put(key, st.session_state.get("w_" + key))
 
 
-def _copy_period() -> None:
-    state.put("periode", st.session_state.get("w_periode"))
-
-
-def _copy_indicator() -> None:
-    state.put("indikator", st.session_state.get("w_indikator"))
-
-
 def _copy_municipality() -> None:
     """A picked code, or typed text resolved by name without diacritics ('tonsberg')."""
     val = st.session_state.get("w_kommune")
@@ -67,7 +59,7 @@ def sidebar(view: state.View) -> None:
     with st.sidebar:
         st.markdown("**Visning**")
         st.selectbox("Indikator", list(all_ind), key=bind("indikator", ind.id),
-                     format_func=lambda i: all_ind[i].short, on_change=_copy_indicator,
+                     format_func=lambda i: all_ind[i].short, on_change=_copy, args=("indikator",),
                      help=ind.definition)
         if len(view.ages) > 1:
             st.selectbox("Aldersgruppe", view.ages, key=bind("alder", view.age),
@@ -79,7 +71,7 @@ def sidebar(view: state.View) -> None:
                          args=("kategori",))
         if len(view.periods) > 1:
             st.select_slider("Periode", view.periods, key=bind("periode", view.period),
-                             format_func=fmt.period, on_change=_copy_period)
+                             format_func=fmt.period, on_change=_copy, args=("periode",))
         elif view.periods:
             st.markdown(f"Periode: **{fmt.period(view.periods[0])}** (den eneste med data)")
         else:
@@ -114,18 +106,14 @@ def demo_banner(ind_id: str | None = None, age: str | None = None, category: str
                    "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
 
 
-def chart(fig, *, key: str | None = None, table: pd.DataFrame | None = None, on_select=None,
-          alt: str | None = None, export: downloads.ChartExport | None = None):
+def chart(fig, *, table: pd.DataFrame | None = None, alt: str | None = None,
+          export: downloads.ChartExport | None = None) -> None:
     """The figure, then its caption (definition, source, period), the "Last ned" popover
     (with `export`), then 'Vis tabell'."""
     m = charts.meta(fig)
-    kw = {}
-    if on_select is not None:
-        kw = {"on_select": on_select, "selection_mode": "points"}
-    ev = st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
-                         key=key, alt=alt or m.get("title"), **kw)
+    st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
+                    alt=alt or m.get("title"))
     under_chart(m, table=table, export=export, figure=fig)
-    return ev
 
 
 def map_chart(model: dict, *, table, alt: str, export: downloads.ChartExport, figure) -> None:

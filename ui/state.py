@@ -120,7 +120,7 @@ def county_choices() -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _county_choices(k) -> dict[str, str]:       # one dict per store version, read-only
-    cs = data.counties()
+    cs = data.counties_of(k)
     today = cs[cs["note"].isna()].sort_values("name")
     out = {views.VT: "Vestfold og Telemark"}
     names = dict(zip(today["code"], today["name"]))
