@@ -154,7 +154,7 @@ with st.container(key="pres_controls", horizontal=True, gap="small", vertical_al
         # A new box per period: a key pressed while the player's rerun is still on its way
         # carries the box's old value, which must not be read as the presenter choosing it.
         box = f"p_periode_{v.period}"
-        st.selectbox("Periode", v.periods, key=box, format_func=fmt.period,
+        st.selectbox("Periode", v.periods, key=box, format_func=fmt.period, placeholder="Velg",
                      index=v.periods.index(v.period) if v.period in v.periods else None,
                      on_change=_copy_period, args=(box,), label_visibility="collapsed",
                      width=220)

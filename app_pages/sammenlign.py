@@ -38,7 +38,9 @@ else:
     if table.empty or not table["status"].isin(fmt.KNOWN).any():
         parts.no_data(f"Ingen data for {v.fylke_name} {fmt.period_phrase(v.period)} ({ind.short}).")
     else:
-        ref_codes = [v.fylke, views.NORWAY] if v.fylke != views.NORWAY else [views.NORWAY]
+        # County and country as lines for shares; a count of the county would dwarf the bars.
+        ref_codes = [] if ind.kind == "count" else \
+            [v.fylke, views.NORWAY] if v.fylke != views.NORWAY else [views.NORWAY]
         refs = data.series(ind.id, ref_codes, age=v.age, category=v.category, periods=[v.period])
         by_code = {r["region_code"]: r for r in views.rows(refs)}
         references = [("Landet" if c == views.NORWAY else by_code[c]["region_name"], by_code[c])

@@ -27,11 +27,13 @@ with c1:
                    key=parts.bind("kommuner", others), format_func=label, max_selections=6,
                    on_change=_copy_list, args=("kommuner",), placeholder="Legg til kommuner")
 with c2:
-    refs = [r for r in v.list_option("ref") if r in REFS]
-    # Counts of a county or the country dwarf a municipality's: off unless asked for.
-    count_default = ind.kind == "count" and state.raw().get("ref") == state.DEFAULTS["ref"]
-    if count_default:
-        refs = []
+    # Not chosen yet: all three for shares; none for counts (a county's or the country's
+    # count dwarfs a municipality's), until asked for.
+    count_default = ind.kind == "count" and state.raw().get("ref") is None
+    if state.raw().get("ref") is None:
+        refs = [] if count_default else list(REFS)
+    else:
+        refs = [r for r in v.list_option("ref") if r in REFS]
     st.pills("Referanselinjer", list(REFS), selection_mode="multi", key=parts.bind("ref", refs),
              format_func=REFS.get, on_change=_copy_list, args=("ref", "ingen"))
 moving = False
@@ -64,8 +66,10 @@ else:
         parts.no_data(f"Ingen data for {fmt.listing(name_of.values())} ({ind.short}, "
                       f"{fmt.dimension_text(ind, v.age, v.category)}).")
     elif len(drawn) < len(codes):
-        parts.caption(f"Ingen tall for {fmt.listing(name_of[c] for c in codes if c not in drawn)} "
-                      f"({fmt.dimension_text(ind, v.age, v.category)}): ingen linje.")
+        why = ("for få måneder til et gjennomsnitt over 12" if moving else
+               f"ingen tall ({fmt.dimension_text(ind, v.age, v.category)})")
+        parts.caption(f"{fmt.listing(name_of[c] for c in codes if c not in drawn)}: {why}, "
+                      "ingen linje.")
     missing_refs = [REFS[r] for c, r in lines if r != "kommune"
                     and df[(df["region_code"] == c) & df["status"].isin(fmt.KNOWN)].empty]
     if count_default:

@@ -216,7 +216,7 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
     title = f"{ind.short} i kommunene i {county_name}, {ptext}"
     frame_out = frame.assign(period=p, level="kommune")
     tbl = DataTable(ind=ind, frame=frame_out, age=age, category=category, title=title,
-                    sources=queries.sources_for(con, ind.id), demo=demo,
+                    sources=queries.sources_for(con, ind.id, [p]), demo=demo,
                     notes=charts.meta(fig).get("notes", []))
     return Chart(key=f"kart-{ind.id}", family="Kart", ind=ind, figure=fig, title=title,
                  sentence=sentence, facts=facts, period=p, periods_text=ptext, demo=demo,

@@ -53,7 +53,7 @@ def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None =
     """A DataTable with the sources and the demo flag read from the store. `computed`: every
     row is Innenfor's own calculation (e.g. views.moving_average), status «beregnet»."""
     return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
-                     title=title, sources=queries.sources_for(con, indicator_id),
+                     title=title, sources=queries.sources_for(con, indicator_id, _periods(frame)),
                      demo=queries.is_demo(con, indicator_id, age=age, category=category,
                                           periods=_periods(frame)),
                      notes=list(notes), computed=computed)

@@ -104,7 +104,8 @@ def classes(frame: pd.DataFrame, breaks: list[float], ind: Indicator) -> tuple[l
         entries.append(("Skjermet", SUPPRESSED))
     offset = len(entries)
     entries += list(zip(views.class_labels(breaks, ind), colours))
-    index = [offset + views.class_of(v, breaks) if kn else (offset - 1 if sup else 0)
+    shown = fmt.decimals_for(ind)     # classed as shown: 10,96 is «11,0 %», in the 11,0 class
+    index = [offset + views.class_of(round(v, shown), breaks) if kn else (offset - 1 if sup else 0)
              for v, kn, sup in zip(frame["value"], known, suppressed)]
     return entries, index
 

@@ -218,6 +218,19 @@ def periods(con, indicator_id: str, *, age: str | None = None, category: str = "
     return [r[0] for r in rows]
 
 
+def has_values(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> bool:
+    """Any known value for the selection in its newest period. A category total of shares
+    published without counts (NAV's) has periods but no values: a view would be all grey."""
+    p = latest_period(con, indicator_id, age=age, category=category)
+    if p is None:
+        return False
+    codes = [r[0] for r in con.execute(
+        "SELECT DISTINCT region_code FROM observations WHERE indicator = ? AND age = ? AND period = ?",
+        [indicator_id, age or indicators.get(indicator_id).default_age, p]).fetchall()]
+    df = series(con, indicator_id, codes, age=age, category=category, periods=[p])
+    return bool((df["status"].isin(("ok", "provisional", "break")) & df["value"].notna()).any())
+
+
 def latest_period(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> str | None:
     ps = periods(con, indicator_id, age=age, category=category)
     return ps[-1] if ps else None
@@ -237,13 +250,16 @@ def regions(con, level: str | None = None) -> pd.DataFrame:
     return con.execute(sql + " ORDER BY level, name").df()
 
 
-def sources_for(con, indicator_id: str) -> pd.DataFrame:
-    """The files behind an indicator: shown under charts as provenance."""
+def sources_for(con, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
+    """The files behind an indicator (for the periods shown, when given): provenance in the
+    exports. A file that only covers other periods is not listed."""
     return con.execute("""
         SELECT s.source_id, s.file_name, s.format, s.loaded_at, s.is_demo,
                min(o.period) AS first_period, max(o.period) AS last_period, count(*) AS rows
         FROM sources s JOIN observations o USING (source_id)
-        WHERE o.indicator = ? GROUP BY ALL ORDER BY s.source_id""", [indicator_id]).df()
+        WHERE o.indicator = $ind AND ($periods IS NULL OR list_contains($periods, o.period))
+        GROUP BY ALL ORDER BY s.source_id""",
+        {"ind": indicator_id, "periods": list(periods) if periods else None}).df()
 
 
 def is_demo(con, indicator_id: str | None = None, *, age: str | None = None,

@@ -291,14 +291,17 @@ def class_of(v, breaks: list[float]) -> int:
 
 
 def class_labels(breaks: list[float], ind: Indicator) -> list[str]:
-    """'under 9,0 %', '9,0–10,5 %', …, '12,0 % og over'."""
-    f = (lambda x: fmt.number(x, 1)) if ind.kind == "share" else (lambda x: fmt.number(x, 0))
+    """'under 9,0 %', '9,0–10,4 %', …, '12,0 % og over': classes of the values as shown (one
+    decimal for shares, whole numbers for counts), so no shown value fits two labels."""
+    step = 10 ** -fmt.decimals_for(ind)
+    f = (lambda x: fmt.number(x, fmt.decimals_for(ind)))
     unit = fmt.NBSP + "%" if ind.kind == "share" else ""
     if not breaks:
         return ["alle verdier"]
     labels = [f"under {f(breaks[0])}{unit}"]
     for a, b in zip(breaks, breaks[1:]):
-        labels.append(f"{f(a)}{fmt.DASH}{f(b)}{unit}")
+        top = round(b - step, 6)
+        labels.append(f"{f(a)}{fmt.DASH}{f(top)}{unit}" if top > a else f"{f(a)}{unit}")
     labels.append(f"{f(breaks[-1])}{unit} og over")
     return labels
 

@@ -110,9 +110,11 @@ def test_class_breaks_from_all_periods_of_demo(con):
 
 
 def test_class_labels():
-    assert views.class_labels([9.5, 10.5], NEET) == [f"under 9,5{NB}%", f"9,5–10,5{NB}%",
+    # No shown value fits two labels: 10,5 % is in «10,5 % og over», not in «9,5–10,4 %».
+    assert views.class_labels([9.5, 10.5], NEET) == [f"under 9,5{NB}%", f"9,5–10,4{NB}%",
                                                      f"10,5{NB}% og over"]
-    assert views.class_labels([100, 1000], OT) == ["under 100", f"100–1{NB}000", f"1{NB}000 og over"]
+    assert views.class_labels([100, 1000], OT) == ["under 100", "100–999", f"1{NB}000 og over"]
+    assert views.class_labels([10.5, 10.6], NEET)[1] == f"10,5{NB}%"     # a class of one value
 
 
 def test_map_frame_fills_missing_and_merges_alesund():
@@ -338,3 +340,12 @@ def test_config_names_png_and_points_to_local_topojson(con):
     c = charts.config(fig, topojson_url="/app/static/")
     assert c["toImageButtonOptions"]["filename"] == "innenfor_kart_neet_vestfold-og-telemark_2022"
     assert c["topojsonURL"] == "/app/static/" and c["displaylogo"] is False
+
+
+def test_a_value_is_coloured_in_the_class_of_its_shown_figure():
+    """10,96 % is shown as «11,0 %»: it must not be coloured as «10,0–10,9 %»."""
+    f = frame([{"region_code": "4003", "value": 10.96, "status": "ok"},
+               {"region_code": "4001", "value": 10.94, "status": "ok"}])
+    entries, index = maps.classes(f, [10.0, 11.0], NEET)
+    labels = [entries[i][0] for i in index]
+    assert labels == [f"11,0{NB}% og over", f"10,0–10,9{NB}%"]

@@ -147,6 +147,15 @@ def periods(ind: str, age: str | None, category: str = "alle") -> list[str]:
     return _periods(key(), ind, age, category)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _has_values(k, ind, age, category) -> bool:
+    return _read(k, queries.has_values, ind, age=age, category=category)
+
+
+def has_values(ind: str, age: str | None, category: str = "alle") -> bool:
+    return _has_values(key(), ind, age, category)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _ages(k, ind) -> list[str]:
     return _read(k, queries.ages, ind)

@@ -58,15 +58,15 @@ def sidebar(view: state.View) -> None:
     all_ind = indicators.all_indicators()
     with st.sidebar:
         st.markdown("**Visning**")
-        st.selectbox("Indikator", list(all_ind), key=bind("indikator", ind.id),
+        st.selectbox("Indikator", list(all_ind), placeholder="Velg", key=bind("indikator", ind.id),
                      format_func=lambda i: all_ind[i].short, on_change=_copy, args=("indikator",),
                      help=ind.definition)
         if len(view.ages) > 1:
-            st.selectbox("Aldersgruppe", view.ages, key=bind("alder", view.age),
+            st.selectbox("Aldersgruppe", view.ages, placeholder="Velg", key=bind("alder", view.age),
                          format_func=lambda a: indicators.label("age", a), on_change=_copy,
                          args=("alder",))
         if len(ind.categories) > 1:
-            st.selectbox("Kategori", list(ind.categories), key=bind("kategori", view.category),
+            st.selectbox("Kategori", list(ind.categories), placeholder="Velg", key=bind("kategori", view.category),
                          format_func=lambda c: indicators.label("category", c), on_change=_copy,
                          args=("kategori",))
         if len(view.periods) > 1:
@@ -87,7 +87,7 @@ def sidebar(view: state.View) -> None:
         if miss:
             st.warning(f"Fant ingen kommune som heter «{miss}». Velg i lista.")
         counties = state.county_choices()
-        st.selectbox("Fylke (kart og rangering)", list(counties), key=bind("fylke", view.fylke),
+        st.selectbox("Fylke (kart og rangering)", list(counties), placeholder="Velg", key=bind("fylke", view.fylke),
                      format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
 
 

@@ -18,8 +18,8 @@ COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke"]
 PAGE_PARAMS = {"kart": [], "utvikling": ["kommuner", "ref", "snitt"], "sammenlign": [],
                "min-kommune": [], "presentasjon": ["vis", "pil"]}
 ALL = COMMON + sorted({k for ks in PAGE_PARAMS.values() for k in ks})
-DEFAULTS = {"indikator": "neet", "alder": None, "kategori": "alle", "periode": None,
-            "kommune": "4003", "fylke": views.VT, "kommuner": "", "ref": "fylke,region,land",
+DEFAULTS = {"indikator": "neet", "alder": None, "kategori": None, "periode": None,
+            "kommune": "4003", "fylke": views.VT, "kommuner": "", "ref": None,
             "snitt": "0", "vis": "kart", "pil": "indikator"}
 ALL_NORWAY = views.NORWAY
 
@@ -72,7 +72,8 @@ def resolve() -> View:
     ind = all_ind.get(v.get("indikator") or "") or all_ind[DEFAULTS["indikator"]]
     ages = data.ages(ind.id) or list(ind.ages)
     age = v.get("alder") if v.get("alder") in ages else default_age(ind)
-    category = v.get("kategori") if v.get("kategori") in ind.categories else "alle"
+    category = v.get("kategori") if v.get("kategori") in ind.categories else \
+        default_category(ind, age)
     periods = data.periods(ind.id, age, category)
     chosen = v.get("periode")
     period = views.align_period(chosen, ind.period_type, periods) if chosen else (
@@ -90,7 +91,8 @@ def resolve() -> View:
     fylke = v.get("fylke") if v.get("fylke") in c else DEFAULTS["fylke"]
     mrow = by_code.loc[kommune] if kommune in by_code.index else None
     return View(ind=ind, age=age, ages=ages, category=category, periods=periods, period=period,
-                period_chosen=bool(chosen) and period is not None, kommune=kommune,
+                # A period without data is not a choice: each page shows its newest.
+                period_chosen=bool(chosen) and period is not None and not missing, kommune=kommune,
                 kommune_name=mrow["name"] if mrow is not None else kommune,
                 kommune_county=mrow["county"] if mrow is not None else "",
                 fylke=fylke, fylke_name=SHORT_NAMES.get(fylke) or c.get(fylke, fylke),
@@ -104,6 +106,15 @@ def current() -> View:
     """The view app.py resolved for this run (resolved here when a page runs on its own)."""
     v = st.session_state.get("_view")
     return v if isinstance(v, View) else resolve()
+
+
+def default_category(ind: Indicator, age: str) -> str:
+    """«alle», unless it has no values (shares of the parts published without counts: NAV's
+    «I alt» share cannot be added up): then the first category with values."""
+    if data.has_values(ind.id, age, "alle"):
+        return "alle"
+    return next((c for c in ind.categories if c != "alle" and data.has_values(ind.id, age, c)),
+                "alle")
 
 
 def default_age(ind: Indicator) -> str:
@@ -137,7 +148,8 @@ def params(view: View, page: str) -> dict[str, str]:
     """The URL query for a page: only what differs from the defaults."""
     v = raw()
     values = {"indikator": view.ind.id, "alder": view.age if view.age != view.ind.default_age else None,
-              "kategori": view.category, "periode": view.period if view.period_chosen else None,
+              "kategori": view.category if view.category != default_category(view.ind, view.age) else None,
+              "periode": view.period if view.period_chosen else None,
               "kommune": view.kommune, "fylke": view.fylke}
     for k in PAGE_PARAMS.get(page, []):
         values[k] = v.get(k)
