@@ -194,7 +194,7 @@ def test_sentence_counts_use_change_not_national_comparison():
 
 def test_caption_has_definition_source_period_and_demo():
     c = fmt.caption(NEET, "2022", demo=True, notes=["Kart: Kartverket"])
-    assert c.startswith("Definisjon: Andel bosatte 15–29 år")
+    assert c.startswith("Definisjon: Andel av de bosatte i aldersgruppen (15–29 år")
     assert "Kilde: SSB, tabell 13563" in c and "Bearbeidet av Innenfor." in c
     assert "Periode: 2022." in c and "Kart: Kartverket." in c and "DEMODATA" in c
     assert "DEMODATA" not in fmt.caption(NEET, "2022")
