@@ -21,17 +21,19 @@ from geo import codes
 
 STATUSES = ["Helt ledige", "Delvis ledige", "Arbeidssøkere på tiltak"]
 SEXES = ["Kvinner", "Menn"]
+AGES = ["Under 30 år", "I alt"]
 
 
 def make_file(path: Path, rows: int) -> int:
-    """NAV's long monthly layout, ';' and decimal comma, 2024 municipalities, months back from 2024-12."""
+    """NAV's long monthly layout with its age column, ';' and decimal comma, 2024
+    municipalities, months back from 2024-12 (a million rows reach back to 2005)."""
     munis = [f"{c} {r['name']}" for c, r in sorted(codes.municipalities_2024().items())]
-    per_month = len(munis) * len(STATUSES) * len(SEXES)
+    per_month = len(munis) * len(STATUSES) * len(SEXES) * len(AGES)
     months = -(-rows // per_month)
     rng = np.random.default_rng(1)
     written = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write("År;År-måned;Nåværende Kommune Nr Navn;Arbeidsmarkedsstatus hovedgruppe;Kjønn;"
+        f.write("År;År-måned;Nåværende Kommune Nr Navn;Alder;Arbeidsmarkedsstatus hovedgruppe;Kjønn;"
                 "Beh personer i mnd;% av arbeidsstyrken\n")
         for i in range(months):
             y, m = 2024 - i // 12, 12 - i % 12
@@ -39,11 +41,13 @@ def make_file(path: Path, rows: int) -> int:
             k = 0
             lines = []
             for label in munis:
-                for st in STATUSES:
-                    for sx in SEXES:
-                        c = counts[k]
-                        lines.append(f"{y};{y}{m:02d};{label};{st};{sx};{c};{c / 300:.1f}".replace(".", ",") + "\n")
-                        k += 1
+                for age in AGES:
+                    for st in STATUSES:
+                        for sx in SEXES:
+                            c = counts[k]
+                            lines.append(f"{y};{y}{m:02d};{label};{age};{st};{sx};{c};{c / 300:.1f}"
+                                         .replace(".", ",") + "\n")
+                            k += 1
             take = lines[: rows - written]
             f.writelines(take)
             written += len(take)
