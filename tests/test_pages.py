@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import store
+from tests.conftest import add_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -201,16 +202,9 @@ def test_kart_norway(app_env):
 
 
 def test_kart_shows_alesund_1507_published_before_the_2024_split(writable_db, monkeypatch):
-    import pandas as pd
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
-    obs = pd.DataFrame([{"indicator": "neet", "region_code": "1507", "period": "2021", "age": "15-29",
-                         "sex": "alle", "category": "alle", "value": 10.0, "unit": "prosent",
-                         "status": "ok", "numerator": 500.0, "denominator": 5000.0, "note": None}])
-    con = store.connect(writable_db)
-    try:
-        store.write(con, obs, file_name="alesund.csv", sha256="4" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(writable_db, [{"indicator": "neet", "region_code": "1507", "period": "2021", "age": "15-29",
+                            "value": 10.0, "numerator": 500.0, "denominator": 5000.0}], "alesund.csv")
     at = open_page("kart", fylke="15", periode="2021")
     alesund = next(r for r in the_map(at)["regions"] if r["code"] == "1507")
     assert alesund["words"][:2] == ["Ålesund", f"10,0{NB}%"]
@@ -375,16 +369,9 @@ def test_min_kommune_change_arrow_and_colour_follow_the_sign_and_what_is_better(
 def test_min_kommune_shows_a_suppressed_newest_period_and_the_last_known_figure(writable_db, monkeypatch):
     """No period chosen: the newest period the municipality has, even when it is suppressed
     (never silently an older one), with the last known figure beside it."""
-    import pandas as pd
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
-    obs = pd.DataFrame([{"indicator": "neet", "region_code": "4003", "period": "2025", "age": "15-29",
-                         "sex": "alle", "category": "alle", "value": None, "unit": "prosent",
-                         "status": "suppressed", "numerator": None, "denominator": None, "note": None}])
-    con = store.connect(writable_db)
-    try:
-        store.write(con, obs, file_name="skjult.csv", sha256="2" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(writable_db, [{"indicator": "neet", "region_code": "4003", "period": "2025", "age": "15-29",
+                            "value": None, "status": "suppressed"}], "skjult.csv")
     at = open_page("min-kommune")
     assert at.metric[0].label == "Unge utenfor (NEET), 15–29 år, 2025"
     assert at.metric[0].value == "skjermet"
@@ -431,19 +418,12 @@ def test_missing_store_is_explained(tmp_path, monkeypatch):
 def test_a_new_load_shows_at_once(writable_db, monkeypatch):
     """Cached reads are keyed on the store's version: a file loaded while the app runs is
     visible at the next rerun, without restarting or clearing caches."""
-    import pandas as pd
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
     at = open_page("kart", indikator="ufore")
     assert at.select_slider(key="w_periode").options[-1] == "2025"
-    obs = pd.DataFrame([{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
-                         "sex": "alle", "category": "alle", "value": 4.2, "unit": "prosent",
-                         "status": "provisional", "numerator": 300.0, "denominator": 7143.0,
-                         "note": None}])
-    con = store.connect(writable_db)
-    try:
-        store.write(con, obs, file_name="ny_levering.csv", sha256="0" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(writable_db, [{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
+                            "value": 4.2, "status": "provisional", "numerator": 300.0,
+                            "denominator": 7143.0}], "ny_levering.csv")
     at.run()
     assert at.select_slider(key="w_periode").value == "2026"
     skien = next(r for r in the_map(at)["regions"] if r["code"] == "4003")
@@ -505,17 +485,11 @@ def test_sammenlign_counts_have_no_county_line_over_the_municipalities(app_env):
 def test_a_category_total_without_values_is_not_the_default(writable_db, monkeypatch):
     """NAV's shares per group come without counts: their «alle» cannot be added up, so the
     view opens on the first group with values instead of an all-grey map."""
-    import pandas as pd
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
-    obs = pd.DataFrame([{"indicator": "arbeidssokere_andel", "region_code": c, "period": "2026-01",
-                         "age": "alle", "sex": "alle", "category": cat, "value": v, "unit": "prosent",
-                         "status": "ok", "numerator": None, "denominator": None, "note": None}
-                        for c in ("4003", "4001") for cat, v in (("helt_ledige", 2.7), ("tiltak", 0.8))])
-    con = store.connect(writable_db)
-    try:
-        store.write(con, obs, file_name="nav.csv", sha256="5" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(writable_db, [{"indicator": "arbeidssokere_andel", "region_code": c, "period": "2026-01",
+                            "age": "alle", "category": cat, "value": v}
+                           for c in ("4003", "4001") for cat, v in (("helt_ledige", 2.7), ("tiltak", 0.8))],
+             "nav.csv")
     at = open_page("kart", indikator="arbeidssokere_andel", alder="alle")
     assert at.selectbox(key="w_kategori").value == "helt_ledige"
     skien = next(r for r in the_map(at)["regions"] if r["code"] == "4003")

@@ -11,7 +11,7 @@ import pytest
 
 from indicators import queries
 from loaders import pipeline, store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_rows
 
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
 
@@ -196,19 +196,13 @@ def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_s
     assert vt.loc["2025-2026", "status"] == "missing" and pd.isna(vt.loc["2025-2026", "value"])
 
 
-def test_shares_without_counts_are_not_summed_over_categories(empty_db, tmp_path):
+def test_shares_without_counts_are_not_summed_over_categories(empty_db):
     """NAV's share per job-seeker group has no counts: the total is missing, not 'ok' and empty."""
     # As NAV's long file gives them (loaders/nav_long.py): a share per group, no counts.
-    obs = pd.DataFrame([{"indicator": "arbeidssokere_andel", "region_code": "4003", "period": "2022-05",
-                         "age": "under30", "sex": "alle", "category": c, "value": v, "unit": "prosent",
-                         "status": "ok", "numerator": None, "denominator": None, "note": None}
-                        for c, v in (("helt_ledige", 2.1), ("delvis_ledige", 1.0), ("tiltak", 0.4))])
-    con = store.connect(empty_db)
-    try:
-        store.ensure_schema(con)
-        store.write(con, obs, file_name="nav.csv", sha256="1" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(empty_db, [{"indicator": "arbeidssokere_andel", "region_code": "4003", "period": "2022-05",
+                         "age": "under30", "category": c, "value": v}
+                        for c, v in (("helt_ledige", 2.1), ("delvis_ledige", 1.0), ("tiltak", 0.4))],
+             "nav.csv")
     with store.reader(empty_db) as con:
         total = queries.series(con, "arbeidssokere_andel", ["4003"], age="under30").iloc[0]
     assert total.status == "missing" and pd.isna(total.value) and "kan ikke summeres" in total.note
@@ -216,14 +210,8 @@ def test_shares_without_counts_are_not_summed_over_categories(empty_db, tmp_path
 
 def test_demo_flag_follows_the_selection_shown(writable_db):
     """A period (or age band) with only real figures is not labelled Demodata."""
-    obs = pd.DataFrame([{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
-                         "sex": "alle", "category": "alle", "value": 4.2, "unit": "prosent",
-                         "status": "ok", "numerator": 300.0, "denominator": 7143.0, "note": None}])
-    con = store.connect(writable_db)
-    try:
-        store.write(con, obs, file_name="ekte.csv", sha256="3" * 64, fmt="test")
-    finally:
-        con.close()
+    add_rows(writable_db, [{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
+                            "value": 4.2, "numerator": 300.0, "denominator": 7143.0}], "ekte.csv")
     with store.reader(writable_db) as con:
         assert queries.is_demo(con, "ufore") and queries.is_demo(con, "ufore", periods=["2025"])
         assert not queries.is_demo(con, "ufore", periods=["2026"])
