@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import exports
 from exports import images
@@ -15,10 +14,10 @@ from indicators import queries
 from loaders import store
 from tests.browser_support import (MAP_DRAWN, app_server, chromium, web,  # noqa: F401
                                    web_factory)
+from tests.test_pages import open_page
 from ui import downloads
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 IMAGE_LABELS = ["PNG", "SVG", "PDF"]
 TABLE_LABELS = ["Excel", "CSV for Excel", "CSV (standard)"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -39,17 +38,6 @@ def no_rendering(monkeypatch):
     monkeypatch.setattr(images, "render", forbidden("images.render"))
     monkeypatch.setattr(images, "start_server", forbidden("images.start_server"))
     return calls
-
-
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page != "kart":
-        at.switch_page(str(ROOT / "app_pages" / page)).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def last_ned(at) -> list:
@@ -80,7 +68,7 @@ def test_kart_has_a_last_ned_popover_with_six_lazy_buttons(app_env, no_rendering
 
 
 def test_min_kommune_has_presentation_saksvedlegg_and_a_popover_per_chart(app_env, no_rendering):
-    at = open_page("min_kommune.py", kommune="4010")
+    at = open_page("min-kommune", kommune="4010")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["Last ned presentasjon", "Saksvedlegg (zip)"]
     charts = at.get("plotly_chart")
