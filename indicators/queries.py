@@ -2,8 +2,8 @@
 
 Aggregates (county, regional group, Norway) use the figure the source published when there is
 one; otherwise they sum members' numerators and denominators: over the municipalities, or, when
-that sum is hidden, over the published counties that made up the area that year (Norway; 38
-Vestfold og Telemark from 2024). An aggregate with a suppressed member is suppressed, with a
+that sum is hidden, over published counties that make up the area (Norway, from today's counties
+or those of 2020–2023; 38 Vestfold og Telemark from 39 and 40; geo.regions.county_partitions). An aggregate with a suppressed member is suppressed, with a
 missing member missing: never summed as if known."""
 from __future__ import annotations
 
@@ -96,8 +96,8 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
                TRUE AS published
         FROM obs o JOIN wanted w ON w.code = o.region_code
     ),
-    -- Two ways to add up an area: over its municipalities (via 1), or over the counties that
-    -- make it up in that year (via 2: Norway, 38 from 2024), used when the first is hidden.
+    -- Two ways to add up an area: over its municipalities (via 1), or over counties that make it
+    -- up in that year (via 2: Norway, 38 = 39 + 40, …), used when the first is hidden.
     members AS (
         SELECT rm.group_code, rm.member_code, 1 AS via, 0 AS first_year, 9999 AS last_year
         FROM region_members rm JOIN wanted w ON w.code = rm.group_code
