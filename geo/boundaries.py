@@ -1,7 +1,8 @@
 """Committed boundary GeoJSON for the dashboard maps (no network, no geopandas).
 
 Files in geo/boundaries/ are built by geo/build_boundaries.py (see geo/README.md).
-Properties: `kode` (2024 municipality number, text), `navn`, `fylke` (2024 county number);
+Properties: `kode` (2024 municipality number, text), `navn`, `fylke` (2024 county number),
+`etikettpunkt` (LABEL_PROPERTY);
 the county file has `kode` and `navn`. One exception: feature "1507" is the 2020 Ålesund
 area and covers 2024's 1508 Ålesund + 1580 Haram (property `dekker`); the source has no
 pre-2020 Haram border. Credit on every map: `CREDIT`.
@@ -9,7 +10,7 @@ pre-2020 Haram border. Credit on every map: `CREDIT`.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DIR = Path(__file__).parent / "boundaries"
@@ -21,13 +22,16 @@ FILES = {
     "fylker": "fylker_norge.geojson",
 }
 
+# [lon, lat] inside each municipality where its name goes, found when the files are built.
+LABEL_PROPERTY = "etikettpunkt"
+
 CREDIT = "Kartverket, CC BY 4.0 — grenser fra 2020, omkodet til 2024-nummer"
 
 _COUNTY_AREA = {"38": "vestfold_telemark", "39": "vestfold_telemark", "40": "vestfold_telemark",
                 "31": "ostfold"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(area: str) -> dict:
     """The FeatureCollection for an area ("norge", "vestfold_telemark", "ostfold", "fylker").
 

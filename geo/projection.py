@@ -4,10 +4,13 @@ commands. Vestfold og Telemark is about 15 KB this way, all of Norway about 135 
 enough to travel with the map on every rerun, so the page needs no geometry request."""
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from geo.boundaries import LABEL_PROPERTY
 
 WIDTH = 1000
 
@@ -26,7 +29,7 @@ def _polygons(geom: dict) -> list:
 
 def _ring_centroid(ring) -> tuple[float, float, float]:
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         c = x0 * y1 - x1 * y0
         a += c
         cx += (x0 + x1) * c
@@ -37,9 +40,13 @@ def _ring_centroid(ring) -> tuple[float, float, float]:
     return cx / (3 * a), cy / (3 * a), abs(a) / 2
 
 
-def label_point(geom: dict) -> tuple[float, float]:
-    """Centroid of the largest polygon's outer ring (good enough for a label)."""
-    best = max((_ring_centroid(p[0]) for p in _polygons(geom)), key=lambda t: t[2])
+def label_point(feature: dict) -> tuple[float, float]:
+    """Where a feature's name goes: the point inside it found when the boundaries were built
+    (geo/build_boundaries.py), else the centroid of its largest polygon's outer ring."""
+    pt = (feature.get("properties") or {}).get(LABEL_PROPERTY)
+    if pt:
+        return float(pt[0]), float(pt[1])
+    best = max((_ring_centroid(p[0]) for p in _polygons(feature["geometry"])), key=lambda t: t[2])
     return best[0], best[1]
 
 
@@ -89,7 +96,7 @@ def svg_geometry(features: list[dict], *, key: str = "kode", width: int = WIDTH)
             for ring in poly:
                 a = np.asarray(ring, dtype=float)
                 rings.append((code, *_transverse_mercator(a[:, 0], a[:, 1], lon0, lat0)))
-        lx, ly = label_point(f["geometry"])
+        lx, ly = label_point(f)
         labels[code] = _transverse_mercator(np.array([lx]), np.array([ly]), lon0, lat0)
     min_x = min(r[1].min() for r in rings)
     max_x = max(r[1].max() for r in rings)
