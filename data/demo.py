@@ -9,12 +9,12 @@ the real loaders. County totals are calibrated to the figures the seeds state
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import numpy as np
 
 from geo import codes
+from vocab.keys import TEMPLATE
 
 HERE = Path(__file__).parent
 DEMO_DIR = HERE / "demo"
@@ -116,7 +116,7 @@ def neet_file(m: Model) -> Path:
     header = ["region", "alder", "arbeidsstyrkestatus"] + [f"Bosatte {y}" for y in years]
     out = []
     for code in sorted(by_code):
-        for band, (pop_share, rate_factor) in [("15-29", (1, 1))] + list(AGE_BANDS.items()):
+        for band in ["15-29", *AGE_BANDS]:
             for status in ("I alt", "Utenfor arbeid, utdanning og arbeidsmarkedstiltak (NEET)"):
                 cells = []
                 for y in years:
@@ -161,7 +161,7 @@ def _band(pop: int, neet: int, band: str) -> tuple[int, int]:
     return pops[i], min(neets[i], pops[i])
 
 
-DELIVERY_HEADER = ["indikator", "kommunenr", "periode", "alder", "kjonn", "kategori", "antall", "nevner", "status"]
+DELIVERY_HEADER = TEMPLATE
 
 
 def _write_delivery(path: Path, rows: list[list]) -> Path:
@@ -297,91 +297,6 @@ def write_all() -> list[Path]:
     DEMO_DIR.mkdir(exist_ok=True)
     m = Model()
     return [neet_file(m), ufore_file(m), ot_file(m), nav_file(m)]
-
-
-def demo_files() -> list[Path]:
-    return sorted(DEMO_DIR.glob("*_DEMO.csv"))
-
-
-def is_stale(db: Path) -> bool:
-    """The store is missing or older than the demo files or the code that reads them."""
-    if not db.exists():
-        return True
-    inputs = demo_files() + list((HERE.parent / "loaders").glob("*.py")) + \
-        list((HERE.parent / "geo" / "reference").glob("*.csv"))
-    return db.stat().st_mtime < max(p.stat().st_mtime for p in inputs)
-
-
-class StoreInUse(Exception):
-    """The store holds what coordinators did (files loaded, or every file removed)."""
-
-
-def store_kind(db: Path) -> str:
-    """'missing', 'demo' (only the bundled demo files), 'empty' (every file removed),
-    'coordinator' (at least one file a coordinator loaded) or 'unreadable'."""
-    from loaders import store
-    if not db.exists():
-        return "missing"
-    try:
-        with store.reader(db) as con:
-            n, real = con.execute("SELECT count(*), count(*) FILTER (WHERE NOT is_demo) FROM sources"
-                                  ).fetchone()
-    except Exception:  # noqa: BLE001 - never replace what we cannot look into
-        return "unreadable"
-    return "coordinator" if real else "demo" if n else "empty"
-
-
-KEPT = ("coordinator", "unreadable")   # never rebuilt unless asked to replace
-
-
-def why_kept(db: Path, kind: str) -> str:
-    """Why a rebuild leaves the store, in Norwegian."""
-    if kind == "unreadable":
-        return (f"Lageret {db} kan ikke leses som et Innenfor-lager, så det bygges ikke på nytt fra "
-                "demodataene (det kan ha tall som ellers ville gått tapt).")
-    if kind == "empty":
-        return (f"Lageret {db} er tomt fordi alle filene er fjernet; demodataene legges ikke inn "
-                "igjen. (Vil du ha dem tilbake: python -m loaders build)")
-    return (f"Lageret {db} har filer som koordinatorer har lastet inn, så det bygges ikke på nytt "
-            "fra demodataene (da ville de filene forsvunnet).")
-
-
-def _last_source_id(db: Path) -> int:
-    from loaders import store
-    try:
-        with store.reader(db) as con:
-            return store.last_source_id(con)
-    except Exception:  # noqa: BLE001 - no store, or one that cannot be read: start from 1
-        return 0
-
-
-def build_store(db: Path, replace: bool = False, keep_empty: bool = False, files=None):
-    """Build a fresh store from the demo files through the real loaders (all or nothing) and
-    swap it in under the writers' lock. Unless `replace`, a store with a coordinator's files
-    (or, with `keep_empty`, one whose files were all removed) is left as it is: StoreInUse."""
-    from loaders import pipeline, store
-    tmp = db.with_name(f"{db.name}.{os.getpid()}.building")   # two builds never share one
-    for p in (tmp, Path(str(tmp) + ".wal")):
-        p.unlink(missing_ok=True)
-    files = demo_files() if files is None else files
-    if not files:
-        raise SystemExit(f"Fant ingen demodata i {DEMO_DIR}. Kjør: python -m data.demo")
-    try:
-        if last := _last_source_id(db):   # ids stay unique across a rebuild
-            con = store.connect(tmp)
-            store.set_last_source_id(con, last)
-            con.close()
-        results = [pipeline.load_path(f, tmp, is_demo=True) for f in files]
-        if all(r.outcome == "loaded" for r in results):
-            with store.locked(db):   # a coordinator may have saved meanwhile: look again
-                kind = store_kind(db)
-                if not replace and (kind in KEPT or keep_empty and kind == "empty"):
-                    raise StoreInUse(why_kept(db, kind))
-                tmp.replace(db)    # readers never see a half-built store
-    finally:
-        for p in (tmp, Path(str(tmp) + ".wal"), tmp.with_name(tmp.name + ".lock")):
-            p.unlink(missing_ok=True)
-    return results
 
 
 if __name__ == "__main__":

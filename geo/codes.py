@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-REFERENCE = Path(__file__).parent / "reference"
+from vocab import text
+from vocab.regions import NORWAY
 
-NORWAY = "0"
+REFERENCE = Path(__file__).parent / "reference"
 
 # Pre-2020 Ålesund parts: SSB's own grouping resolves them exactly (the 2024 split
 # follows Haram's pre-2020 border), so chaining through 1507 must not make them ambiguous.
@@ -106,7 +106,7 @@ def _forward(code: str, after: str = "") -> set[str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def to_2024(code: str) -> Harmonised | None:
     """The 2024 home of a municipality code from any year 2015–2024, or None if unknown."""
     if code not in known_names():
@@ -119,34 +119,34 @@ def to_2024(code: str) -> Harmonised | None:
     return Harmonised(targets.pop(), True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources_of(code_2024: str) -> frozenset[str]:
     """Every code whose area went (wholly) into this 2024 code, itself included."""
     found = {c for c in known_names() if c not in split_codes() and _target(c) == code_2024}
     return frozenset(found | {code_2024})
 
 
-@lru_cache(maxsize=None)
+@cache
 def parts_in_use(code_2024: str, year: int) -> frozenset[str]:
     """The numbers in use in `year` whose areas together make up this 2024 municipality
     (Færder in 2017: 0722 Nøtterøy and 0723 Tjøme)."""
     return frozenset(c for c in sources_of(code_2024) if valid_in(c, year))
 
 
-@lru_cache(maxsize=None)
+@cache
 def old_county_parts(code_2024: str) -> frozenset[str]:
     """The pre-2020 county numbers that together make up this 2024 county (42: 09 and 10)."""
     return frozenset(old for old, (new, _exact) in OLD_COUNTIES.items() if new == code_2024)
 
 
-@lru_cache(maxsize=None)
+@cache
 def valid_in(code: str, year: int) -> bool:
     """Was this municipality number in use in `year`? (Codes are valid from 1 January.)"""
     start, end = valid_years(code)
     return start <= year < end
 
 
-@lru_cache(maxsize=None)
+@cache
 def valid_years(code: str) -> tuple[int, int]:
     """(first year, first year no longer) a municipality number is in use: [start, end)."""
     born, gone = _births_and_ends()
@@ -200,22 +200,19 @@ def known_names() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in names.items()}
 
 
-def fold(name: str) -> str:
-    """Compare names without case, diacritics, parentheses or parallel Sami/Kven forms."""
-    s = re.sub(r"\([^)]*\)", " ", name)
-    s = unicodedata.normalize("NFKD", s.replace("ø", "o").replace("Ø", "o").replace("æ", "ae")
-                              .replace("Æ", "ae"))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", s).strip().casefold()
+def fold_name(name: str) -> str:
+    """A name folded for comparison (vocab.text.fold) without what stands in parentheses:
+    'Herøy (Nordland)' → 'heroy'."""
+    return text.fold(re.sub(r"\([^)]*\)", " ", name or ""))
 
 
 def name_forms(name: str) -> set[str]:
     """A name and its parts: 'Hábmer - Hamarøy' matches 'Hamarøy' and 'Habmer'."""
-    folded = fold(name)
+    folded = fold_name(name)
     return {folded} | {p.strip() for p in folded.split(" - ") if p.strip()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def name_matches(code: str, name: str) -> bool:
     if not name:
         return True

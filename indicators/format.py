@@ -1,62 +1,28 @@
-"""Norwegian text for numbers, periods, statuses, intervals and sentences.
+"""Norwegian sentences, captions and comparisons for the views and exports.
 
-One convention everywhere (screen, tables, exports): decimal comma, NO-BREAK SPACE (U+00A0) as
-thousands separator and before "%", a real minus sign (U+2212), en dash in ranges. Everything
-here is pure: no Streamlit, no database.
+Numbers, periods, statuses and names follow the one convention in vocab (decimal comma, NBSP
+thousands separator, real minus sign); they are imported here so a view needs one `fmt`.
+Everything here is pure: no Streamlit, no database.
 """
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 
-import indicators
-from indicators import Indicator
-
-NBSP = "\u00a0"
-MINUS = "\u2212"
-DASH = "\u2013"
-# Plotly's layout.separators: decimal mark, then thousands separator (same as ours).
-PLOTLY_SEPARATORS = "," + NBSP
-
-MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember"]
-KNOWN = ("ok", "provisional", "break")       # statuses that carry a value
-
-STATUS_WORDS = {"ok": "", "suppressed": "skjermet", "missing": "mangler",
-                "provisional": "foreløpig", "break": "brudd i serien"}
-
-
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def number(x, decimals: int = 0) -> str:
-    """1234.5 → '1 234,5' (NBSP); None/NaN → '–'."""
-    if _missing(x):
-        return DASH
-    x = float(x)
-    s = f"{abs(x):,.{decimals}f}"            # '1,234.5'
-    s = s.replace(",", NBSP).replace(".", ",")
-    if x < 0 and s.strip("0,\u00a0"):          # no '−0,0'
-        s = MINUS + s
-    return s
-
-
-def percent(x, decimals: int = 1) -> str:
-    """11.6689 → '11,7 %'."""
-    return DASH if _missing(x) else number(x, decimals) + NBSP + "%"
-
-
-def signed(x, decimals: int = 0) -> str:
-    """+1,2 / −0,4 / 0 (a zero change has no sign)."""
-    if _missing(x):
-        return DASH
-    s = number(x, decimals)
-    if s.lstrip(MINUS).strip("0,\u00a0") == "":
-        return number(0, decimals)
-    return s if s.startswith(MINUS) else "+" + s
+from vocab import indicators
+from vocab.indicators import Indicator
+from vocab.numbers import DASH, MINUS, NBSP, PLOTLY_SEPARATORS, number, percent, signed  # noqa: F401
+from vocab.numbers import is_missing as _missing
+from vocab.periods import MONTHS  # noqa: F401
+from vocab.periods import phrase as period_phrase
+from vocab.periods import short as period_short  # noqa: F401
+from vocab.periods import span as period_range  # noqa: F401
+from vocab.periods import text as period
+from vocab.periods import year as period_year  # noqa: F401
+from vocab.status import VALUE_STATUSES as KNOWN
+from vocab.status import long as status_long  # noqa: F401
+from vocab.status import word as status_word
+from vocab.text import fold, listing, lower_first, slug, upper_first  # noqa: F401
 
 
 def decimals_for(ind: Indicator) -> int:
@@ -80,83 +46,6 @@ def change(delta, ind: Indicator) -> str:
         return f"{signed(delta, 1)} prosentpoeng"
     n = signed(delta, 0)
     return f"{n} {'person' if abs(round(float(delta))) == 1 else 'personer'}"
-
-
-def status_word(status: str | None) -> str:
-    """'skjermet', 'mangler', 'foreløpig', 'brudd i serien' ('' for ok)."""
-    return STATUS_WORDS.get(status or "ok", status or "")
-
-
-def status_long(status: str | None) -> str:
-    """The explanation from definitions.toml, e.g. 'Skjermet (for få personer til å vises)'."""
-    return indicators.label("status", status or "ok")
-
-
-# --- periods -------------------------------------------------------------------------------
-
-_YEAR = re.compile(r"^\d{4}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_SCHOOL = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-def period(p) -> str:
-    """'2022' → '2022'; '2021-05' → 'mai 2021'; '2020-2021' → '2020–2021'."""
-    if p is None:
-        return DASH
-    p = str(p)
-    if m := _MONTH.match(p):
-        month = int(m.group(2))
-        if 1 <= month <= 12:
-            return f"{MONTHS[month - 1]} {m.group(1)}"
-    if m := _SCHOOL.match(p):
-        return f"{m.group(1)}{DASH}{m.group(2)}"
-    return p
-
-
-def period_short(p) -> str:
-    """For tight axes: 'mai 21', '2020–21', '2022'."""
-    p = str(p)
-    if m := _MONTH.match(p):
-        return f"{MONTHS[int(m.group(2)) - 1][:3]} {m.group(1)[2:]}"
-    if m := _SCHOOL.match(p):
-        return f"{m.group(1)}{DASH}{m.group(2)[2:]}"
-    return p
-
-
-def period_phrase(p) -> str:
-    """The period inside a sentence: 'i 2022', 'i mai 2021', 'i skoleåret 2020–2021'."""
-    p = str(p)
-    if _SCHOOL.match(p):
-        return f"i skoleåret {period(p)}"
-    return f"i {period(p)}"
-
-
-def period_range(periods, short: bool = False) -> str:
-    """First to last period: '2015–2024', 'januar 2015 til desember 2025',
-    '2014–2015 til 2024–2025' ('til' where a dash alone would be ambiguous); `short` for
-    narrow titles: 'jan 15 til des 25', '2014–15 til 2024–25'."""
-    ps = sorted(str(p) for p in periods if p is not None)
-    if not ps:
-        return DASH
-    name = period_short if short else period
-    a, b = name(ps[0]), name(ps[-1])
-    if a == b:
-        return a
-    if DASH in a or " " in a:
-        return f"{a} til {b}"
-    return f"{a}{DASH}{b}"
-
-
-def period_year(p) -> int | None:
-    """The calendar year a period belongs to (a school year counts as the year it ends)."""
-    p = str(p)
-    if _YEAR.match(p):
-        return int(p)
-    if m := _MONTH.match(p):
-        return int(m.group(1))
-    if m := _SCHOOL.match(p):
-        return int(m.group(2))
-    return None
 
 
 # --- uncertainty and comparison --------------------------------------------------------------
@@ -305,29 +194,6 @@ def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | Non
 
 # --- captions and names ----------------------------------------------------------------------
 
-def listing(words) -> str:
-    """'Skien', 'Skien og Siljan', 'Skien, Siljan og Bamble'."""
-    words = [w for w in words if w]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1] if words else ""
-
-
-def lower_first(s: str) -> str:
-    """Lower case for the middle of a sentence without touching names: only the first letter,
-    and not when the first word is an abbreviation ('Arbeidssøkere hos NAV' → 'arbeidssøkere
-    hos NAV', 'OT-tilmeldte' and 'SSB' stay)."""
-    s = str(s or "")
-    first = re.split(r"[\s,.:;()/–-]", s, maxsplit=1)[0]
-    if len(first) > 1 and first.isupper():
-        return s
-    return s[:1].lower() + s[1:]
-
-
-def upper_first(s: str) -> str:
-    """'mai 2024' → 'Mai 2024' (str.capitalize would lower the rest: 'nav' for 'NAV')."""
-    s = str(s or "")
-    return s[:1].upper() + s[1:]
-
-
 def source_line(ind: Indicator) -> str:
     return f"Kilde: {ind.source}. Bearbeidet av Innenfor."
 
@@ -357,24 +223,3 @@ def caption(ind: Indicator, periods_text: str, *, age: str | None = None, catego
 def unit_label(ind: Indicator) -> str:
     """Axis/legend unit: 'Prosent' or 'Antall personer'."""
     return "Prosent" if ind.kind == "share" else "Antall personer"
-
-
-def fold(s: str) -> str:
-    """Lower case without diacritics, for search: 'Tønsberg' → 'tonsberg', 'Bærum' → 'baerum'."""
-    s = (s or "").replace("ø", "o").replace("Ø", "o").replace("æ", "ae").replace("Æ", "ae")
-    s = s.replace("å", "a").replace("Å", "a")
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", s).strip().casefold()
-
-
-def slug(*parts) -> str:
-    """A safe file name stem: 'innenfor_kart_neet_vestfold-og-telemark_2022'."""
-    out = []
-    for p in parts:
-        if p is None or p == "":
-            continue
-        s = re.sub(r"[^a-z0-9]+", "-", fold(str(p))).strip("-")
-        if s:
-            out.append(s)
-    return "_".join(out) or "innenfor"

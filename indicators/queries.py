@@ -3,33 +3,32 @@
 Aggregates (county, regional group, Norway) use the figure the source published when there is
 one; otherwise they sum members' numerators and denominators: over the municipalities, or, when
 that sum is hidden, over published counties that make up the area (Norway, from today's counties
-or those of 2020–2023; 38 Vestfold og Telemark from 39 and 40; geo.regions.county_partitions). An aggregate with a suppressed member is suppressed, with a
-missing member missing: never summed as if known."""
+or those of 2020–2023; 38 Vestfold og Telemark from 39 and 40; geo.regions.county_partitions).
+A sum's status follows vocab.status.PRECEDENCE: with a suppressed member it is suppressed, with a
+missing one missing, never summed as if known."""
 from __future__ import annotations
 
 import pandas as pd
 
-import indicators
 from geo import regions as georegions
 from loaders import store
+from vocab import indicators
+from vocab.keys import SERIES as SERIES_COLUMNS
+from vocab.status import SQL_HAS_VALUE as KNOWN
+from vocab.status import VALUE_STATUSES, sql_combined
 
-SERIES_COLUMNS = ["region_code", "region_name", "level", "period", "value", "numerator",
-                  "denominator", "status", "note", "published"]
-
-# The year a period belongs to: 2022, 2022-05 → 2022; a school year 2020-2021 → 2021 (counted
-# in June). Decides which counties made up Norway then.
-_YEAR = ("CASE WHEN length({p}) = 9 THEN CAST(substr({p}, 6, 4) AS INTEGER) "
-         "ELSE CAST(substr({p}, 1, 4) AS INTEGER) END")
+# A sum's status from its parts' (vocab.status.PRECEDENCE), for the flags each sum computes.
+_PART_FLAGS = {s: f"any_{s}" for s in ("suppressed", "missing", "break", "provisional")}
 
 # One row per key even when several files provide it.
-_BASE = """
-    SELECT indicator, region_code, period, age, sex, category, value, numerator, denominator,
-           status, note
+_BASE = f"""
+    SELECT indicator, region_code, period, year, age, sex, category, value, numerator, denominator,
+           status, note, computed
     FROM observations
     WHERE indicator = $indicator AND age = $age AND sex = $sex
     -- several files may give the same key (they agree); a shown number wins over a hidden one
     QUALIFY row_number() OVER (PARTITION BY indicator, region_code, period, age, sex, category
-                               ORDER BY (status IN ('ok', 'provisional', 'break')) DESC, source_id) = 1
+                               ORDER BY (status IN {KNOWN}) DESC, source_id) = 1
 """
 
 
@@ -39,38 +38,36 @@ def _with_category_total(kind: str, n_parts: int) -> str:
     # Parts of one total share its denominator (e.g. the labour force), so shares add up.
     share_value = ("CASE WHEN bool_and(numerator IS NOT NULL) AND min(denominator) = max(denominator) "
                    "THEN 100 * sum(numerator) / max(denominator) END") if kind == "share" else "sum(value)"
+    flags = {s: f"bool_or(status = '{s}')" for s in _PART_FLAGS} | {"absent": f"count(*) < {n_parts}"}
     return f"""
     base AS ({_BASE}),
     summed AS (
-        SELECT region_code, period, 'alle' AS category,
+        SELECT region_code, period, any_value(year) AS year, 'alle' AS category,
                {share_value} AS value, sum(numerator) AS numerator,
                CASE WHEN bool_and(denominator IS NOT NULL) THEN max(denominator) END AS denominator,
-               CASE WHEN bool_or(status = 'suppressed') THEN 'suppressed'
-                    WHEN bool_or(status = 'missing') OR count(*) < {n_parts} THEN 'missing'
-                    WHEN bool_or(status = 'break') THEN 'break'
-                    WHEN bool_or(status = 'provisional') THEN 'provisional' ELSE 'ok' END AS status
+               {sql_combined(flags)} AS status
         FROM base WHERE category <> 'alle'
         GROUP BY region_code, period
     ),
     totals AS (
         -- Shares published without counts (NAV's '% av arbeidsstyrken') cannot be added up:
         -- such a total is missing, never 'ok' without a value.
-        SELECT region_code, period, category, value, numerator, denominator,
-               CASE WHEN status IN ('ok', 'provisional', 'break') AND value IS NULL THEN 'missing'
+        SELECT region_code, period, year, category, value, numerator, denominator,
+               CASE WHEN status IN {KNOWN} AND value IS NULL THEN 'missing'
                     ELSE status END AS status,
-               CASE WHEN status IN ('ok', 'provisional', 'break') AND value IS NULL
+               CASE WHEN status IN {KNOWN} AND value IS NULL
                     THEN 'kategoriene kan ikke summeres (andeler uten antall)'
                     ELSE 'summert over kategoriene' END AS note
         FROM summed
     ),
     obs AS (
-        SELECT region_code, period, value, numerator, denominator, status, note
+        SELECT region_code, period, year, value, numerator, denominator, status, note, computed
         FROM base WHERE category = $category
         UNION ALL
-        SELECT region_code, period,
-               CASE WHEN status IN ('ok','provisional','break') THEN value END,
-               CASE WHEN status IN ('ok','provisional','break') THEN numerator END,
-               denominator, status, note
+        SELECT region_code, period, year,
+               CASE WHEN status IN {KNOWN} THEN value END,
+               CASE WHEN status IN {KNOWN} THEN numerator END,
+               denominator, status, note, TRUE
         FROM totals t
         WHERE $category = 'alle' AND NOT EXISTS (
             SELECT 1 FROM base b WHERE b.category = 'alle' AND b.region_code = t.region_code
@@ -88,12 +85,13 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
     agg_value = ("CASE WHEN bool_and(m.numerator IS NOT NULL AND m.denominator IS NOT NULL) "
                  "THEN 100 * sum(m.numerator) / sum(m.denominator) END") if ind.kind == "share" \
         else "sum(m.value)"
+    sum_flags = _PART_FLAGS | {"absent": "n_rows < n_members", "missing": "any_missing OR value IS NULL"}
     sql = f"""
     WITH {_with_category_total(ind.kind, n_parts)},
     wanted AS (SELECT unnest($regions) AS code),
     direct AS (
         SELECT o.region_code, o.period, o.value, o.numerator, o.denominator, o.status, o.note,
-               TRUE AS published
+               o.computed
         FROM obs o JOIN wanted w ON w.code = o.region_code
     ),
     -- Two ways to add up an area: over its municipalities (via 1), or over counties that make it
@@ -110,51 +108,43 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
         SELECT g.group_code AS region_code, g.via, m.period,
                {agg_value} AS value, sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,
                count(*) AS n_rows, any_value(s.n_members) AS n_members,
-               bool_or(m.status = 'suppressed') AS any_suppressed,
-               bool_or(m.status = 'missing') AS any_missing,
-               bool_or(m.status = 'break') AS any_break,
-               bool_or(m.status = 'provisional') AS any_provisional,
+               {", ".join(f"bool_or(m.status = '{s}') AS {f}" for s, f in _PART_FLAGS.items())},
                bool_and(m.numerator IS NOT NULL) AS all_num, bool_and(m.denominator IS NOT NULL) AS all_den
         FROM members g
         JOIN sizes s USING (group_code, via, first_year)
         JOIN obs m ON m.region_code = g.member_code
-        WHERE {_YEAR.format(p="m.period")} BETWEEN g.first_year AND g.last_year
+        WHERE m.year BETWEEN g.first_year AND g.last_year
         GROUP BY g.group_code, g.via, g.first_year, m.period
     ),
     candidates AS (
         SELECT *,
-            CASE WHEN n_rows < n_members THEN 'missing'
-                 WHEN any_suppressed THEN 'suppressed'
-                 WHEN any_missing THEN 'missing'
-                 WHEN value IS NULL THEN 'missing'
-                 WHEN any_break THEN 'break'
-                 WHEN any_provisional THEN 'provisional' ELSE 'ok' END AS st,
+            {sql_combined(sum_flags)} AS st,
             CASE WHEN via = 1 THEN ' kommuner' ELSE ' fylker' END AS unit
         FROM computed
     ),
     aggregated AS (
         SELECT region_code, period,
-               CASE WHEN st IN ('ok','provisional','break') THEN value END AS value,
-               CASE WHEN st IN ('ok','provisional','break') AND all_num THEN numerator END AS numerator,
+               CASE WHEN st IN {KNOWN} THEN value END AS value,
+               CASE WHEN st IN {KNOWN} AND all_num THEN numerator END AS numerator,
                CASE WHEN all_den AND n_rows = n_members THEN denominator END AS denominator,
                st AS status,
-               CASE WHEN n_rows < n_members
-                       THEN 'mangler tall for ' || (n_members - n_rows) || ' av ' || n_members || unit
-                    WHEN any_suppressed THEN 'skjermet fordi minst én' || CASE WHEN via = 1
+               CASE WHEN any_suppressed THEN 'skjermet fordi minst én' || CASE WHEN via = 1
                          THEN ' kommune' ELSE ' av fylkene' END || ' er skjermet'
+                    WHEN n_rows < n_members
+                       THEN 'mangler tall for ' || (n_members - n_rows) || ' av ' || n_members || unit
                     WHEN any_missing THEN 'mangler fordi minst én' || CASE WHEN via = 1
                          THEN ' kommune' ELSE ' av fylkene' END || ' mangler'
                     ELSE 'summert over ' || n_members || unit END AS note,
-               FALSE AS published
+               TRUE AS computed
         FROM candidates c
         WHERE NOT EXISTS (SELECT 1 FROM direct d WHERE d.region_code = c.region_code
                           AND d.period = c.period)
         -- a known sum first; of two, the one over municipalities
         QUALIFY row_number() OVER (PARTITION BY region_code, period
-                                   ORDER BY (st IN ('ok','provisional','break')) DESC, via) = 1
+                                   ORDER BY (st IN {KNOWN}) DESC, via) = 1
     )
     SELECT r.code AS region_code, r.name AS region_name, r.level, x.period, x.value, x.numerator,
-           x.denominator, x.status, x.note, x.published
+           x.denominator, x.status, x.note, x.computed
     FROM (SELECT * FROM direct UNION ALL SELECT * FROM aggregated) x
     JOIN regions r ON r.code = x.region_code
     WHERE $periods IS NULL OR list_contains($periods, x.period)
@@ -228,7 +218,7 @@ def has_values(con, indicator_id: str, *, age: str | None = None, category: str 
         "SELECT DISTINCT region_code FROM observations WHERE indicator = ? AND age = ? AND period = ?",
         [indicator_id, age or indicators.get(indicator_id).default_age, p]).fetchall()]
     df = series(con, indicator_id, codes, age=age, category=category, periods=[p])
-    return bool((df["status"].isin(("ok", "provisional", "break")) & df["value"].notna()).any())
+    return bool((df["status"].isin(VALUE_STATUSES) & df["value"].notna()).any())
 
 
 def latest_period(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> str | None:

@@ -4,20 +4,19 @@ Pages fetch frames through ui.data (cached calls of indicators.queries) and hand
 functions and to indicators.charts; exports can call the same functions."""
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 
-import indicators
-from geo import regions as georegions
-from indicators import Indicator
 from indicators import format as fmt
-
-NORWAY = "0"
-# County choices for maps and rankings: the seeds' region first. 38 = 39 + 40 (2020–2023 county).
-VT = "38"
-SEED_COUNTIES = georegions.SEED_COUNTIES
+from vocab import regions
+from vocab.indicators import Indicator
+from vocab.periods import shift_years
+from vocab.regions import NORWAY, SEED_COUNTIES  # noqa: F401  (names the views use)
+from vocab.regions import VESTFOLD_OG_TELEMARK as VT  # noqa: F401
+from vocab.status import COMPUTED_WORD, combined
+from vocab.status import WORDS as STATUS_WORDS
 
 # The four indicator families of Min kommune, each with the indicators that can stand for it
 # (the first one with data is shown).
@@ -61,30 +60,14 @@ def ci_of(row: dict | None):
 
 def group_of(code: str) -> str | None:
     """The partnership's regional group a municipality belongs to (None outside them)."""
-    for g, (_name, members) in georegions.GROUPS.items():
-        if code in members:
-            return g
-    return None
+    return regions.group_of(code)
 
 
 def group_members(group: str) -> list[str]:
-    return list(georegions.GROUPS[group][1])
+    return list(regions.GROUPS[group][1])
 
 
 # --- periods ---------------------------------------------------------------------------------
-
-def shift_years(p: str, years: int) -> str:
-    """The same period `years` earlier (negative) or later: 2022 → 2017, 2021-05 → 2016-05,
-    2020-2021 → 2015-2016."""
-    p = str(p)
-    if len(p) == 4:
-        return str(int(p) + years)
-    if len(p) == 7:
-        return f"{int(p[:4]) + years}-{p[5:]}"
-    if len(p) == 9:
-        return f"{int(p[:4]) + years}-{int(p[5:]) + years}"
-    return p
-
 
 def previous_period(p: str, period_type: str) -> str:
     """The period a change is measured from. Monthly data compare with the same month a year
@@ -116,27 +99,6 @@ def has_known(df: pd.DataFrame, code: str) -> bool:
     return bool((mine["status"].isin(fmt.KNOWN) & mine["value"].notna()).any())
 
 
-def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -> tuple | None:
-    """Which (indicator, age, category) stands for a family on Min kommune and in the deck: the
-    first of `ids` (its total before its parts, e.g. NAV 'helt ledige' when only that is
-    published; its default age band if the store has it) with a known value for the
-    municipality; else the first with any data; None if none. The readers are passed in
-    (cached on the page, a connection in the exports): ages(id), periods(id, age, category),
-    series(id, regions, age=, category=)."""
-    first = None
-    for i in ids:
-        ind = indicators.get(i)
-        found = ages(i)
-        age = ind.default_age if (ind.default_age in found or not found) else found[0]
-        for cat in ["alle"] + [c for c in ind.categories if c != "alle"]:
-            if not periods(i, age, cat):
-                continue
-            first = first or (i, age, cat)
-            if has_known(series(i, [municipality], age=age, category=cat), municipality):
-                return i, age, cat
-    return first
-
-
 def align_period(p: str | None, period_type: str, available: list[str]) -> str | None:
     """The period of this indicator that matches a period chosen for another indicator:
     the same year; a school year ending that year; the last month of that year with data."""
@@ -156,103 +118,6 @@ def align_period(p: str | None, period_type: str, available: list[str]) -> str |
     else:
         cand = [a for a in available if a.startswith(f"{year}-")]
     return cand[-1] if cand else None
-
-
-# --- Min kommune -----------------------------------------------------------------------------
-
-@dataclass
-class Facts:
-    """Everything Min kommune says about one indicator for one municipality."""
-    indicator: Indicator
-    place: str
-    period: str | None
-    row: dict | None
-    previous: dict | None = None
-    five: dict | None = None
-    county: dict | None = None
-    national: dict | None = None
-    age: str | None = None
-    category: str = "alle"
-
-    @property
-    def has_value(self) -> bool:
-        return bool(self.row) and self.row.get("status") in fmt.KNOWN and self.row.get("value") is not None
-
-    @property
-    def value_text(self) -> str:
-        if not self.row:
-            return "Ingen data"
-        return fmt.value(self.row.get("value"), self.indicator, self.row.get("status"))
-
-    @property
-    def interval(self):
-        return ci_of(self.row)
-
-    def change(self, other: dict | None) -> float | None:
-        """The change from `other` to this period, rounded as shown (None when unknown)."""
-        if not self.has_value or not other or other.get("status") not in fmt.KNOWN \
-                or other.get("value") is None:
-            return None
-        return round(self.row["value"] - other["value"], fmt.decimals_for(self.indicator))
-
-    def change_text(self, other: dict | None) -> str:
-        d = self.change(other)
-        return "" if d is None else fmt.change(d, self.indicator)
-
-    def change_style(self, other: dict | None) -> tuple[str, str]:
-        """(colour, arrow) for st.metric's delta. Set explicitly: the text uses a real minus
-        sign («−1,4»), which Streamlit would read as a rise."""
-        d = self.change(other)
-        if not d:
-            return "off", "off"
-        better = (d < 0) == (self.indicator.better == "lower")
-        return ("green" if better else "red"), ("up" if d > 0 else "down")
-
-    def comparison(self, ref: dict | None):
-        if not self.has_value or not ref or ref.get("status") not in fmt.KNOWN:
-            return None
-        return fmt.compare(self.row["value"], ref.get("value"), ci_a=self.interval, ci_b=ci_of(ref))
-
-    def comparison_label(self, ref: dict | None, ref_name: str) -> str:
-        if not self.has_value:
-            return ""
-        if not ref or ref.get("status") not in fmt.KNOWN:
-            why = fmt.status_word((ref or {}).get("status") or "missing")
-            return f"Ingen sammenligning med {ref_name}: tallet {why}"
-        if self.indicator.kind == "count":     # a count is not compared, only put in proportion
-            total = fmt.value(ref["value"], self.indicator)
-            share = 100 * self.row["value"] / ref["value"] if ref.get("value") else None
-            if share is None:
-                return f"{fmt.upper_first(ref_name)} i alt: {total}"
-            part = "under 0,1 %" if share < 0.05 else fmt.percent(share)
-            return f"{fmt.upper_first(ref_name)} i alt: {total} ({self.place} er {part} av dette)"
-        return fmt.comparison_label(self.comparison(ref), ref_name,
-                                    fmt.value(ref.get("value"), self.indicator))
-
-    def sentence(self, reference_name: str = "landet") -> str:
-        return fmt.sentence(self.indicator, self.place, self.row, period_=self.period,
-                            age=self.age, category=self.category, reference=self.national,
-                            reference_name=reference_name, previous=self.previous)
-
-
-def facts(ind: Indicator, df: pd.DataFrame, municipality: str, *, county: str | None,
-          period: str | None, age: str | None = None, category: str = "alle",
-          place: str | None = None) -> Facts:
-    """Facts for `municipality` in `period` from a series frame holding the municipality,
-    its county and Norway over all periods."""
-    if place is None:
-        m = df[df["region_code"] == municipality]["region_name"]
-        place = m.iloc[0] if len(m) else municipality
-    f = Facts(indicator=ind, place=place, period=period, row=None, age=age, category=category)
-    if period is None:
-        return f
-    idx = index_rows(df)
-    f.row = row_for(idx, municipality, period)
-    f.previous = row_for(idx, municipality, previous_period(period, ind.period_type))
-    f.five = row_for(idx, municipality, shift_years(period, -5))
-    f.county = row_for(idx, county, period) if county else None
-    f.national = row_for(idx, NORWAY, period)
-    return f
 
 
 # --- map -------------------------------------------------------------------------------------
@@ -294,12 +159,14 @@ def class_labels(breaks: list[float], ind: Indicator) -> list[str]:
     """'under 9,0 %', '9,0–10,4 %', …, '12,0 % og over': classes of the values as shown (one
     decimal for shares, whole numbers for counts), so no shown value fits two labels."""
     step = 10 ** -fmt.decimals_for(ind)
-    f = (lambda x: fmt.number(x, fmt.decimals_for(ind)))
+    def f(x) -> str:
+        return fmt.number(x, fmt.decimals_for(ind))
+
     unit = fmt.NBSP + "%" if ind.kind == "share" else ""
     if not breaks:
         return ["alle verdier"]
     labels = [f"under {f(breaks[0])}{unit}"]
-    for a, b in zip(breaks, breaks[1:]):
+    for a, b in itertools.pairwise(breaks):
         top = round(b - step, 6)
         labels.append(f"{f(a)}{fmt.DASH}{f(top)}{unit}" if top > a else f"{f(a)}{unit}")
     labels.append(f"{f(breaks[-1])}{unit} og over")
@@ -326,35 +193,36 @@ def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.D
             r = by_code.get(code)
         base = {"region_code": code, "region_name": (r or {}).get("region_name") or name,
                 "value": None, "numerator": None, "denominator": None, "status": "missing",
-                "note": None, "period": None}
+                "note": None, "period": None, "computed": False}
         if r:
             base.update({k: r.get(k) for k in ("value", "numerator", "denominator", "status",
-                                                "note", "period")})
+                                                "note", "period", "computed")})
             base["region_name"] = name if parts else r.get("region_name") or name
         out.append(base)
     return pd.DataFrame(out, columns=["region_code", "region_name", "value", "numerator",
-                                      "denominator", "status", "note", "period"])
+                                      "denominator", "status", "note", "period", "computed"])
 
 
 def _sum_rows(rs: list, ind: Indicator) -> dict | None:
+    """Two parts' rows as one area's (Ålesund 1507 = 1508 + 1580): counts added, shares from
+    summed counts, status by vocab.status.combined (the rule loaders and queries follow)."""
     if not any(rs):
         return None
-    if not all(r and r.get("status") in fmt.KNOWN for r in rs):
-        bad = [r.get("status") for r in rs if r] + ["missing"] * sum(1 for r in rs if not r)
-        st = "suppressed" if "suppressed" in bad else "missing"
-        return {"status": st, "period": next(r["period"] for r in rs if r)}
+    period = next(r["period"] for r in rs if r)
+    st = combined(r.get("status") if r else None for r in rs)
+    if st not in fmt.KNOWN:
+        return {"status": st, "period": period, "computed": True}
     num = [r.get("numerator") for r in rs]
     den = [r.get("denominator") for r in rs]
-    # A part's mark (break in the series, provisional) carries over to the sum.
-    st = next((s for s in ("break", "provisional") if any(r["status"] == s for r in rs)), "ok")
+    out = {"numerator": None, "denominator": None, "status": st, "period": period,
+           "note": "summert over to kommuner", "computed": True}
     if ind.kind == "share":
         if any(x is None for x in num + den):
-            return {"status": "missing", "period": rs[0]["period"], "note": "kan ikke slås sammen"}
-        v = 100 * sum(num) / sum(den)
-        return {"value": v, "numerator": sum(num), "denominator": sum(den), "status": st,
-                "period": rs[0]["period"], "note": "summert over to kommuner"}
-    return {"value": sum(r["value"] for r in rs), "numerator": None, "denominator": None,
-            "status": st, "period": rs[0]["period"], "note": "summert over to kommuner"}
+            return {"status": "missing", "period": period, "note": "kan ikke slås sammen",
+                    "computed": True}
+        return out | {"value": 100 * sum(num) / sum(den), "numerator": sum(num),
+                      "denominator": sum(den)}
+    return out | {"value": sum(r["value"] for r in rs)}
 
 
 # --- trends ----------------------------------------------------------------------------------
@@ -372,28 +240,21 @@ def moving_average(df: pd.DataFrame, window: int = 12) -> pd.DataFrame:
         g["denominator"] = None
         g["status"] = g["status"].where(g["value"].notna(), "missing")
         g["note"] = f"glidende gjennomsnitt over {window} måneder"
+        g["computed"] = True
         out.append(g)
     return pd.concat(out, ignore_index=True)
 
 
 # --- tables ("Vis tabell") -------------------------------------------------------------------
 
-PUBLISHED, COMPUTED = "publisert", "beregnet"
-# Notes Innenfor writes on the rows it computes (indicators.queries, this module, the loaders'
-# merges): a row without the `published` column (a map frame) is still recognised.
-COMPUTED_NOTES = ("summert over", "summert fra", "glidende gjennomsnitt")
+PUBLISHED, COMPUTED = STATUS_WORDS["ok"], COMPUTED_WORD
 
 
 def is_computed(r: dict) -> bool:
-    """Innenfor computed the row: `published` is False (a sum of members), or its note is one
-    Innenfor writes on a sum or a moving average."""
-    pub = r.get("published")
-    try:
-        if pub is not None and not pd.isna(pub) and not bool(pub):
-            return True
-    except (TypeError, ValueError):
-        pass
-    return str(r.get("note") or "").strip().lower().startswith(COMPUTED_NOTES)
+    """Innenfor computed the row (a sum of members or parts, a category total, a moving
+    average): the `computed` column every query and view sets."""
+    c = r.get("computed")
+    return bool(c) and not (isinstance(c, float) and math.isnan(c))
 
 
 def status_text(r: dict, *, computed: bool = False) -> str:

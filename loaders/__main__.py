@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from loaders import build as building
 from loaders import pipeline, store
 
 
@@ -24,7 +25,7 @@ def main(argv=None) -> int:
     ld.add_argument("files", nargs="+")
     args = p.parse_args(argv)
     if args.cmd == "build":
-        results = build(store.db_path(args.db), args.if_stale, args.replace)
+        results = building.build(store.db_path(args.db), args.if_stale, args.replace)
         if isinstance(results, int):
             return results
     else:
@@ -34,33 +35,6 @@ def main(argv=None) -> int:
         for prob in r.problems[5:]:
             print("   ", prob)
     return 0 if all(r.ok for r in results) else 1
-
-
-def build(db, if_stale: bool, replace: bool):
-    """The demo build's results, or an exit code when it leaves the store as it is. A store
-    with coordinators' files is never replaced unasked (`make run` runs build --if-stale)."""
-    from data import demo
-    kind = demo.store_kind(db)
-    if not replace and (kind in demo.KEPT or if_stale and kind == "empty"):
-        if if_stale:
-            print(demo.why_kept(db, kind))
-            return 0
-        print(demo.why_kept(db, kind) + " Ingenting er endret. Vil du likevel erstatte lageret med "
-              "demodataene, kjør: python -m loaders build --replace"
-              + ("" if db == store.DEFAULT_DB else f" --db {db}")
-              + f" (originalfilene blir liggende i {db.parent / 'raw'}).")
-        return 1
-    if if_stale and not demo.is_stale(db):
-        print("Lageret er oppdatert.")
-        return 0
-    try:
-        return demo.build_store(db, replace=replace, keep_empty=if_stale)
-    except demo.StoreInUse as e:
-        print(f"{e} Ingenting er endret.")
-        return 0 if if_stale else 1
-    except store.Busy as e:
-        print(e)
-        return 1
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import sys
 import threading
 import time
+
+from vocab import settings
 
 ITERATIONS = 240_000
 MAX_ITERATIONS = 10_000_000   # more than this is a typo, not a stronger hash
@@ -30,8 +31,7 @@ _lock = threading.Lock()
 def make_hash(password: str, salt: bytes | None = None) -> str:
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, ITERATIONS)
-    return "pbkdf2_sha256${}${}${}".format(ITERATIONS, base64.b64encode(salt).decode(),
-                                           base64.b64encode(digest).decode())
+    return f"pbkdf2_sha256${ITERATIONS}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def check_hash(password: str, stored: str) -> bool:
@@ -58,14 +58,14 @@ def check_hash(password: str, stored: str) -> bool:
 def accounts(secrets_mapping=None) -> dict[str, str]:
     """Configured coordinators: name → password hash. Empty means uploads are switched off."""
     found: dict[str, str] = {}
-    env = os.environ.get("INNENFOR_COORDINATORS", "")
+    env = settings.env("INNENFOR_COORDINATORS") or ""
     for part in filter(None, (p.strip() for p in env.split(";"))):
         name, _, h = part.partition("=")
         if name and h:
             found[name.strip()] = h.strip()
     if secrets_mapping:
         try:
-            for name, h in dict(secrets_mapping.get("coordinators", {})).items():
+            for name, h in dict(settings.secret(secrets_mapping, "coordinators") or {}).items():
                 found[str(name)] = str(h)
         except Exception:  # noqa: BLE001 - a malformed secrets file means "no accounts there"
             pass
@@ -82,7 +82,8 @@ def seconds_locked(name: str, now: float | None = None) -> int:
         return int(LOCKOUT_SECONDS - (now - recent[-MAX_FAILURES])) + 1
 
 
-def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float | None = None) -> tuple[bool, str]:
+def sign_in(name: str, password: str, accounts_map: dict[str, str],
+            now: float | None = None) -> tuple[bool, str]:
     """(ok, Norwegian message). Unknown names and wrong passwords count alike."""
     name = (name or "").strip()
     wait = seconds_locked(name, now)

@@ -1,5 +1,6 @@
-"""What every loader shares: the raw file, the error type, the normalised row shape,
-and the parsing of numbers, symbols and region labels as Norwegian sources write them."""
+"""What every loader shares: the raw file, the error type, the Format protocol every format
+module follows, the normalised row shape, grouping helpers, and the parsing of numbers, symbols
+and region labels as Norwegian sources write them."""
 from __future__ import annotations
 
 import hashlib
@@ -12,23 +13,21 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Protocol, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-# The columns every loader's normalise() returns, one row per published cell.
-COLUMNS = ["indicator", "region", "region_name", "level", "period", "age", "sex", "category",
-           "value", "numerator", "denominator", "status", "note", "row", "sheet"]
+from vocab.keys import NORMALISED as COLUMNS
+
+# normalise() returns the columns vocab.keys.NORMALISED, one row per published cell.
 # `row` is the line (CSV) or row (xlsx) a value was read from; `sheet` the xlsx sheet it is on,
 # '' for CSV, or '#Verdi' for JSON-stat (where `row` is the value's number in the response).
 # Text columns are str, or ordered categoricals with sorted categories (coded_strings): a 1M-row
 # file then never spells out its few hundred distinct strings a million times.
 
 HEAD_CHARS = 64 * 1024   # what detection looks at: never the whole (possibly 50 MB) file
-
-STATUSES = ("ok", "suppressed", "missing", "provisional", "break")
-VALUE_STATUSES = ("ok", "provisional", "break")   # statuses that carry a number
 
 # SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and NAV/Udir's '*'.
 SYMBOLS = {
@@ -48,6 +47,16 @@ class LoadError(Exception):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+
+
+class Format(Protocol):
+    """What every format module (loaders/ssb_csv.py, nav_hl060.py, …) has. loaders.detect asks
+    each module's detect() in turn; the first that says yes reads and normalises the file."""
+    NAME: str                                        # shown to the user: «SSB Statistikkbanken (CSV)»
+
+    def detect(self, raw: RawFile) -> bool: ...      # cheap: looks at raw.head_text / sheet names
+    def read(self, raw: RawFile) -> Any: ...         # the file's own table(s), as published
+    def normalise(self, table: Any) -> pd.DataFrame: ...   # vocab.keys.NORMALISED rows
 
 
 @dataclass
@@ -134,10 +143,10 @@ class RawFile:
             if cut > 0:
                 t = head[:cut + 1].decode(self.encoding).lstrip("\ufeff")
                 return t if len(t) <= HEAD_CHARS else _cut_at_line(t[:HEAD_CHARS])
-        t = self.text
-        if t is None or len(t) <= HEAD_CHARS:
-            return t
-        return _cut_at_line(t[:HEAD_CHARS])
+        whole = self.text
+        if whole is None or len(whole) <= HEAD_CHARS:
+            return whole
+        return _cut_at_line(whole[:HEAD_CHARS])
 
     @cached_property
     def first_lines(self) -> list[str]:
@@ -148,7 +157,7 @@ class RawFile:
         import openpyxl
         try:
             wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-        except Exception as e:  # noqa: BLE001 - any openpyxl failure means the same to the user
+        except Exception as e:
             raise LoadError("Excel-filen kan ikke åpnes. Den kan være skadet, avkortet eller "
                             "passordbeskyttet. Last ned filen på nytt.") from e
         return wb
@@ -260,6 +269,49 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
     return idx, list(uniq)
 
 
+def combined_codes(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, int]:
+    """(a number per row for its combination of `cols`, the numbers' upper bound): a factorize
+    per column, combined arithmetically."""
+    n = len(df)
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for c in cols:
+        idx, uniq = factorize(df[c])
+        k = max(len(uniq), 1)
+        if size * k >= 2 ** 62:   # keep the combined number small
+            code = pd.factorize(code)[0].astype(np.int64)
+            size = int(code.max()) + 1 if n else 1
+        code *= k   # (in place: no new 8-byte array per column)
+        code += idx
+        size *= k
+    return code, size
+
+
+def groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(group number of each row, position of each group's first row) for the distinct values
+    of `cols`, numbered in order of first appearance (ordered=False: in no particular order).
+    Vectorised: the combinations (combined_codes) numbered through a dense table when there can be
+    few (a file has a few hundred places and periods), else a hash table."""
+    n = len(df)
+    code, size = combined_codes(df, cols)
+    if size <= 2 * n:   # a table of every possible combination costs at most 10 bytes a row
+        seen = np.zeros(size, dtype=bool)
+        seen[code] = True
+        dense = np.cumsum(seen, dtype=np.int32) - 1   # group numbers in order of `code`
+        grp = dense[code]
+        first = np.full(int(seen.sum()), n, dtype=np.int64)
+        np.minimum.at(first, grp, np.arange(n, dtype=np.int64))
+        if not ordered:
+            return grp, first
+        order = np.argsort(first, kind="stable")   # renumber in order of first appearance
+        renumber = np.empty_like(order)
+        renumber[order] = np.arange(len(order))
+        return renumber[grp], first[order]
+    grp = pd.factorize(code)[0]
+    first = pd.Series(grp).drop_duplicates().index.to_numpy()
+    return grp, first
+
+
 def coded_strings(values: list, idx: np.ndarray, repeat: int = 1) -> pd.Categorical:
     """A text column from its values and each row's index into them, `repeat` times over: an
     ordered categorical with sorted categories, so it sorts, compares and has min/max as str
@@ -271,7 +323,8 @@ def coded_strings(values: list, idx: np.ndarray, repeat: int = 1) -> pd.Categori
     codes = np.array([pos[x] for x in strs] or [0], dtype=small)[idx]
     if repeat != 1:
         codes = np.tile(codes, repeat)
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(uniq, ordered=True))
+    dtype = pd.CategoricalDtype(uniq, ordered=True)
+    return cast(pd.Categorical, pd.Categorical.from_codes(codes, dtype=dtype))
 
 
 def plain(df: pd.DataFrame, cols=None) -> pd.DataFrame:
@@ -281,24 +334,10 @@ def plain(df: pd.DataFrame, cols=None) -> pd.DataFrame:
                         if isinstance(df[c].dtype, pd.CategoricalDtype)})
 
 
-def where(sheet, row) -> str:
-    """Where a value was read, as messages name it: 'Rad 14' (CSV), 'Arket «Telemark», rad 14'
-    (xlsx) or 'Verdi nr. 14' (JSON-stat, which has no rows)."""
-    sheet = sheet if isinstance(sheet, str) else ""
-    if sheet.startswith("#"):
-        return f"{sheet[1:]} nr. {row}"
-    return f"Arket «{sheet}», rad {row}" if sheet else f"Rad {row}"
-
-
-def fmt_number(v) -> str:
-    """A number as Norwegian text: decimal comma, no trailing zeros ('130,5', '-12')."""
-    return f"{v:g}".replace(".", ",")
-
-
 def mojibake(text: str) -> str | None:
     """The text as it was meant when UTF-8 bytes were read as ISO-8859-1 ('KragerÃ¸' →
-    'Kragerø'), or None when it does not look like that."""
-    if not text or "Ã" not in text and "Â" not in text:
+    'Kragerø'), or None when it does not look like that."""  # noqa: RUF002 - the garbled text is the point
+    if not text or ("Ã" not in text and "Â" not in text):
         return None
     try:
         fixed = text.encode("latin-1").decode("utf-8")

@@ -12,14 +12,21 @@ import csv
 import io
 import re
 
+import pandas as pd
+
 from loaders.base import SYMBOLS, LoadError, RawFile, normalised_frame, parse_cell, parse_region_label
+from vocab import indicators
+from vocab.keys import TEMPLATE
+from vocab.status import STATUSES, WORDS
 
 NAME = "Innenfor leveransemal (CSV)"
-COLUMNS = ["indikator", "kommunenr", "periode", "alder", "kjonn", "kategori", "antall", "nevner", "status"]
+COLUMNS = TEMPLATE
 
-STATUS_WORDS = {"": "ok", "ok": "ok", "skjermet": "suppressed", "prikket": "suppressed",
-                "mangler": "missing", "foreløpig": "provisional", "forelopig": "provisional",
-                "brudd": "break", **{k: v[0] for k, v in SYMBOLS.items() if k != "-"}}
+# The words the template accepts: the status words Innenfor shows (vocab.status), their
+# codes, a few synonyms, and the sources' symbols.
+STATUS_WORDS = {"": "ok", **{s: s for s in STATUSES}, **{w: s for s, w in WORDS.items()},
+                "prikket": "suppressed", "forelopig": "provisional", "brudd": "break",
+                **{k: v[0] for k, v in SYMBOLS.items() if k != "-"}}
 SEX_WORDS = {"": "alle", "alle": "alle", "begge kjønn": "alle", "begge": "alle", "0": "alle",
              "kvinner": "kvinner", "k": "kvinner", "2": "kvinner",
              "menn": "menn", "m": "menn", "1": "menn"}
@@ -46,7 +53,6 @@ def detect(raw: RawFile) -> bool:
 
 def near_miss(raw: RawFile) -> str | None:
     """The template's rows without its header line (the first line is data)."""
-    import indicators
     lines = raw.first_lines
     cells = _header(lines[0]) if lines else []
     if len(cells) in (len(COLUMNS) - 1, len(COLUMNS)) and cells[0] in indicators.all_indicators():
@@ -109,8 +115,7 @@ def _age(s: str) -> str:
     return {"u30": "under30", "under30": "under30", "": "alle", "alle": "alle"}.get(s, s)
 
 
-def normalise(table) -> "pd.DataFrame":  # noqa: F821
-    import indicators
+def normalise(table) -> pd.DataFrame:
     rows, decimal = table
     known = indicators.all_indicators()
     out = []

@@ -10,8 +10,7 @@ import pandas as pd
 
 from geo import codes
 from loaders.base import plain
-
-KEY = ["indicator", "region_code", "period", "age", "sex", "category"]
+from vocab.keys import KEY
 
 
 def incomplete(df: pd.DataFrame, grp: np.ndarray, years: np.ndarray, code_of: list, lab_region,

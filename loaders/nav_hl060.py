@@ -99,9 +99,18 @@ def _is_month_row(row) -> bool:
     return sum(isinstance(c, str) and c.strip().lower() in MONTHS for c in row) >= 1
 
 
+def _sheet_words(title: str) -> tuple[str, str]:
+    """('fylke', 'antall') from «1. Fylke Antall» (read() keeps only sheets named so)."""
+    m = _SHEET.match(title)
+    if m is None:
+        raise LoadError(f"Arket «{title}» er ikke et av NAV-tabellens tallark.")
+    level, measure = m.groups()
+    return level.lower(), measure.lower()
+
+
 def _county_code(name: str, county_names: dict) -> str | None:
     """A county's number from its name: first as the county sheet writes it, then the reference."""
-    if (c := county_names.get(codes.fold(name))) is not None:
+    if (c := county_names.get(codes.fold_name(name))) is not None:
         return c
     given = codes.name_forms(name)
     known = {**codes.counties_2024(), **codes.counties_2020(), **codes.COUNTIES_2020_2023}
@@ -117,12 +126,12 @@ def normalise(table):
     facts = _title_facts(table["sheets"])
     category = facts[0]
     # County sheets first: they give the county numbers the municipality sheets' 'I alt' rows need.
-    sheets.sort(key=lambda s: _SHEET.match(s[0]).group(1).lower() != "fylke")
+    sheets.sort(key=lambda s: _sheet_words(s[0])[0] != "fylke")
     county_names: dict[str, str] = {}
     out: dict[tuple, dict] = {}
     skipped, skipped_rows = set(), 0
     for sheet, rows in sheets:
-        level_word, measure = (g.lower() for g in _SHEET.match(sheet).groups())
+        level_word, measure = _sheet_words(sheet)
         indicator = "arbeidssokere" if measure == "antall" else "arbeidssokere_andel"
         months: dict[int, str] = {}
         for n, row in enumerate(rows, start=1):
@@ -182,7 +191,7 @@ def _region(labels, level_word, county_names, sheet, n) -> dict:
     except ValueError as e:
         raise LoadError(f"Arket «{sheet}», rad {n}: {e}.") from None
     if level_word == "fylke" and level == "fylke":
-        county_names[codes.fold(name)] = code
+        county_names[codes.fold_name(name)] = code
     elif level_word == "kommune" and level != "kommune":
         raise LoadError(f"Arket «{sheet}», rad {n}: «{label}» er ikke et kommunenummer og navn.")
     return {"region": code, "region_name": name, "level": level}
@@ -195,7 +204,7 @@ def _same_or_fail(kept: dict, obs: dict, sheet: str) -> None:
         raise LoadError(f"Arket «{sheet}», rad {obs['row']}: {obs['region_name']} står to ganger "
                         f"på arket (også rad {kept['row']}).")
     if kept["status"] == obs["status"] and (kept["value"] == obs["value"] or
-                                            kept["value"] is None and obs["value"] is None):
+                                            (kept["value"] is None and obs["value"] is None)):
         return
     raise LoadError(f"Arket «{sheet}», rad {obs['row']}: {obs['region_name']} {obs['period']} er "
                     f"{obs['value'] if obs['value'] is not None else obs['status']}, men arket "

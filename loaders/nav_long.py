@@ -10,7 +10,7 @@ sheets (yrkesbakgrunn, stilling) are out of scope and left out with a warning.
 
 Also read: NAV's series as processed by an analyst, with names instead of numbers (Nivå,
 Geografisk enhet, Dato, 'Andel av arbeidsstyrken' as a fraction). Names are mapped to 2024 codes
-only where the name is one place at that level; see _place_by_name.
+only where the name is one place at that level; see place_by_name.
 
 Vectorised on purpose (categorical columns, each distinct value parsed once, no string built per
 row): the loader benchmark reads 1M rows."""
@@ -20,7 +20,7 @@ import csv
 import datetime as dt
 import io
 import re
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,9 +28,16 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from geo import codes
-from loaders.base import (LoadError, RawFile, coded_strings, factorize, normalised_frame,
-                          parse_cell, parse_region_label)
-from loaders.nav_common import category_code, not_a_place, rows, sex_code, skipped_warning, where
+from loaders.base import (
+    LoadError,
+    RawFile,
+    coded_strings,
+    factorize,
+    normalised_frame,
+    parse_cell,
+)
+from loaders.nav_common import category_code, place_by_label, place_by_name, sex_code, skipped_warning
+from vocab.text import rows, where
 
 NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
 
@@ -53,13 +60,14 @@ ZERO_NOTE = "«0» i filen er trolig NAVs «*» (færre enn 4) gjort om til 0"
 
 
 def _canon(cell) -> str | None:
-    return HEADERS.get(codes.fold(str(cell))) if cell is not None else None
+    return HEADERS.get(codes.fold_name(str(cell))) if cell is not None else None
 
 
 def _blocks(header) -> list[dict[str, int]]:
     """Column blocks in a header row; a repeated column starts the next block (NAV's second
     pivot table to the right). Only complete blocks are returned."""
-    blocks, cur = [], {}
+    blocks: list[dict[str, int]] = []
+    cur: dict[str, int] = {}
     for i, cell in enumerate(header):
         c = _canon(cell)
         if c is None:
@@ -179,7 +187,7 @@ def _read_csv(raw: RawFile) -> pd.DataFrame:
     out = pa.table([table.column(i) for i in block.values()], names=list(block)).to_pandas()
     n = len(out)
     return out.assign(row=np.arange(2, n + 2), block=0,
-                      sheet=pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [""]))
+                      sheet=pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""])))
 
 
 def _arrow_csv(raw: RawFile, sep: str, width: int) -> pa.Table:
@@ -218,7 +226,7 @@ def _factor(s: pd.Series, fn):
 
 def _first_row(df: pd.DataFrame, mask) -> str:
     i = int(np.flatnonzero(np.asarray(mask))[0])
-    return where(df["sheet"].iat[i], int(df["row"].iat[i]))
+    return where(df["sheet"].iat[i], int(df["row"].to_numpy()[i]))
 
 
 def _period(v) -> str:
@@ -232,75 +240,6 @@ def _period(v) -> str:
     if m := re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2}(?:[ T].*)?)?", s):
         return f"{m[1]}-{m[2]}"
     return s   # validation names the row with a period it cannot read
-
-
-def _place_by_label(label):
-    """'4001 Porsgrunn' / '03 Oslo' / 'Landet' → (code, name, level); 'skip'; or an error text."""
-    s = "" if label is None else str(label).strip()
-    if not s:
-        return "mangler kommune/fylke"
-    if not_a_place(s):
-        return "skip"
-    if codes.fold(s) in ("landet", "hele landet", "norge", "i alt"):
-        return ("0", s, "land")
-    try:
-        return parse_region_label(s)
-    except ValueError as e:
-        return str(e)
-
-
-@lru_cache(maxsize=None)
-def _name_index(level: str) -> dict[str, set[str]]:
-    """Every folded form of every 2024 name at a level → the codes carrying it."""
-    if level == "fylke":
-        table = codes.counties_2024()
-    else:
-        table = {c: r["name"] for c, r in codes.municipalities_2024().items()}
-    idx: dict[str, set[str]] = {}
-    for code, name in table.items():
-        for form in codes.name_forms(name):
-            idx.setdefault(form, set()).add(code)
-    return idx
-
-
-def _place_by_name(key):
-    """(Nivå, name) → (2024 code, name, level); 'skip'; or an error text.
-
-    Safe only because such files use NAV's *current* geography (Midt-Telemark and Telemark have
-    figures back to 2011), so 2024 names are the right key; the level column keeps 'Oslo' the
-    county apart from 'Oslo' the municipality; a name that is several 2024 places (Herøy, Våler)
-    or none is refused, never guessed."""
-    level_raw, name = (str(x or "").strip() for x in key)
-    lv = codes.fold(level_raw)
-    if not name:
-        return "mangler navn på kommune/fylke"
-    if not_a_place(name):
-        return "skip"
-    if "land" in lv:
-        if codes.fold(name) in ("landet", "hele landet", "norge", "i alt"):
-            return ("0", name, "land")
-        return f"«{name}» på nivået «{level_raw}» er ikke landet"
-    if "fylke" in lv:
-        level = "fylke"
-    elif "kommune" in lv:
-        level = "kommune"
-    else:
-        return f"ukjent nivå «{level_raw}» (forventet Landet, Fylker eller … kommuner)"
-    hits = set().union(*(_name_index(level).get(f, set()) for f in codes.name_forms(name)))
-    number = {"kommune": "kommunenummer", "fylke": "fylkesnummer"}[level]
-    if not hits:
-        return f"«{name}» er ikke et {level}navn i 2024-inndelingen; bruk en fil med {number}"
-    if len(hits) > 1:
-        return (f"«{name}» er navnet på flere {level}r ({', '.join(sorted(hits))}); filen har ikke "
-                f"{number}, så raden kan ikke plasseres")
-    code = hits.pop()
-    # 'Telemark kommuner': the municipality must lie in that county.
-    county = re.match(r"^(.*?)\s+kommuner$", level_raw, re.I)
-    if level == "kommune" and county:
-        cc = _name_index("fylke").get(codes.fold(county[1]))
-        if cc and code[:2] not in cc:
-            return f"«{name}» ({code}) ligger ikke i {county[1]}"
-    return (code, name, level)
 
 
 def _parse_values(df, col, decimal):
@@ -339,11 +278,11 @@ def normalise(table):
 
     # Places: by number and name, or (processed files) by name within a level.
     if "label" in df:
-        idx, res = _factor(df["label"], _place_by_label)
+        idx, res = _factor(df["label"], place_by_label)
         labels = df["label"]
     else:
         keys = pd.Series(list(zip(df["level"], df["name"])), index=df.index)
-        idx, res = _factor(keys, _place_by_name)
+        idx, res = _factor(keys, place_by_name)
         labels = df["name"]
     bad = [i for i, r in enumerate(res) if isinstance(r, str) and r != "skip"]
     if bad:
@@ -362,7 +301,7 @@ def normalise(table):
     coded["age"] = (["alle"], np.zeros(n, dtype=np.intp))
     if "age" in df:
         # Only all ages and under 30 are Innenfor's groups; other age groups are left out.
-        idx_a, res_a = _factor(df["age"], lambda v: AGES.get(codes.fold(str(v or ""))))
+        idx_a, res_a = _factor(df["age"], lambda v: AGES.get(codes.fold_name(str(v or ""))))
         other = np.array([r is None for r in res_a])[idx_a]
         coded["age"] = (res_a, idx_a)
         if other.any():
@@ -404,8 +343,10 @@ def _frame(parts, coded, row, keep) -> pd.DataFrame:
     are categoricals over the distinct values (coded_strings), which validate/harmonise reuse."""
     pick = (lambda a: a) if keep.all() else (lambda a: a[keep])   # (no copy when all are kept)
     n, k = int(keep.sum()), len(parts)
-    cols = {name: coded_strings(values, pick(idx), repeat=k) for name, (values, idx) in coded.items()}
-    results, res_idx = [], []
+    cols: dict[str, Any] = {name: coded_strings(values, pick(idx), repeat=k)
+                            for name, (values, idx) in coded.items()}
+    results: list = []
+    res_idx = []
     for _indicator, (_v, idx, res), _num in parts:
         res_idx.append(pick(idx) + len(results))   # each part's cells numbered after the last's
         results += res
@@ -469,6 +410,7 @@ def _check_totals(counts: pd.DataFrame) -> None:
         at = ok[ok["sex"] == "alle"].groupby(key, sort=False)[["sheet", "row"]].first()
         shown = [f"{where(at.loc[k, 'sheet'], at.loc[k, 'row'])}: {k[0]} {k[1]} {k[2]}: begge "
                  f"kjønn {t['alle']:g}, men kvinner {t['kvinner']:g} + menn {t['menn']:g} = "
-                 f"{t['kvinner'] + t['menn']:g}." for k, t in bad.head(5).iterrows()]
+                 f"{t['kvinner'] + t['menn']:g}."
+                 for k, t in zip(bad.index[:5], bad.head(5).to_dict("records"))]
         raise LoadError(f"Tallene for begge kjønn stemmer ikke med kvinner + menn i {len(bad)} "
                         "tilfeller; filen kan være redigert eller feil lest.", shown)

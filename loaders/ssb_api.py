@@ -15,6 +15,7 @@ import urllib.request
 from geo import codes
 from loaders import pipeline
 from loaders.base import RawFile
+from vocab.numbers import integer
 
 BASE = "https://data.ssb.no/api/pxwebapi/v2/tables/{table}/data"
 MAX_CELLS = 800_000
@@ -80,8 +81,8 @@ def fetch(table: str = "13556", opener=urllib.request.urlopen, timeout: float = 
     TooManyCells before sending a request SSB would refuse."""
     n = cells(QUERIES[table])
     if n > MAX_CELLS:
-        raise TooManyCells(f"Spørringen mot tabell {table} ville hentet {pipeline.fmt_int(n)} celler, "
-                           f"men SSB tillater høyst {pipeline.fmt_int(MAX_CELLS)} per spørring. "
+        raise TooManyCells(f"Spørringen mot tabell {table} ville hentet {integer(n)} celler, "
+                           f"men SSB tillater høyst {integer(MAX_CELLS)} per spørring. "
                            "Ingenting er hentet eller endret.")
     wait = MIN_SECONDS_BETWEEN - (time.monotonic() - _last_request[0])
     if wait > 0:

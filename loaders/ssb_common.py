@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import indicators
 from geo import codes
 from loaders.base import SYMBOLS, LoadError, normalised_frame, parse_cell, parse_region_label
+from vocab import indicators, text
 
 NEET_TABLES = {"13563", "13556"}
 WHAT_TO_DOWNLOAD = ("Last ned SSB-tabell 13563 eller 13556 med arbeidsstyrkestatus «Utenfor arbeid, "
@@ -29,10 +29,8 @@ class Cell:
     sheet: str = ""
 
 
-def where(c: Cell) -> str:
-    if c.sheet.startswith("#"):   # no rows in JSON-stat: the value's number in the response
-        return f"{c.sheet[1:]} nr. {c.row}"
-    return f"Arket «{c.sheet}», rad {c.row}" if c.sheet else f"Rad {c.row}"
+def where_cell(c: Cell) -> str:
+    return text.where(c.sheet, c.row)
 
 
 def table_id(title: str) -> str | None:
@@ -252,19 +250,19 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
             continue
         sex = sex_code(c.dims.get("kjønn", ""))
         if sex is None:
-            raise LoadError(f"{where(c)}: ukjent kjønn «{clean(c.dims['kjønn'])}».")
+            raise LoadError(f"{where_cell(c)}: ukjent kjønn «{clean(c.dims['kjønn'])}».")
         key = (clean(c.region), age, sex, period_code(c.period))
         try:
             parsed = parse_cell(c.raw, decimal)
         except ValueError as e:
-            raise LoadError(f"{where(c)}: {e}.") from None
+            raise LoadError(f"{where_cell(c)}: {e}.") from None
         g = groups.setdefault(key, {})
         if role in g:
             (old, old_cell) = g[role]
             if old_cell.sheet != c.sheet and old[:2] == parsed[:2]:
                 continue   # the same table pasted in two sheets
-            raise LoadError(f"{where(c)}: to verdier for samme region, alder, kjønn og år ({key[0]}, "
-                            f"{key[1]} år, {key[3]}); den første står i {where(old_cell).lower()}.")
+            raise LoadError(f"{where_cell(c)}: to verdier for samme region, alder, kjønn og år ({key[0]}, "
+                            f"{key[1]} år, {key[3]}); den første står i {where_cell(old_cell).lower()}.")
         g[role] = (parsed, c)
     if not any("numerator" in g or "share" in g for g in groups.values()):
         raise LoadError(_no_neet_message(list(statuses), other_ages))
@@ -282,7 +280,7 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
         try:
             code, name, level = _region(region, period)
         except ValueError as e:
-            raise LoadError(f"{where(first)}: {e}.") from None
+            raise LoadError(f"{where_cell(first)}: {e}.") from None
         none = (None, None, "")
         num, den, share = (g[k][0] if k in g else none for k in ("numerator", "denominator", "share"))
         parts = [p for p in (num, share) if p[1] is not None]

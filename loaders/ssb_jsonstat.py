@@ -23,7 +23,7 @@ NAME = "SSB PxWebApi JSON-stat2"
 
 
 def _json(raw: RawFile):
-    if raw.head_text is None or not raw.head_text.lstrip().startswith("{"):
+    if raw.text is None or raw.head_text is None or not raw.head_text.lstrip().startswith("{"):
         return None
     try:
         return json.loads(raw.text)
@@ -43,7 +43,7 @@ def detect(raw: RawFile) -> bool:
         return _looks_like(raw)
     return isinstance(j, dict) and (
         (j.get("class") == "dataset" and "dimension" in j) or
-        isinstance(j.get("dataset"), dict) and "dimension" in j["dataset"])   # JSON-stat 1
+        (isinstance(j.get("dataset"), dict) and "dimension" in j["dataset"]))   # JSON-stat 1
 
 
 def read(raw: RawFile):

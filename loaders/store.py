@@ -12,14 +12,21 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import codes, regions
+from vocab import periods, settings
+from vocab.keys import KEY
+from vocab.numbers import as_written
+from vocab.status import SQL_HAS_VALUE, SQL_STATUSES
+from vocab.status import word as status_word
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "innenfor.duckdb"
 RAW_ARCHIVE = ROOT / "data" / "raw"
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS regions (
     code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent TEXT,
     valid_from INTEGER, valid_to INTEGER, note TEXT);
@@ -34,22 +41,28 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS observations (
     indicator TEXT NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
     age TEXT NOT NULL, sex TEXT NOT NULL, category TEXT NOT NULL,
-    value DOUBLE, unit TEXT NOT NULL, status TEXT NOT NULL
-        CHECK (status IN ('ok', 'suppressed', 'missing', 'provisional', 'break')),
+    value DOUBLE, unit TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN {SQL_STATUSES}),
     numerator DOUBLE, denominator DOUBLE,
     -- No PRIMARY KEY / FOREIGN KEY: the index made loads 2x slower and DuckDB cannot delete a
     -- source and its rows in one transaction. The loader checks duplicates within a file and
     -- conflicts across files; tests check every row links to a source.
     source_id INTEGER NOT NULL, note TEXT,
-    CHECK ((status IN ('ok', 'provisional', 'break')) = (value IS NOT NULL)));
+    -- Stored at load time so no query re-derives them: the calendar year and kind of `period`
+    -- (vocab.periods), and whether Innenfor computed the figure (a merged municipality's sum).
+    year INTEGER NOT NULL, period_kind TEXT NOT NULL, computed BOOLEAN NOT NULL DEFAULT FALSE,
+    CHECK ((status IN {SQL_HAS_VALUE}) = (value IS NOT NULL)));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
-KEY = ["indicator", "region_code", "period", "age", "sex", "category"]
+# The columns of `observations`, in the order write() inserts them.
+OBSERVATION_COLUMNS = KEY + ["value", "unit", "status", "numerator", "denominator", "source_id",
+                             "note", "year", "period_kind", "computed"]
 
 
-def db_path(path: str | os.PathLike | None = None) -> Path:
-    return Path(path or os.environ.get("INNENFOR_DB") or DEFAULT_DB)
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    if path:
+        return Path(path)
+    return Path(settings.env("INNENFOR_DB") or DEFAULT_DB) if settings.is_set("INNENFOR_DB") else DEFAULT_DB
 
 
 def connect(path=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -65,6 +78,7 @@ def connect(path=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 def ensure_schema(con) -> None:
     if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
                    ).fetchone()[0]:
+        _upgrade(con)
         return
     con.execute("BEGIN")
     con.execute(SCHEMA)
@@ -79,6 +93,46 @@ def ensure_schema(con) -> None:
     con.execute("COMMIT")
     for name in ("r", "m", "c"):
         con.unregister(name)
+
+
+def needs_upgrade(con) -> bool:
+    """A store written before observations had year, period_kind and computed."""
+    cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'observations'").fetchall()}
+    return bool(cols) and "year" not in cols
+
+
+def _upgrade(con) -> None:
+    """Add the columns a store from before 2026-12 lacks, filled as a load fills them: the year
+    and kind of each distinct period (vocab.periods), and `computed` for merged municipalities'
+    sums, which the loader then marked only by their note."""
+    if not needs_upgrade(con):
+        return
+    found = [r[0] for r in con.execute("SELECT DISTINCT period FROM observations").fetchall()]
+    con.execute("BEGIN")
+    con.register("pk", pd.DataFrame({"period": found, "year": [periods.year(p) or 0 for p in found],
+                                     "kind": [periods.kind(p) or "" for p in found]}))
+    con.execute("ALTER TABLE observations ADD COLUMN year INTEGER")
+    con.execute("ALTER TABLE observations ADD COLUMN period_kind TEXT")
+    con.execute("ALTER TABLE observations ADD COLUMN computed BOOLEAN DEFAULT FALSE")
+    con.execute("UPDATE observations o SET year = pk.year, period_kind = pk.kind FROM pk "
+                "WHERE pk.period = o.period")
+    con.execute("UPDATE observations SET computed = coalesce(note LIKE 'summert fra %', FALSE)")
+    con.execute("COMMIT")
+    con.unregister("pk")
+
+
+def upgrade(path=None) -> bool:
+    """Bring an older store's schema up to date (under the writers' lock); True if it did."""
+    p = db_path(path)
+    if not p.exists():
+        return False
+    with reader(p) as con:
+        if not needs_upgrade(con):
+            return False
+    with writer(p):   # connect() inside writer() runs ensure_schema → _upgrade
+        pass
+    return True
 
 
 def version(con) -> int:
@@ -121,7 +175,7 @@ def locked(path=None, wait_seconds: float = 30.0):
     (a load, an undo, a rebuild of the demo store) holds it, so no swap undoes another's."""
     p = db_path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    lock = open(p.with_name(p.name + ".lock"), "w")
+    lock = open(p.with_name(p.name + ".lock"), "w")  # noqa: SIM115 - held until the swap is done
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -130,7 +184,7 @@ def locked(path=None, wait_seconds: float = 30.0):
         except BlockingIOError:
             if time.monotonic() > deadline:
                 lock.close()
-                raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.")
+                raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.") from None
             time.sleep(0.1)
     try:
         yield p
@@ -171,13 +225,9 @@ def find_source(con, sha256: str):
 def as_arrow(obs):
     """The observations as an Arrow table: DuckDB scans it without converting Python objects
     (a pandas frame with object/str columns costs seconds per million rows)."""
-    import pyarrow as pa
     if isinstance(obs, pa.Table):
         return obs
     return pa.Table.from_pandas(obs, preserve_index=False)
-
-
-SHOWN = "('ok', 'provisional', 'break')"
 
 
 def _decimals(col: str) -> str:
@@ -205,7 +255,7 @@ _PAIRS = f"""
         FROM incoming i
         JOIN observations o USING (indicator, region_code, period, age, sex, category)
         JOIN sources s ON s.source_id = o.source_id
-        WHERE i.status IN {SHOWN} AND o.status IN {SHOWN}),
+        WHERE i.status IN {SQL_HAS_VALUE} AND o.status IN {SQL_HAS_VALUE}),
     judged AS (SELECT *, (ist <> ost OR counts_differ OR gap > tol) AS differs FROM pairs)"""
 
 
@@ -255,7 +305,6 @@ def conflicts(con, obs, limit: int = 5) -> Clash:
 def _may_overlap(con, obs) -> bool:
     """False when no stored row can share a key with `obs` (same indicator, period in range):
     then the conflict query, a join over every incoming row, is skipped."""
-    import pyarrow.compute as pc
     if obs.num_rows == 0:
         return False
     indicators = pc.unique(obs["indicator"]).to_pylist()
@@ -265,21 +314,17 @@ def _may_overlap(con, obs) -> bool:
         "AND period BETWEEN ? AND ?)", [indicators, min(periods), max(periods)]).fetchall()[0][0]
 
 
-STATUS_WORDS = {"ok": "publisert", "suppressed": "skjermet", "missing": "mangler",
-                "provisional": "foreløpig", "break": "brudd"}
-
-
 def _show(value, status) -> str:
     if value is None:
-        return STATUS_WORDS.get(status, status)
-    return f"{round(value, 2):g}".replace(".", ",")
+        return status_word(status)
+    return as_written(value, 2)
 
 
 def write(con, obs, *, file_name: str, sha256: str, fmt: str,
           loaded_by: str | None = None, is_demo: bool = False) -> int:
     """Insert one file's observations (DataFrame or Arrow table) in a single transaction;
     returns the new source id."""
-    obs = as_arrow(obs)
+    obs = _with_period_columns(as_arrow(obs))
     con.execute("BEGIN")
     try:
         source_id = last_source_id(con) + 1
@@ -287,9 +332,10 @@ def write(con, obs, *, file_name: str, sha256: str, fmt: str,
         con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, now(), ?, ?)",
                     [source_id, file_name, sha256, fmt, len(obs), loaded_by, is_demo])
         con.register("incoming", obs)
-        con.execute(f"""INSERT INTO observations
+        con.execute(f"""INSERT INTO observations ({", ".join(OBSERVATION_COLUMNS)})
             SELECT indicator, region_code, period, age, sex, category, value, unit, status,
-                   numerator, denominator, {int(source_id)}, note FROM incoming""")
+                   numerator, denominator, {int(source_id)}, note, year, period_kind, computed
+            FROM incoming""")
         con.unregister("incoming")
         con.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
                     "WHERE key = 'version'")
@@ -298,6 +344,26 @@ def write(con, obs, *, file_name: str, sha256: str, fmt: str,
         con.execute("ROLLBACK")
         raise
     return source_id
+
+
+def _with_period_columns(obs):
+    """`obs` with year and period_kind for its periods, and computed (False unless given):
+    worked out once per distinct period, not per row."""
+    col = obs["period"]
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    enc = col.unify_dictionaries().combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    distinct = [str(p) for p in enc.dictionary.to_pylist()]
+    years = pa.array([periods.year(p) or 0 for p in distinct], pa.int32())
+    kinds = pa.array([periods.kind(p) or "" for p in distinct], pa.string())
+    for name, values in (("year", years), ("period_kind", kinds)):
+        if name in obs.column_names:
+            obs = obs.drop_columns([name])
+        obs = obs.append_column(name, pc.take(values, enc.indices))
+    if "computed" not in obs.column_names:
+        return obs.append_column("computed", pa.array([False] * obs.num_rows, pa.bool_()))
+    i = obs.column_names.index("computed")
+    return obs.set_column(i, "computed", pc.fill_null(obs["computed"].cast(pa.bool_()), False))
 
 
 def last_source_id(con) -> int:

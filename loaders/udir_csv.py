@@ -93,13 +93,13 @@ def _columns(header: list[str]) -> tuple[list[dict], dict[str, int]]:
 def _reason_position(cols) -> int | None:
     for c in cols:
         for pos, f in enumerate(c["filters"]):
-            if any(rx.search(codes.fold(f)) for _cat, rx in REASONS):
+            if any(rx.search(codes.fold_name(f)) for _cat, rx in REASONS):
                 return pos
     return None
 
 
 def _category(text: str) -> str | None:
-    f = codes.fold(text)
+    f = codes.fold_name(text)
     if _TOTAL.match(f):
         return "alle"
     return next((cat for cat, rx in REASONS if rx.search(f)), None)
@@ -122,24 +122,24 @@ def normalise(table):
     cols, footnotes = _columns(header)
     measures = sorted({c["measure"] for c in cols})
     pos = _reason_position(cols)
-    if pos is None and not any(_OT_WORDS.search(codes.fold(m)) for m in measures):
+    if pos is None and not any(_OT_WORDS.search(codes.fold_name(m)) for m in measures):
         raise LoadError("Udir-filen inneholder " + ", ".join(f"«{m}»" for m in measures) +
                         ", som ikke er en indikator i Innenfor. Innenfor leser Oppfølgingstjenestens "
                         "tabeller fra Udirs statistikkbank: antall ungdom tilmeldt OT etter årsak "
                         "(ikke søkt, takket nei, avbrutt, andre grunner) per fylke.")
-    counts = [c for c in cols if codes.fold(c["measure"]).startswith("antall")]
+    counts = [c for c in cols if codes.fold_name(c["measure"]).startswith("antall")]
     if not counts:
         raise LoadError("Udir-filen har bare målene " + ", ".join(f"«{m}»" for m in measures) +
                         ". Innenfor leser antall ungdom i OT: last ned tabellen med målet «Antall».")
     if len(counts) < len(cols):
         notes.append("Målene " + ", ".join(f"«{m}»" for m in measures if not
-                                           codes.fold(m).startswith("antall"))
+                                           codes.fold_name(m).startswith("antall"))
                      + " er ikke lest inn (Innenfor lagrer antall).")
     keep = []
     for c in counts:
         c["category"], c["sex"], skip = "alle", "alle", False
         for p, f in enumerate(c["filters"]):
-            ff = codes.fold(f)
+            ff = codes.fold_name(f)
             if p == pos:
                 c["category"] = _category(f)
                 if c["category"] is None:
@@ -162,9 +162,10 @@ def normalise(table):
                                                  "fylke", "enhetnavn", "nasjonalt") if name in lower}
     out, schools, abroad = [], 0, 0
     for n, cells in rows:
-        get = lambda k: cells[col[k]] if k in col else ""  # noqa: E731
+        def get(k: str, cells=cells) -> str:
+            return cells[col[k]] if k in col else ""
         name = get("enhetnavn") or get("fylke") or get("nasjonalt")
-        if get("nasjonaltkode").upper() == "U" or codes.fold(name) == "utlandet":
+        if get("nasjonaltkode").upper() == "U" or codes.fold_name(name) == "utlandet":
             abroad += 1
             continue
         level = get("enhetnivaa") or ("1" if not get("fylkekode") else "2")

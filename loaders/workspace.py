@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-import indicators
 from loaders import pipeline, store
 from loaders.base import RawFile
+from vocab import indicators
+from vocab.numbers import integer
 
 
 @dataclass
@@ -64,7 +65,7 @@ def undo(source_id: int, db=None) -> str:
         return "Fant ikke filen i historikken; ingenting endret."
     except store.Busy as e:
         return str(e)
-    return f"«{row[0]}» er fjernet ({pipeline.fmt_int(n)} rader). Originalfilen er fortsatt arkivert."
+    return f"«{row[0]}» er fjernet ({integer(n)} rader). Originalfilen er fortsatt arkivert."
 
 
 def original(sha256: str, db=None) -> bytes | None:

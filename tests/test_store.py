@@ -40,7 +40,8 @@ def test_regions_use_2024_numbers_and_the_partnership_groups(demo_db):
     assert levels["38"] == "fylke" and levels["0"] == "land" and levels["R-grenland"] == "region"
     assert sum(1 for c, lvl in levels.items() if lvl == "kommune" and len(c) == 4
                and c not in ("0720", "1507", "1613", "1850", "5012")) == 357
-    grenland = {r[0] for r in q(demo_db, "SELECT member_code FROM region_members WHERE group_code = 'R-grenland'")}
+    grenland = {r[0] for r in q(demo_db, "SELECT member_code FROM region_members "
+                                         "WHERE group_code = 'R-grenland'")}
     assert grenland == {"4003", "4001", "4010", "4012", "4014", "4016"}
     members_38 = q(demo_db, "SELECT count(*) FROM region_members WHERE group_code = '38'")[0][0]
     assert members_38 == 23
@@ -57,7 +58,8 @@ def test_every_observation_is_under_a_known_region_and_linked_to_its_file(demo_d
 
 
 def test_suppressed_values_are_never_numbers(demo_db):
-    rows = q(demo_db, "SELECT count(*), count(value), count(numerator) FROM observations WHERE status = 'suppressed'")
+    rows = q(demo_db, "SELECT count(*), count(value), count(numerator) FROM observations "
+                      "WHERE status = 'suppressed'")
     assert rows[0][0] > 0 and rows[0][1] == 0 and rows[0][2] == 0
 
 
@@ -150,7 +152,7 @@ def test_aggregates_sum_numerators_and_denominators(demo_db):
     assert county.numerator.iat[0] == munis.numerator.sum()
     assert county.denominator.iat[0] == munis.denominator.sum()
     assert county.value.iat[0] == pytest.approx(100 * munis.numerator.sum() / munis.denominator.sum())
-    assert not county.published.iat[0]
+    assert county.computed.iat[0]
 
 
 def test_an_aggregate_with_a_suppressed_member_is_suppressed(demo_db):
@@ -164,7 +166,7 @@ def test_an_aggregate_with_a_suppressed_member_is_suppressed(demo_db):
 def test_a_published_aggregate_is_used_as_published(demo_db):
     with store.reader(demo_db) as con:
         norway = queries.series(con, "neet", ["0"], periods=["2022"])
-    assert norway.published.iat[0] and norway.numerator.iat[0] == 99160
+    assert not norway.computed.iat[0] and norway.numerator.iat[0] == 99160
 
 
 def test_an_aggregate_with_members_missing_is_missing(demo_db):
@@ -181,7 +183,8 @@ def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_s
                 "46": 55, "50": 45, "54": 22}
     lines = [f"ot_tilmeldt;{c};2021-2022;16-21;alle;alle;{n};;" for c, n in counties.items()]
     lines += ["ot_tilmeldt;4003;2021-2022;16-21;alle;alle;12;;",
-              "ot_tilmeldt;39;2024-2025;16-21;alle;alle;30;;", "ot_tilmeldt;40;2024-2025;16-21;alle;alle;25;;",
+              "ot_tilmeldt;39;2024-2025;16-21;alle;alle;30;;",
+              "ot_tilmeldt;40;2024-2025;16-21;alle;alle;25;;",
               "ot_tilmeldt;4010;2024-2025;16-21;alle;alle;;;*",
               "ot_tilmeldt;39;2025-2026;16-21;alle;alle;31;;"]   # 40 missing: no sum for 38
     f = tmp_path / "ot.csv"
@@ -191,7 +194,7 @@ def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_s
         norway = queries.series(con, "ot_tilmeldt", ["0"], periods=["2021-2022"]).iloc[0]
         vt = queries.series(con, "ot_tilmeldt", ["38"]).set_index("period")
     assert norway.status == "ok" and norway.value == sum(counties.values())
-    assert norway.note == "summert over 11 fylker" and not norway.published
+    assert norway.note == "summert over 11 fylker" and norway.computed
     assert vt.loc["2024-2025", "value"] == 55 and vt.loc["2024-2025", "note"] == "summert over 2 fylker"
     assert vt.loc["2025-2026", "status"] == "missing" and pd.isna(vt.loc["2025-2026", "value"])
 
@@ -228,7 +231,8 @@ def test_cli_table_prints_the_documented_csv(demo_db):
                "--period", "2022", "--level", "kommune", "--age", "15-19")
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert out.stdout.splitlines()[0] == "indicator,region_code,region_name,period,value,numerator,denominator,status"
+    assert out.stdout.splitlines()[0] == ("indicator,region_code,region_name,period,value,"
+                                          "numerator,denominator,status")
     skien = next(r for r in rows if r["region_code"] == "4003")
     assert "." in skien["value"] and "," not in skien["value"]
     suppressed = [r for r in rows if r["status"] == "suppressed"]
@@ -267,3 +271,43 @@ def test_cli_load_exit_codes_and_norwegian_lines(tmp_path):
     again = _cli("-m", "loaders", "load", "--db", str(db), str(good))
     assert again.returncode == 0 and "allerede lastet inn" in again.stdout
     assert db.read_bytes() == before
+
+
+def test_year_kind_and_computed_are_stored_at_load_time(demo_db):
+    """Queries read the year and kind of a period, and whether Innenfor computed a figure, from
+    columns filled once when the file is loaded (never from the period text or the note)."""
+    from vocab import periods
+    with store.reader(demo_db) as con:
+        rows = con.execute("SELECT DISTINCT period, year, period_kind FROM observations").fetchall()
+        merged = con.execute("SELECT count(*), bool_and(computed) FROM observations "
+                             "WHERE note LIKE 'summert fra %'").fetchone()
+        plain = con.execute("SELECT bool_or(computed) FROM observations WHERE note IS NULL").fetchone()
+    assert rows and all(y == periods.year(p) and k == periods.kind(p) for p, y, k in rows)
+    assert {k for _p, _y, k in rows} == {"year", "month", "school_year"}
+    assert merged[0] > 0 and merged[1]            # merged municipalities' sums (Færder 2017 …)
+    assert plain[0] is False
+
+
+def test_an_older_store_is_upgraded_with_the_new_columns(tmp_path):
+    import duckdb
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(store.SCHEMA.replace(
+        "    year INTEGER NOT NULL, period_kind TEXT NOT NULL, "
+        "computed BOOLEAN NOT NULL DEFAULT FALSE,\n", ""))
+    con.execute("INSERT INTO meta VALUES ('version', '3'), ('store_id', 'x')")
+    con.execute("INSERT INTO sources VALUES (1, 'f.csv', 'abc', 'test', 2, now(), NULL, FALSE)")
+    con.execute("INSERT INTO observations VALUES ('neet', '3911', '2017', '15-29', 'alle', 'alle', 10.0, "
+                "'prosent', 'ok', 10, 100, 1, 'summert fra 0722, 0723'), "
+                "('ot_tilmeldt', '4003', '2020-2021', '16-21', 'alle', 'alle', 5, 'personer', 'ok', "
+                "NULL, NULL, 1, NULL)")
+    con.close()
+    with store.reader(db) as con:
+        assert store.needs_upgrade(con)
+    assert store.upgrade(db)
+    with store.reader(db) as con:
+        got = con.execute("SELECT region_code, year, period_kind, computed FROM observations "
+                          "ORDER BY 1").fetchall()
+        assert not store.needs_upgrade(con)
+    assert got == [("3911", 2017, "year", True), ("4003", 2021, "school_year", False)]
+    assert not store.upgrade(db)                  # once is enough

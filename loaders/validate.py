@@ -1,0 +1,111 @@
+"""Validate the normalised rows of one file before anything is stored: known indicators,
+statuses, periods, age bands and categories; counts that are counts; no key twice. Every
+problem names where in the file it is (vocab.text.where)."""
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pandas as pd
+
+from loaders.base import combined_codes, factorize, groups
+from vocab import indicators, periods
+from vocab.numbers import as_written
+from vocab.status import STATUSES, VALUE_STATUSES
+from vocab.text import where
+
+MAX_PROBLEMS = 20   # per check: the first ones, and how many there are in all
+
+
+class Problems(list):
+    """Problem texts, at most MAX_PROBLEMS per check, and how many there are in all."""
+    total = 0
+
+
+def validate(df: pd.DataFrame) -> Problems:
+    """Problems with the normalised rows (before harmonisation), each naming its row.
+    Vectorised: each check is a mask over all rows, and text checks (periods, ages, categories)
+    run once per distinct value."""
+    problems = Problems()
+    known = indicators.all_indicators()
+
+    def add(mask: np.ndarray, template: str) -> None:
+        """Count the rows in `mask` and name the first ones: `template` is filled from the row's
+        fields, plus numerator_text, denominator_text and value_text as the file wrote them."""
+        if not mask.any():
+            return
+        problems.total += int(mask.sum())
+        for r in df[mask].head(MAX_PROBLEMS).to_dict("records"):
+            at = where(r["sheet"], r["row"]) if r["row"] else f"{r['region']} {r['period']}"
+            fields = r | {f"{c}_text": as_written(r[c]) for c in ("numerator", "denominator", "value")}
+            problems.append(f"{at}: " + template.format_map({str(k): v for k, v in fields.items()}))
+
+    def per_value(col: str) -> tuple[np.ndarray, list]:
+        """(number of each row's distinct value, the distinct values): checks run per value."""
+        return factorize(df[col])
+
+    ind_idx, ind_uniq = per_value("indicator")
+    is_known = np.array([u in known for u in ind_uniq] or [False], dtype=bool)[ind_idx]
+    add(~is_known, "ukjent indikator «{indicator}» (kjente: " + ", ".join(known) + ").")
+    status_known = df["status"].isin(STATUSES).to_numpy()
+    add(~status_known, "ukjent status «{status}».")
+    p_idx, p_uniq = per_value("period")
+    a_idx, a_uniq = per_value("age")
+    c_idx, c_uniq = per_value("category")
+
+    def table(values: list, test) -> np.ndarray:
+        return np.array([bool(test(v)) for v in values] or [False], dtype=bool)
+
+    school_year = table(p_uniq, periods.PATTERNS["school_year"].match)
+    consecutive = table(p_uniq, lambda p: periods.PATTERNS["school_year"].match(p)
+                        and int(p[:4]) + 1 == int(p[5:]))
+    first, last = periods.FIRST_YEAR, datetime.date.today().year + periods.YEARS_AHEAD
+    in_years = table(p_uniq, lambda p: first <= (periods.year(p) or first) <= last)
+    value, num, den = (df[c].to_numpy(dtype="float64") for c in ("value", "numerator", "denominator"))
+
+    def not_count(v: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (v < 0) | (~np.isnan(v) & (v != np.round(v)))
+
+    for k in sorted((k for k, u in enumerate(ind_uniq) if u in known), key=lambda k: ind_uniq[k]):
+        ind = known[ind_uniq[k]]
+        m = ind_idx == k
+        ok = table(p_uniq, periods.PATTERNS[ind.period_type].match)
+        add(m & ~ok[p_idx], "ugyldig periode «{period}» for " + ind.id + " (forventet f.eks. "
+            + periods.EXAMPLES[ind.period_type] + ").")
+        add(m & school_year[p_idx] & ~consecutive[p_idx],
+            "skoleåret «{period}» må være to år etter hverandre.")
+        add(m & ok[p_idx] & ~in_years[p_idx],
+            "perioden «{period}» ligger utenfor " + f"{first}–{last} (skrivefeil i året?).")
+        ages = table(a_uniq, lambda a, ind=ind: a in (*ind.ages, "alle") or a == "")
+        add(m & ~ages[a_idx], "aldersgruppen «{age}» finnes ikke for " + ind.id + " ("
+            + ", ".join(ind.ages) + ").")
+        cats = table(c_uniq, lambda c, ind=ind: c in ind.categories)
+        add(m & ~cats[c_idx], "kategorien «{category}» finnes ikke for " + ind.id + " ("
+            + ", ".join(ind.categories) + ").")
+        # Counts first: a share worked out from a bad count is not a second problem.
+        bad = not_count(num) if ind.kind == "share" else not_count(value)
+        add(m & bad, "antallet {" + ("numerator" if ind.kind == "share" else "value")
+            + "_text} er ikke et ikke-negativt heltall.")
+        bad_den = not_count(den)
+        add(m & bad_den, "nevneren {denominator_text} er ikke et ikke-negativt heltall.")
+        over = num > den
+        add(m & over & ~bad & ~bad_den,
+            "antallet ({numerator_text}) er større enn nevneren ({denominator_text}).")
+        if ind.kind == "share":
+            add(m & ((value < 0) | (value > 100)) & ~bad & ~bad_den & ~over,
+                "andelen {value_text} er utenfor 0–100.")
+    has_value = df["status"].isin(VALUE_STATUSES).to_numpy()
+    add(is_known & has_value & np.isnan(value), "status «{status}» men ingen verdi.")
+    add(is_known & ~has_value & ~np.isnan(value) & status_known,
+        "status «{status}» skal ikke ha en verdi.")
+    key = ["indicator", "region", "period", "age", "sex", "category"]   # as published
+    code, size = combined_codes(df, key)
+    if size <= 2 * len(df) and np.bincount(code, minlength=size).max(initial=0) <= 1:
+        dup = np.zeros(len(df), dtype=bool)   # the usual case, found without numbering groups
+    else:
+        dup = np.ones(len(df), dtype=bool)
+        dup[groups(df, key, ordered=False)[1]] = False
+    add(is_known & dup, "dobbel rad for {indicator} {region} {period} (alder {age}, "
+        "kjønn {sex}, kategori {category}).")
+    return problems

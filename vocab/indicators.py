@@ -1,0 +1,54 @@
+"""Indicator definitions, read from definitions.toml beside this file (data, not code), and the
+words for age bands, sexes and categories."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    short: str
+    definition: str
+    unit: str                     # "prosent" or "personer" (stored with every observation)
+    kind: str                     # "share" (percent) or "count" (persons)
+    source: str
+    period_type: str              # "year", "month" or "school_year" (vocab.periods)
+    ages: tuple[str, ...]
+    default_age: str
+    categories: tuple[str, ...]
+    better: str                   # "lower" or "higher"
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    with open(Path(__file__).parent / "definitions.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=1)
+def all_indicators() -> dict[str, Indicator]:
+    out = {}
+    for key, d in _raw().items():
+        if key == "labels":
+            continue
+        out[key] = Indicator(id=key, name=d["name"], short=d["short"], definition=d["definition"],
+                             unit=d["unit"], kind=d["kind"], source=d["source"],
+                             period_type=d["period_type"], ages=tuple(d["ages"]),
+                             default_age=d["default_age"], categories=tuple(d["categories"]),
+                             better=d["better"])
+    return out
+
+
+def get(indicator_id: str) -> Indicator:
+    return all_indicators()[indicator_id]
+
+
+def label(kind: str, code: str) -> str:
+    """The Norwegian label of an age band, sex or category code ('age', 'sex', 'category');
+    the code itself when unknown."""
+    return _raw()["labels"].get(kind, {}).get(code, code)
