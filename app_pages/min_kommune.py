@@ -1,11 +1,19 @@
 """Min kommune: all four indicator families for one municipality, in numbers and words."""
 import streamlit as st
 
-import indicators
 from geo import regions as georegions
-from indicators import charts, views
+from indicators import charts, facts, views
 from indicators import format as fmt
 from ui import data, downloads, parts, state
+from ui.markdown import escape
+from vocab import indicators
+
+
+def fact_markdown(x: facts.FactLine) -> str:
+    """A fact line with its figure in bold."""
+    s = f"{escape(x.label)}: **{escape(x.value)}**" if x.label and x.value else escape(x.label or x.value)
+    return f"{s} {escape(x.after)}" if x.after else s
+
 
 v = state.current()
 st.title(f"Min kommune: {v.kommune_name}")
@@ -18,7 +26,7 @@ downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_c
 parts.caption("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper ikke. "
               "≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter.")
 
-for family, description, ids in views.FAMILIES:
+for _family, description, ids in views.FAMILIES:
     with st.container(border=True):
         own = v.ind.id in ids                         # the sidebar's indicator, age, category
         choice = (v.ind.id, v.age, v.category) if own and v.has_data else \
@@ -46,37 +54,17 @@ for family, description, ids in views.FAMILIES:
             parts.no_data(f"Ingen tall for {v.kommune_name} ({ind.short}, "
                           f"{fmt.dimension_text(ind, age, category)}) i datalageret.")
             continue
-        f = views.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
+        f = facts.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
                         category=category, place=v.kommune_name)
+        value, *lines = facts.fact_lines(f, county_name)     # the same lines as the exports
         left, right = st.columns([2, 3], gap="large")
         with left:
-            prev = views.previous_period(period, ind.period_type)
-            d = f.change(f.previous)
             colour, arrow = f.change_style(f.previous)
             st.metric(f"{ind.short}, {fmt.dimension_text(ind, age, category)}, {fmt.period(period)}",
-                      f.value_text, delta=f.change_text(f.previous) or None,
+                      value.value, delta=f.change_text(f.previous) or None,
                       delta_color=colour, delta_arrow=arrow,
-                      delta_description=f"siden {fmt.period(prev)}" if d is not None else None)
-            lines = []
-            if f.has_value:
-                ci = f.interval
-                if ci:
-                    lines.append(f"95 % usikkerhetsintervall: **{fmt.interval(ci)}**")
-                lines.append(f"Endring siden {fmt.period(prev)}: **{f.change_text(f.previous) or 'ingen tall'}**")
-                five = views.shift_years(period, -5)
-                lines.append(f"Endring over fem år (siden {fmt.period(five)}): "
-                             f"**{f.change_text(f.five) or 'ingen tall'}**")
-                lines.append(f.comparison_label(f.county, county_name))
-                lines.append(f.comparison_label(f.national, "landet"))
-            elif f.row and f.row.get("status") == "suppressed":
-                lines.append("Tallet er skjermet fordi det gjelder få personer.")
-            if not f.has_value:                       # say where the last known figure is
-                known = views.latest_known(df, v.kommune)
-                last = views.row_for(df, v.kommune, known) if known else None
-                if last:
-                    lines.append(f"Siste kjente tall: **{fmt.value(last['value'], ind, last['status'])}** "
-                                 f"({fmt.period(known)})")
-            st.markdown("\n".join(f"- {x}" for x in lines if x))
+                      delta_description=f.since if f.change(f.previous) is not None else None)
+            st.markdown("\n".join(f"- {fact_markdown(x)}" for x in lines))
         with right:
             st.markdown(f"**{f.sentence()}**")
             lines_ = [(v.kommune, "kommune")]
@@ -84,7 +72,8 @@ for family, description, ids in views.FAMILIES:
                 lines_ += [(v.kommune_county, "fylke"), (views.NORWAY, "land")]
             fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
                                demo=data.is_demo(ind.id, age, category), all_periods=available, height=360,
-                               title=f"{ind.short} i {v.kommune_name}, {fmt.period_range(df['period'], short=True)}",
+                               title=f"{ind.short} i {v.kommune_name}, "
+                                     f"{fmt.period_range(df['period'], narrow=True)}",
                                view="min-kommune")
             shown = df[df["region_code"].isin([c for c, _r in lines_])]
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),

@@ -1,9 +1,10 @@
 """Everything the presentation and the "Saksvedlegg" say about one municipality, read once.
 
 `collect(con, code)` walks the four indicator families of Min kommune (indicators.views.FAMILIES)
-and, for each one with data, builds the same trend chart, key sentence and facts the page
-shows; then a map of the municipality's county for the first share indicator (the fifth chart).
-The deck and the zip only lay these out: no SQL and no wording of their own.
+and, for each one with data, builds the same trend chart, key sentence and fact lines the page
+shows (the lines from indicators.facts.fact_lines, as on the page); then a map of the
+municipality's county for the first share indicator (the fifth chart). The deck and the zip
+only lay these out: no SQL and no wording of their own.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-import indicators
 from exports import safe
 from exports.tables import DataTable
-from indicators import Indicator, charts, maps, queries, views
+from indicators import charts, facts, maps, queries, views
 from indicators import format as fmt
+from vocab import indicators
+from vocab.indicators import Indicator
 
 
 @dataclass
@@ -27,7 +29,7 @@ class Chart:
     figure: go.Figure
     title: str                   # the slide title
     sentence: str                # the key sentence (indicators.format.sentence)
-    facts: list[str]             # short lines next to the chart
+    facts: list[str]             # short lines next to the chart (indicators.facts.fact_lines)
     period: str | None           # the period the sentence is about
     periods_text: str            # what the chart covers, e.g. "2015–2024"
     demo: bool
@@ -106,34 +108,9 @@ def file_period(periods) -> str:
     return str(a) if a == b else f"{a}-{b}"
 
 
-def _fact_lines(f: views.Facts, county_name: str) -> list[str]:
-    """The short lines Min kommune shows next to the chart."""
-    ind = f.indicator
-    if not f.has_value:
-        if f.row and f.row.get("status") == "suppressed":
-            return ["Tallet er skjermet fordi det gjelder få personer."]
-        return [f"Ingen tall for {fmt.period(f.period)}."]
-    out = [f"{fmt.upper_first(fmt.period(f.period))}: {f.value_text}"]
-    ci = f.interval
-    if ci:
-        out.append(f"95 % usikkerhetsintervall: {fmt.interval(ci)}")
-    prev = views.previous_period(f.period, ind.period_type)
-    change = f.change_text(f.previous)
-    if change:
-        out.append(f"Endring siden {fmt.period(prev)}: {change}")
-    five = f.change_text(f.five)
-    if five:
-        out.append(f"Over fem år: {five}")
-    if ind.kind == "share":
-        if county_name:
-            out.append(f.comparison_label(f.county, county_name))
-        out.append(f.comparison_label(f.national, "landet"))
-    return [x for x in out if x]
-
-
 def _family_choice(con, ids: list[str], code: str) -> tuple | None:
-    """The same choice Min kommune makes (indicators.views.family_choice), read from `con`."""
-    return views.family_choice(
+    """The same choice Min kommune makes (indicators.facts.family_choice), read from `con`."""
+    return facts.family_choice(
         ids, code, ages=lambda i: queries.ages(con, i),
         periods=lambda i, a, c: queries.periods(con, i, age=a, category=c),
         series=lambda i, regions, age, category: queries.series(con, i, regions, age=age,
@@ -153,7 +130,7 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
     if p is None:
         return None
     demo = queries.is_demo(con, ind.id, age=age, category=category)
-    f = views.facts(ind, df, code, county=county, period=p, age=age, category=category, place=name)
+    f = facts.facts(ind, df, code, county=county, period=p, age=age, category=category, place=name)
     # Shares: the municipality with its county and Norway. Counts of differently sized places
     # on one axis would flatten the municipality's line: only the municipality.
     if ind.kind == "share":
@@ -171,8 +148,8 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
                       notes=charts.meta(fig).get("notes", []))
     who = f"{name}, {county_name} og landet" if ind.kind == "share" else name
     return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=f"{ind.short} i {name}",
-                 sentence=f.sentence(), facts=_fact_lines(f, county_name), period=p,
-                 periods_text=periods_text, demo=demo, table=table,
+                 sentence=f.sentence(), facts=[x.text for x in facts.fact_lines(f, county_name)],
+                 period=p, periods_text=periods_text, demo=demo, table=table,
                  stem=fmt.slug("innenfor", name, ind.id, file_period(shown["period"])),
                  alt=f"Linjediagram: {ind.short} for {who}, {periods_text}. {f.sentence()}")
 
@@ -198,20 +175,20 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
     sentence = fmt.sentence(ind, name, row, period_=p, age=age, category=category,
                             reference=county_row, reference_name=county_name)
     known = frame[frame["status"].isin(fmt.KNOWN) & frame["value"].notna()]
-    facts = []
+    map_facts = []
     if row and row.get("status") in fmt.KNOWN:
-        facts.append(f"{name}: {fmt.value(row['value'], ind)}")
+        map_facts.append(f"{name}: {fmt.value(row['value'], ind)}")
     if county_row and county_row.get("status") in fmt.KNOWN:
-        facts.append(f"{county_name}: {fmt.value(county_row['value'], ind)}")
+        map_facts.append(f"{county_name}: {fmt.value(county_row['value'], ind)}")
     if len(known) > 1:
         lo = known.loc[known["value"].idxmin()]
         hi = known.loc[known["value"].idxmax()]
-        facts.append(f"Lavest: {lo['region_name']} ({fmt.value(lo['value'], ind)})")
-        facts.append(f"Høyest: {hi['region_name']} ({fmt.value(hi['value'], ind)})")
+        map_facts.append(f"Lavest: {lo['region_name']} ({fmt.value(lo['value'], ind)})")
+        map_facts.append(f"Høyest: {hi['region_name']} ({fmt.value(hi['value'], ind)})")
     hidden = int((~frame["status"].isin(fmt.KNOWN)).sum())
     if hidden:
-        facts.append(f"{hidden} kommuner uten tall (skjermet eller mangler)")
-    facts.append("Fargeklassene er de samme for alle år.")
+        map_facts.append(f"{hidden} kommuner uten tall (skjermet eller mangler)")
+    map_facts.append("Fargeklassene er de samme for alle år.")
     ptext = fmt.period(p)
     title = f"{ind.short} i kommunene i {county_name}, {ptext}"
     frame_out = frame.assign(period=p, level="kommune")
@@ -219,7 +196,7 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
                     sources=queries.sources_for(con, ind.id, [p]), demo=demo,
                     notes=charts.meta(fig).get("notes", []))
     return Chart(key=f"kart-{ind.id}", family="Kart", ind=ind, figure=fig, title=title,
-                 sentence=sentence, facts=facts, period=p, periods_text=ptext, demo=demo,
+                 sentence=sentence, facts=map_facts, period=p, periods_text=ptext, demo=demo,
                  table=tbl, stem=fmt.slug("innenfor", name, "kart", ind.id, county_name,
                                                file_period([p])),
                  alt=f"Kart over {ind.short} i kommunene i {county_name} {fmt.period_phrase(p)}, "

@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-import indicators
+from indicators import facts, maps, queries, views
 from indicators import format as fmt
-from indicators import maps, queries, views
 from loaders import store
 from ui import markdown
+from vocab import indicators
 
 
 class StoreUnavailable(Exception):
@@ -211,8 +211,8 @@ def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
 
 
 def family_choice(ids: list[str], municipality: str) -> tuple[str, str, str] | None:
-    """indicators.views.family_choice with the cached readers."""
-    return views.family_choice(ids, municipality, ages=ages, periods=periods, series=series)
+    """indicators.facts.family_choice with the cached readers."""
+    return facts.family_choice(ids, municipality, ages=ages, periods=periods, series=series)
 
 
 # --- the Kart page's map, built once per view ------------------------------------------------
@@ -229,7 +229,7 @@ class MapView:
     area: str = ""
     county_filter: str | None = None
 
-    def selecting(self, code: str | None) -> "MapView":
+    def selecting(self, code: str | None) -> MapView:
         """This map with `code` outlined (the cached one is the same for every municipality)."""
         return replace(self, model=maps.select(self.model, code),
                        drawn={**self.drawn, "selected": code})
