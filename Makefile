@@ -5,19 +5,32 @@ BIN     := $(VENV)/bin
 DB      := data/innenfor.duckdb
 PORT    ?= 8501
 
-.PHONY: run test build venv clean bench
+UV      := uv==0.13.9
+
+.PHONY: run test lint lock build venv clean bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+## The lock files pin every package, indirect ones too, with hashes (pip checks them).
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-test.txt
+$(VENV)/.installed-test: requirements-test.lock requirements.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
+
+## After a change in requirements.txt or requirements-test.txt: resolve again and write the locks
+## (needs PyPI; the test lock keeps the runtime lock's versions).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet $(UV)
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" -c requirements.lock requirements-test.txt \
+		-o requirements-test.lock
 
 venv: $(VENV)/.installed
 
@@ -38,8 +51,21 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm mangler: axe-testene hoppes over (apt-get install -y nodejs npm)"; fi
 
-## Install test requirements and run the whole suite.
-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
+## Every pin in requirements*.txt must be in its lock (else: make lock), then ruff and mypy with
+## the settings in pyproject.toml.
+lint: $(VENV)/.installed-test
+	@for f in requirements requirements-test; do \
+		sed -e 's/#.*//' -e 's/[[:space:]]//g' -e ':a' -e 's/^\([^=]*\)[._]/\1-/' -e 'ta' \
+			$$f.txt | grep '==' | tr 'A-Z' 'a-z' | \
+		while read -r pin; do grep -q "^$$pin[ ;]" $$f.lock \
+			|| { echo "$$f.lock har ikke $$pin fra $$f.txt: kjør make lock" >&2; exit 1; }; \
+		done || exit 1; \
+	done
+	$(BIN)/ruff check --output-format concise .
+	$(BIN)/mypy
+
+## Install test requirements, lint, and run the whole suite.
+test: lint $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test build
