@@ -2,7 +2,6 @@
 contrast ratios, and the list of known axe findings that someone else owns the fix for."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from vocab import settings
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FAIL_IMPACTS = ("serious", "critical")
@@ -28,7 +28,7 @@ def axe_source() -> str:
     why = ("axe-core mangler (node_modules/axe-core): kjør «npm ci» i prosjektmappa "
            + ("(make test gjør det når npm finnes)." if shutil.which("npm") else
               "— npm finnes ikke på maskinen: «apt-get install -y nodejs npm»."))
-    if os.environ.get("INNENFOR_REQUIRE_BROWSER"):
+    if settings.env_flag("INNENFOR_REQUIRE_BROWSER"):
         pytest.fail(why)
     pytest.skip(why)
 

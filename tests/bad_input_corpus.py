@@ -12,9 +12,9 @@ import io
 import json
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import openpyxl
@@ -189,12 +189,13 @@ def ole2(streams: dict[str, bytes]) -> bytes:
 
 # --- encoding ---------------------------------------------------------------------------------
 
-@case("mal-blandet-utf8-og-latin1", "levering.csv", "Rad 3", "TÃ¸nsberg", "tegnkoding")
+# "T\u00c3\u00b8nsberg" is the mojibake itself: "Tønsberg" in UTF-8 read as ISO-8859-1.
+@case("mal-blandet-utf8-og-latin1", "levering.csv", "Rad 3", "T\u00c3\u00b8nsberg", "tegnkoding")
 def _(tmp):
     # A UTF-8 file with one line pasted in from an ISO-8859-1 file: read as ISO-8859-1, the
     # UTF-8 names become mojibake and no longer match their number.
     head = template("ufore;4003;2026;18-29;alle;alle;301;7902;")
-    return head + "ufore;3803 Tønsberg;2026;18-29;alle;alle;50;1200;\n".encode("utf-8") + \
+    return head + "ufore;3803 Tønsberg;2026;18-29;alle;alle;50;1200;\n".encode() + \
         "ufore;3814 Kragerø;2026;18-29;alle;alle;60;1300;\n".encode("latin-1")
 
 
@@ -297,9 +298,9 @@ def _(tmp):
 
 @case("html-lagret-som-xls", "tabell.xls", "HTML", "ikke en Excel-fil")
 def _(tmp):
-    return ("<html><head><meta charset='utf-8'></head><body><table><tr><td>region</td>"
-            "<td>Bosatte 2022</td></tr><tr><td>K-3807 Skien</td><td>9500</td></tr></table>"
-            "</body></html>").encode("utf-8")
+    return (b"<html><head><meta charset='utf-8'></head><body><table><tr><td>region</td>"
+            b"<td>Bosatte 2022</td></tr><tr><td>K-3807 Skien</td><td>9500</td></tr></table>"
+            b"</body></html>")
 
 
 @case("zip-som-ikke-er-xlsx", "tabell.xlsx", "zip-arkiv", "ikke en Excel-fil")
@@ -352,7 +353,8 @@ def _(tmp):
 
 @case("mal-uten-overskrift", "levering.csv", "mangler overskriftsraden", TEMPLATE_HEAD)
 def _(tmp):
-    return template("ufore;4003;2026;18-29;alle;alle;301;7902;", head="ufore;4005;2026;18-29;alle;alle;30;790;")
+    return template("ufore;4003;2026;18-29;alle;alle;301;7902;",
+                    head="ufore;4005;2026;18-29;alle;alle;30;790;")
 
 
 @case("mal-mangler-kolonne", "levering.csv", "Mangler: nevner")
@@ -395,7 +397,8 @@ def _(tmp):
                     "ufore;9999 Atlantis;2026;18-29;alle;alle;5;100;")
 
 
-@case("mal-navn-og-nummer-passer-ikke", "levering.csv", "Rad 2", "kommunenummer 4003 heter «Skien», ikke «Bergen»")
+@case("mal-navn-og-nummer-passer-ikke", "levering.csv", "Rad 2",
+      "kommunenummer 4003 heter «Skien», ikke «Bergen»")
 def _(tmp):
     return template("ufore;4003 Bergen;2026;18-29;alle;alle;301;7902;")
 
@@ -598,7 +601,8 @@ def _(tmp):
 def _(tmp):
     def edit(wb):
         c = wb["13563"].cell(9, 1)
-        c.value, c.data_type = '=HYPERLINK("http://x.example";"Skien")', "s"   # text, as a CSV import leaves it
+        # text, as a CSV import leaves it
+        c.value, c.data_type = '=HYPERLINK("http://x.example";"Skien")', "s"
     return edited(SSB_XLSX, edit)
 
 

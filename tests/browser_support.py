@@ -1,7 +1,7 @@
 """Browser tests against the real app: `streamlit run app.py` on a free localhost port and Debian's
 Chromium driven by Playwright, with every request and console message recorded.
 
-Fixtures (import them into a test module: ``from tests.browser_support import app_server, web``):
+Fixtures (registered for every test module by tests/conftest.py's pytest_plugins):
 
 - ``app_server`` (session): one read-only app for all browser modules, on a private copy of the
   demo store, no coordinator accounts. Started once, stopped (its own process group) at the end.
@@ -60,6 +60,49 @@ MAP_DRAWN = ("() => { const e = document.querySelectorAll('" + MAP_PATHS + "');"
 CHARTS_DRAWN = ("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
                 ".every(c => c.querySelector('.main-svg'))")
 
+# Every context opened through the `chromium` fixture runs this before the page's own scripts:
+# it notes when the page asks the server for a run and when one of Streamlit's runs finishes,
+# so idle() knows whether a run the page asked for (the first one, or a rerun after a click or a
+# key) has been done, instead of sleeping "long enough" for the request to reach the server.
+# A rerun request is a BackMsg with `rerun_script` (field 11, length-delimited, written first):
+# its first byte is 0x5A. The run state is stApp's data-test-script-state attribute.
+RUN_TRACKER = r"""(() => {
+  if (window.__infRuns) return;
+  const t = window.__infRuns = {asked: 0, finished: 0, lastAsked: -1, lastFinished: -1};
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const b = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (b && b[0] === 0x5A) { t.asked++; t.lastAsked = performance.now(); }
+    return send.call(this, data);
+  };
+  new MutationObserver(ms => { for (const m of ms) {
+      const now = m.target.getAttribute('data-test-script-state');
+      if (now === m.oldValue) continue;
+      if (now === 'notRunning') { t.finished++; t.lastFinished = performance.now(); } } })
+    .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})();"""
+# Idle: a run has finished since the page last asked for one (its first run is asked for on
+# connect), nothing is running and nothing is left stale.
+RUNS_DONE = ("() => { const t = window.__infRuns, a = document.querySelector('[data-testid=stApp]');"
+             " return !!t && !!a && t.finished > 0 && t.lastFinished > t.lastAsked"
+             " && a.getAttribute('data-test-script-state') === 'notRunning'"
+             " && !document.querySelector('[data-stale=true]'); }")
+# Steady: what Playwright calls "stable" for one element, for the whole page: every chart, map
+# and heading has the same box as one animation frame before, the web fonts are in, and no
+# finite CSS animation or transition is still running. Polled every frame (see Web.steady).
+STEADY = """() => {
+  const boxes = [...document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg, .inf-map svg, h1')]
+    .map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(','); })
+    .join(';') + '|' + document.querySelectorAll('.stPlotlyChart svg text').length;
+  const moving = document.getAnimations().some(a => a.playState === 'running'
+    && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+  const same = window.__infSteady === boxes;
+  window.__infSteady = boxes;
+  return same && !moving && document.fonts.status === 'loaded';
+}"""
+
 # The only console error we accept, and why: opened directly on a sub-page (/min-kommune), the
 # Streamlit frontend cannot know whether "min-kommune" is the app's base path
 # (server.baseUrlPath) or a page, so it first probes <origin>/min-kommune/_stcore/health and
@@ -99,7 +142,7 @@ class AppServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> "AppServer":
+    def start(self, timeout: float = 60) -> AppServer:
         LOGS.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.log = LOGS / f"streamlit-{self.name}.log"
@@ -186,8 +229,23 @@ def chromium(playwright):
     its own browser here)."""
     path = require_chromium()
     browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-    yield browser
+    yield TrackedBrowser(browser)
     browser.close()
+
+
+class TrackedBrowser:
+    """The browser, with RUN_TRACKER in every new context (idle() relies on it)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kw):
+        ctx = self._browser.new_context(**kw)
+        ctx.add_init_script(RUN_TRACKER)
+        return ctx
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @dataclass
@@ -254,7 +312,15 @@ class Web:
         return page
 
     # evidence --------------------------------------------------------------------------------
+    def steady(self, page, timeout: float = 10_000) -> None:
+        """Wait until the page has stopped moving (STEADY: charts laid out, fonts loaded,
+        transitions over)."""
+        page.evaluate("() => { delete window.__infSteady; }")
+        page.wait_for_function(STEADY, timeout=timeout, polling="raf")
+
     def shot(self, page, name: str, *, full_page: bool = False) -> Path:
+        """A screenshot of the page once it is steady (as the user sees it after the run)."""
+        self.steady(page)
         SCREENS.mkdir(parents=True, exist_ok=True)
         path = SCREENS / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
@@ -271,7 +337,7 @@ class Web:
     def assert_clean(self) -> None:
         """No request left localhost, no console error except the named Streamlit probe."""
         assert not self.problems(), "\n".join(self.problems())
-        for page_url, text, src in self.rec.ignored:     # what was ignored is exactly the probe
+        for page_url, _text, src in self.rec.ignored:     # what was ignored is exactly the probe
             seg = BASE_PATH_PROBE.match(urlsplit(src).path).group("seg")
             assert urlsplit(page_url).path.strip("/").split("/")[0] == seg, (page_url, src)
 
@@ -307,9 +373,12 @@ def web(web_factory, app_server) -> Web:
 # --- helpers for Streamlit pages ----------------------------------------------------------------
 
 def idle(page, timeout: float = 60_000) -> None:
-    """Wait until a rerun has started and finished (give the click time to reach the server)."""
-    page.wait_for_timeout(150)
-    page.wait_for_function(SCRIPT_IDLE, timeout=timeout, polling=50)
+    """Wait until the last run the page asked for (its first run, a rerun after a click, a key
+    or a page link) has finished, nothing runs and nothing is left stale (RUNS_DONE)."""
+    if not page.evaluate("() => !!window.__infRuns"):
+        pytest.fail("idle(): siden er ikke åpnet i en kontekst fra «chromium»-fixturen "
+                    "(RUN_TRACKER mangler), så en ny kjøring kan ikke sees.")
+    page.wait_for_function(RUNS_DONE, timeout=timeout, polling=50)
 
 
 def pick_municipality(page, typed: str) -> None:
@@ -317,7 +386,9 @@ def pick_municipality(page, typed: str) -> None:
     box = page.get_by_role("combobox", name="Kommune")
     box.click()
     box.fill(typed)
-    page.wait_for_timeout(200)
+    # The list has caught up with the typing: it offers the typed text (as a match, or as
+    # Streamlit's «Add: …» entry that the app resolves by name without diacritics).
+    page.get_by_role("option").filter(has_text=typed).first.wait_for()
     page.keyboard.press("Enter")
     idle(page)
 
@@ -346,7 +417,8 @@ def svg_map(page) -> dict:
 
 def plotly_figures(page) -> list[dict]:
     """{data, layout} of every plotly chart as drawn in the browser (plotly's full figure)."""
-    return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')]
+    return page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stPlotlyChart] .js-plotly-plot')]
         .map(gd => ({data: gd._fullData.map(t => ({type: t.type, colorscale: t.colorscale,
                       marker: t.marker ? {line: t.marker.line} : null,
                       colorbar: t.colorbar ? {outlinecolor: t.colorbar.outlinecolor,
@@ -361,5 +433,6 @@ def filled_map_paths(page) -> int:
     """Municipality outlines drawn with a real fill (not none/transparent) in the map's SVG."""
     return page.evaluate("""() => [...document.querySelectorAll('""" + MAP_PATHS + """')]
         .filter(p => { const f = getComputedStyle(p).fill; const b = p.getBBox();
-                       return f && f !== 'none' && !/rgba\\(.*,\\s*0\\)$/.test(f) && b.width > 0 && b.height > 0; })
+                       return f && f !== 'none' && !/rgba\\(.*,\\s*0\\)$/.test(f) &&
+                           b.width > 0 && b.height > 0; })
         .length""")

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from vocab import settings
+
+# The browser fixtures (app_server, chromium, web …) for every test module that asks for them.
+pytest_plugins = ["tests.browser_support"]
+
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata" / "evensrii_Telemark"
 
@@ -14,9 +19,9 @@ REALDATA = ROOT.parent / "shared" / "realdata" / "evensrii_Telemark"
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A demo store built once per test session (read it; copy it before writing)."""
-    from data import demo
+    from loaders import build
     db = tmp_path_factory.mktemp("store") / "innenfor.duckdb"
-    results = demo.build_store(db)
+    results = build.build_store(db)
     assert all(r.outcome == "loaded" for r in results), [r.line() for r in results]
     return db
 
@@ -54,7 +59,7 @@ def require_chromium() -> str:
     if p:
         return p
     msg = "Chromium mangler: installer med «apt-get install -y chromium» for nettlesertestene."
-    if os.environ.get("INNENFOR_REQUIRE_BROWSER"):
+    if settings.env_flag("INNENFOR_REQUIRE_BROWSER"):
         pytest.fail(msg)
     pytest.skip(msg)
 
@@ -67,8 +72,8 @@ def add_rows(db: Path, rows: list[dict], file_name: str) -> None:
 
     import pandas as pd
 
-    import indicators
     from loaders import store
+    from vocab import indicators
     full = [{"sex": "alle", "category": "alle", "status": "ok", "numerator": None,
              "denominator": None, "note": None, "unit": indicators.get(r["indicator"]).unit, **r}
             for r in rows]

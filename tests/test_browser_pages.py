@@ -12,8 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import a11y
-from tests.browser_support import (ARTIFACTS, CHARTS_DRAWN, MAP_DRAWN, app_server, chromium,  # noqa: F401
-                                   idle, svg_map, web, web_factory)
+from tests.browser_support import ARTIFACTS, CHARTS_DRAWN, MAP_DRAWN, idle, svg_map
 
 # page id → (URL path, title starts with, has charts). Kart is the default page: its URL is "/".
 PAGES = {
@@ -27,7 +26,8 @@ PAGES = {
 NAV_TITLES = {"Kart": "kart", "Utvikling": "utvikling", "Sammenlign": "sammenlign",
               "Min kommune": "min-kommune", "Data": "data", "Presentasjon": "presentasjon"}
 
-TEXT_ALTERNATIVES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart], .inf-map')].map(c => {
+TEXT_ALTERNATIVES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart], .inf-map')]
+    .map(c => {
     const box = c.closest('[data-testid=stElementContainer]');
     let sib = box, table = null, expander = null;
     for (let i = 0; i < 4 && sib && !table; i++) {
@@ -66,19 +66,20 @@ def nav(app_server, chromium):
 
 def test_every_page_in_the_menu_is_covered(nav):
     assert set(nav) <= set(PAGES), f"nye sider uten nettlesertest: {set(nav) - set(PAGES)}"
+    assert set(PAGES) <= set(nav), f"sider som mangler i menyen: {set(PAGES) - set(nav)}"
 
 
 @pytest.mark.parametrize("page_id", list(PAGES))
 def test_page_screenshot_console_lang_text_alternatives_and_axe(web, nav, page_id):
     path, title, has_charts = PAGES[page_id]
-    if page_id not in nav:
-        pytest.skip(f"Siden «{page_id}» mangler ennå (ikke i menyen; app_pages/{page_id}.py + app.py).")
+    assert page_id in nav, f"Siden «{page_id}» er ikke i menyen (app_pages/ + app.py): {sorted(nav)}"
+    assert re.sub(r"^https?://[^/]+", "", nav[page_id]) == path, (page_id, nav[page_id])
     page = web.open(path)
     if has_charts is not False:
         page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
     if page_id == "kart":
         page.wait_for_function(MAP_DRAWN, timeout=60_000)
-    page.wait_for_timeout(300)                     # let plotly finish its transitions
+    web.steady(page)                               # plotly laid out, fonts in, nothing moving
     web.shot(page, f"side-{page_id}")
     web.shot(page, f"side-{page_id}-hel", full_page=True)
 
@@ -128,7 +129,8 @@ ACTIVE = """() => { const e = document.activeElement; if (!e) return null;
             download: !!e.closest('[data-testid=stDownloadButton]'),
             popover: !!e.closest('[data-testid=stPopover]'),
             inPopoverBody: !!e.closest('[data-testid=stPopoverBody]'),
-            inMain: !!e.closest('[data-testid=stMain]'), inSidebar: !!e.closest('[data-testid=stSidebar]')}; }"""
+            inMain: !!e.closest('[data-testid=stMain]'),
+            inSidebar: !!e.closest('[data-testid=stSidebar]')}; }"""
 
 
 def tab_until(page, predicate, limit: int = 80) -> list[dict]:
@@ -158,13 +160,10 @@ def test_keyboard_reaches_the_export_buttons(web):
     page = web.open("/min-kommune")
     page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
     buttons = page.locator("[data-testid=stMain] [data-testid=stDownloadButton]")
-    try:
-        buttons.first.wait_for(timeout=10_000)
-    except Exception:       # noqa: BLE001 - Playwright's TimeoutError: no button on the page
-        pass
-    if buttons.count() == 0:
-        pytest.skip("Eksportknappene mangler ennå på Min kommune (ingen st.download_button i "
-                    "hovedfeltet; exports/ er ikke koblet til sidene).")
+    # ui/downloads.municipality_buttons: «Last ned presentasjon» and «Saksvedlegg (zip)».
+    expect(buttons.filter(has_text="Last ned presentasjon"),
+           "Eksportknappen «Last ned presentasjon» mangler på Min kommune").to_be_visible(timeout=10_000)
+    expect(buttons.filter(has_text="Saksvedlegg (zip)")).to_be_visible()
     order = tab_until(page, lambda a: a["download"] and a["inMain"], limit=150)
     assert order and order[-1]["download"], \
         "Tab nådde ikke nedlastingsknappene. Rekkefølge: " + json.dumps(order[-20:], ensure_ascii=False)
@@ -173,8 +172,7 @@ def test_keyboard_reaches_the_export_buttons(web):
     assert more and more[-1]["popover"], \
         f"Tab nådde ikke «Last ned» under en figur (etter «{first}»)"
     page.keyboard.press("Enter")
-    page.wait_for_timeout(400)
-    assert page.get_by_test_id("stPopoverBody").first.is_visible(), "Enter åpner ikke «Last ned»"
+    expect(page.get_by_test_id("stPopoverBody").first, "Enter åpner ikke «Last ned»").to_be_visible()
     # Streamlit does not move the focus into an open popover: its body sits at the end of the
     # document, so Tab walks the rest of the page first (33 stops on the demo's Min kommune).
     # Reachable, but far: reported (WCAG 2.4.3); the limit keeps it from getting worse unseen.

@@ -9,8 +9,7 @@ import time
 import duckdb
 import pytest
 
-from data import demo
-from loaders import pipeline, store, workspace
+from loaders import build, pipeline, store, workspace
 from loaders.__main__ import main
 
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
@@ -86,8 +85,8 @@ def test_removing_all_demo_data_is_not_undone_by_make_run(writable_db, capsys):
 def test_build_store_looks_again_under_the_lock(coordinator_db):
     """A coordinator who saves while the demo store is being built is not overwritten."""
     before = coordinator_db.read_bytes()
-    with pytest.raises(demo.StoreInUse):
-        demo.build_store(coordinator_db)
+    with pytest.raises(build.StoreInUse):
+        build.build_store(coordinator_db)
     assert coordinator_db.read_bytes() == before
     assert not list(coordinator_db.parent.glob("*.building*"))
 
@@ -98,7 +97,7 @@ def test_the_swap_waits_for_the_writers_lock(tmp_path):
     small.write_text(HEADER + "ufore;4003;2021;18-29;alle;alle;301;7902;\n", encoding="utf-8")
     done = []
     with store.locked(db):
-        t = threading.Thread(target=lambda: done.append(demo.build_store(db, files=[small])))
+        t = threading.Thread(target=lambda: done.append(build.build_store(db, files=[small])))
         t.start()
         time.sleep(2)            # the build itself takes well under a second
         assert t.is_alive() and not db.exists() and not done
@@ -124,6 +123,6 @@ def test_a_rebuilt_store_never_looks_like_the_one_it_replaced(coordinator_db):
     assert main(["build", "--db", str(coordinator_db), "--replace"]) == 0
     with store.reader(coordinator_db) as con:
         after = store.identity(con)
-        assert store.version(con) == len(demo.demo_files())
+        assert store.version(con) == len(build.demo_files())
     assert before != after and before.split(":")[0] != after.split(":")[0]
     assert not list(coordinator_db.parent.glob("*.building*"))     # no temporary left behind

@@ -31,7 +31,7 @@ BAD = (HEADER + "ufore;4099;2026;18-29;alle;alle;301;7902;\n"
                 "ufore;4010;2026;18-29;alle;alle;400;300;\n").encode("utf-8")
 NEET = "Utenfor arbeid, utdanning og arbeidsmarkedstiltak (NEET)"
 NO_YEAR = ('"Kommune_nr";"Kommune";"Innvandring";"alder";"I alt";'
-           f'"{NEET}"\n"3807";"Skien";"I alt";"15-29 år";9500;1100\n').encode("utf-8")
+           f'"{NEET}"\n"3807";"Skien";"I alt";"15-29 år";9500;1100\n').encode()
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +154,7 @@ def test_template_download_is_for_everyone_and_the_template_loads(empty_db, monk
 
 def test_wrong_password_is_refused_in_norwegian_and_rate_limited_after_five(site):
     at = open_data()
-    for i in range(access.MAX_FAILURES):
+    for _ in range(access.MAX_FAILURES):
         sign_in(at, password="feil")
         assert at.error[0].value.startswith("Feil brukernavn eller passord"), at.error[0].value
         assert not at.file_uploader

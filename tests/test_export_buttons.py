@@ -12,8 +12,7 @@ import exports
 from exports import images
 from indicators import queries
 from loaders import store
-from tests.browser_support import (MAP_DRAWN, app_server, chromium, web,  # noqa: F401
-                                   web_factory)
+from tests.browser_support import MAP_DRAWN
 from tests.test_pages import open_page
 from ui import downloads
 
@@ -146,7 +145,7 @@ def test_png_and_excel_download_from_kart(web, tmp_path):
     page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
     page.locator("[data-testid=stPopover] button").filter(has_text="Last ned").first.click()
     page.locator("[data-testid=stPopoverBody]").wait_for()
-    page.wait_for_timeout(300)
+    web.steady(page)                     # the popover has finished opening
     web.shot(page, "kart-last-ned")
 
     name, png = download(page, "PNG", tmp_path)

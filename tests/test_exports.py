@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 
 import exports
-import indicators
 from exports import bundle, csvfile, deck, excel, figures, images, kommune, safe, tables
 from indicators import charts, maps, queries, views
 from indicators import format as fmt
 from loaders import store
 from tests.conftest import require_chromium
+from ui import assets
+from vocab import indicators
 
 MADE = date(2026, 11, 22)
 SKIEN, TELEMARK = "4003", "40"
@@ -237,19 +238,23 @@ def test_kept_tab_carries_nothing_over(trend_fig, con, kaleido_browser):
 
 def test_map_png_offline_with_url_geometry(con, kaleido_browser):
     """A map built for the browser (geometry by URL under static/) renders from disk."""
-    assets = pytest.importorskip("ui.assets")
     ind = indicators.get("neet")
     area, county_filter = maps.map_area(TELEMARK)
     table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
     frame = views.map_frame(table, maps.features(area, county_filter), ind)
     url = assets.geometry_url(area, "/app/static/")
-    if url is None:
-        pytest.skip("static/geo is not writable here")
+    assert url is not None, f"ui.assets kunne ikke skrive {assets.GEO_DIR}/{area}.json"
+    written = assets.geometry_file(area)
+    assert re.fullmatch(rf"/app/static/geo/{re.escape(written.name)}"
+                        rf"\?v={int(written.stat().st_mtime)}", url), url
+    geo = written.read_text(encoding="utf-8")
+    assert written.parent == assets.GEO_DIR and geo.startswith('{"type":"FeatureCollection"')
+    assert f'"id":"{SKIEN}"' in geo
     fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period="2024",
                             area_name="Telemark", breaks=[9.5, 10.5, 11, 12], selected=SKIEN,
                             demo=True, geojson_url=url)
     d = figures.prepare(fig)
-    assert d["data"][0]["geojson"].startswith("file://")
+    assert d["data"][0]["geojson"] == written.resolve().as_uri()    # the file ui.assets wrote
     png = images.render(fig, "png")
     assert _ink_share(png) > 0.1                               # polygons drawn, not just text
 
@@ -276,7 +281,7 @@ def test_image_download_api(trend_fig, kaleido_browser):
 
 def _frame(rows):
     base = {"level": "kommune", "numerator": None, "denominator": None, "note": None,
-            "published": True}
+            "computed": False}
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
@@ -517,7 +522,7 @@ def test_saksvedlegg_zip_contents(report, zipped):
         assert re.fullmatch(r"[A-Za-z0-9_.-]+", n), n
     for n in pngs:
         b = z.read(n)
-        w, h = _png_size(b)
+        w, _h = _png_size(b)
         assert w >= 1500 and 0.03 < _ink_share(b) < 0.7
     readme = z.read(bundle.README_NAME).decode("utf-8-sig")
     assert "DEMODATA" in readme and "Skien" in readme
@@ -563,12 +568,12 @@ def test_table_files_carry_source_definition_and_demo_on_every_row(hostile_share
     got = [[c.value for c in r[len(OLD_HEADERS):]] for r in ws.iter_rows(min_row=2)]
     assert got == expected
     # Both CSVs
-    for data, delim, enc in ((csvfile.csv_no(ts), ";", "utf-8-sig"),
-                             (csvfile.csv_plain(ts), ",", "utf-8")):
+    for data, delim, enc, value in ((csvfile.csv_no(ts), ";", "utf-8-sig", "11,7"),
+                                    (csvfile.csv_plain(ts), ",", "utf-8", "11.7")):
         rows = list(csv.reader(io.StringIO(data.decode(enc)), delimiter=delim))
         assert rows[0] == OLD_HEADERS + TRAILING
         assert [r[len(OLD_HEADERS):] for r in rows[1:]] == expected
-        assert rows[1][rows[0].index("Verdi")] in ("11,7", "11.7")      # old columns in place
+        assert rows[1][rows[0].index("Verdi")] == value       # old columns in place, each format's decimal
 
 
 def test_source_and_definition_cells_are_neutralised(hostile_share):
@@ -606,34 +611,35 @@ def test_status_beregnet_for_sums_and_moving_averages():
          "numerator": 1093.0, "denominator": 9367.0, "status": "ok"},
         {"region_code": TELEMARK, "region_name": "Telemark", "level": "fylke", "period": "2022",
          "value": 10.0, "numerator": 100.0, "denominator": 1000.0, "status": "ok",
-         "note": "summert over 17 kommuner", "published": False},
+         "note": "summert over 17 kommuner", "computed": True},
         {"region_code": "38", "region_name": "Vestfold og Telemark", "level": "fylke",
          "period": "2022", "value": 10.0, "numerator": 100.0, "denominator": 1000.0,
-         "status": "ok", "published": False},                       # no note: the flag decides
+         "status": "ok", "computed": True},                       # no note: the flag decides
         {"region_code": views.NORWAY, "region_name": "Norge", "level": "land", "period": "2022",
-         "value": None, "status": "suppressed", "published": False,
+         "value": None, "status": "suppressed", "computed": True,
          "note": "skjermet fordi minst én kommune er skjermet"},
         {"region_code": "42", "region_name": "Agder", "level": "fylke", "period": "2022",
          "value": 9.0, "numerator": 90.0, "denominator": 1000.0, "status": "provisional",
-         "published": False},
+         "computed": True},
         {"region_code": "46", "region_name": "Vestland", "level": "fylke", "period": "2022",
-         "value": None, "status": "missing", "published": False},
-        # Stored sums: a merged municipality before the merger, a total over the categories.
+         "value": None, "status": "missing", "computed": True},
+        # Stored sums: a merged municipality before the merger, a total over the categories
+        # (the store's `computed` column says so; the note only explains).
         {"region_code": "3905", "region_name": "Tønsberg", "period": "2019", "value": 9.0,
          "numerator": 90.0, "denominator": 1000.0, "status": "ok",
-         "note": "summert fra 0704, 0716"},
+         "note": "summert fra 0704, 0716", "computed": True},
         {"region_code": SKIEN, "region_name": "Skien", "period": "2021", "value": 9.0,
          "numerator": 90.0, "denominator": 1000.0, "status": "ok",
-         "note": "summert over kategoriene"},
+         "note": "summert over kategoriene", "computed": True},
         {"region_code": SKIEN, "region_name": "Skien", "period": "2020", "value": 9.0,
          "numerator": 90.0, "denominator": 1000.0, "status": "break",
-         "note": "summert fra 0805, 0806"},
+         "note": "summert fra 0805, 0806", "computed": True},
     ]))
     assert [r["status"] for r in tables.rows(t)] == \
         ["publisert", "beregnet", "beregnet", "skjermet", "foreløpig", "mangler",
          "beregnet", "beregnet", "brudd i serien"]
 
-    # The 12-month moving average (views.moving_average keeps `published` from the source).
+    # The 12-month moving average (views.moving_average marks it computed).
     counts = indicators.get("arbeidssokere")
     months = [f"{y}-{m:02d}" for y in (2021, 2022) for m in range(1, 13)]
     monthly = _frame([{"region_code": SKIEN, "region_name": "Skien", "period": p,
@@ -647,7 +653,7 @@ def test_status_beregnet_for_sums_and_moving_averages():
 
 def test_beregnet_in_the_files_and_explained(con):
     df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
-    assert set(df.loc[~df["published"].astype(bool), "region_code"]) == {TELEMARK}
+    assert set(df.loc[df["computed"].astype(bool), "region_code"]) == {TELEMARK}
     t = tables.from_store(con, "neet", df)
     wb = _xlsx(exports.table_xlsx(t).data)
     ws = wb["Data"]

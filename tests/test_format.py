@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-import indicators
 from indicators import format as fmt
+from vocab import indicators
 
 NB = "\u00a0"
 NEET = indicators.get("neet")
@@ -178,8 +178,8 @@ def test_sentence_counts_use_change_not_national_comparison():
     s = fmt.sentence(OT, "Skien", row, previous=prev, reference={"value": 50000, "status": "ok"})
     assert s == ("Antallet unge registrert i Oppfølgingstjenesten i Skien var 307 i skoleåret "
                  "2020–2021, 12 flere enn i 2019–2020 (295).")
-    s = fmt.sentence(NAV, "Skien", {"value": 568, "status": "ok", "period": "2021-05"}, category="helt_ledige",
-                     previous={"value": 600, "status": "ok", "period": "2020-05"})
+    s = fmt.sentence(NAV, "Skien", {"value": 568, "status": "ok", "period": "2021-05"},
+                     category="helt_ledige", previous={"value": 600, "status": "ok", "period": "2020-05"})
     assert s.startswith("Antallet arbeidssøkere under 30 år (helt ledige) i Skien var 568 i mai 2021")
     assert "32 færre enn i mai 2020" in s
     both = fmt.sentence(NAV, "Skien", {"value": 2.7, "status": "ok", "period": "2026-01"}, age="alle",

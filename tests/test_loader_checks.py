@@ -8,7 +8,7 @@ import logging
 import duckdb
 import pandas as pd
 
-from loaders import access, pipeline, workspace
+from loaders import access, pipeline, validate, workspace
 from tests.bad_input_corpus import HL060, edited
 from ui import coordinator
 
@@ -60,7 +60,7 @@ def test_a_negative_count_is_reported_as_a_count_and_every_problem_is_counted(tm
     assert r.outcome == "rejected"
     assert r.problems[0] == "Rad 2: antallet -1 er ikke et ikke-negativt heltall."
     assert not any("andelen" in p for p in r.problems)     # the share is worked out from the count
-    assert r.problem_count == 60 and len(r.problems) == pipeline.MAX_PROBLEMS
+    assert r.problem_count == 60 and len(r.problems) == validate.MAX_PROBLEMS
     assert r.message.startswith("Fant 60 problem(er)") and "(og 55 problemer til)" in r.line()
 
 

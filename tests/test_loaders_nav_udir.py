@@ -7,7 +7,6 @@ and csv, independently of the loaders."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 import shutil
 from pathlib import Path
@@ -211,7 +210,8 @@ def test_nav_long_csv_with_codes_and_ages(tmp_path):
     assert obs(db, "arbeidssokere", "4003", "2021-05", age="alle", category="helt_ledige")[0] == 1074
     assert obs(db, "arbeidssokere_andel", "4003", "2021-05", age="under30", category="helt_ledige")[0] == 3.4
     assert obs(db, "arbeidssokere", "0", "2025-01", age="under30", category="helt_ledige")[0] == 19850
-    assert obs(db, "arbeidssokere", "4030", "2021-05", age="under30", category="helt_ledige")[1] == "suppressed"
+    assert obs(db, "arbeidssokere", "4030", "2021-05", age="under30",
+               category="helt_ledige")[1] == "suppressed"
     assert not rows(db, "SELECT 1 FROM observations WHERE age NOT IN ('under30', 'alle')")
     assert any("«30-39 år»" in w for w in r.warnings)
 
@@ -444,7 +444,8 @@ def test_real_processed_names_csv(tmp_path):
     r = load(NAMES_REAL, db)
     assert r.outcome == "loaded", r.line()
     count, fraction = _names_csv_expected()
-    assert obs(db, "arbeidssokere", "4003", "2025-01", sex="kvinner", category="helt_ledige")[:2] == (count, "ok")
+    assert obs(db, "arbeidssokere", "4003", "2025-01", sex="kvinner",
+               category="helt_ledige")[:2] == (count, "ok")
     assert obs(db, "arbeidssokere_andel", "4003", "2025-01", sex="kvinner",
                category="helt_ledige")[0] == pytest.approx(fraction * 100)
     # the processed file has no '*': its zeros are stored as suppressed, never as 0
@@ -461,6 +462,7 @@ def test_real_processed_csv_after_monthly_xlsx_keeps_the_published_zeros(tmp_pat
     as skjermet). Hiding a number does not contradict showing it: both files load, and the
     views show the published zero."""
     import duckdb
+
     from indicators import queries
     from loaders import store
     db = tmp_path / "s.duckdb"

@@ -217,8 +217,9 @@ def test_a_click_on_the_map_opens_min_kommune(app_env):
     at.session_state[parts.MAP_KEY] = {"pick": "4001"}
     parts_state = {}
     # Run the callback as Streamlit would, with the session's state (AppTest has no browser).
-    import streamlit as st
     from unittest import mock
+
+    import streamlit as st
     with mock.patch.object(st, "session_state", at.session_state):
         parts.on_map_select()
         parts_state = dict(at.session_state["view"])
@@ -336,15 +337,99 @@ def test_min_kommune_default(app_env):
     assert "Antallet unge registrert i Oppfølgingstjenesten i Skien var" in t
     assert "Antallet arbeidssøkere under 30 år i Skien var" in t
     assert "95 % usikkerhetsintervall" in t
-    assert any(sym in t for sym in ("▲ Høyere enn", "▼ Lavere enn", "≈ Ikke sikker forskjell"))
+    # NEET against Telemark and the country: the one verdict the store's own numbers give under
+    # the page's rule (▲/▼ only when the 95 % Wilson intervals do not overlap, else ≈).
+    with store.reader(app_env) as con:
+        period, = con.execute("SELECT max(period) FROM observations WHERE indicator = 'neet' AND "
+                              "region_code = '4003' AND age = '15-29' AND status = 'ok'").fetchone()
+        counts = {code: con.execute(
+            "SELECT sum(numerator), sum(denominator) FROM observations WHERE indicator = 'neet' "
+            "AND region_code LIKE ? AND period = ? AND age = '15-29' AND sex = 'alle' "
+            "AND category = 'alle' AND status = 'ok'", [code, period]).fetchone()
+            for code in ("4003", "40__", "0")}       # Telemark: the sum over its municipalities
+
+    def wilson95(k, n):
+        z = 1.959964
+        centre = (k / n + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * ((k / n) * (1 - k / n) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+        return 100 * (centre - half), 100 * (centre + half)
+
+    def verdict(ref: str, name: str) -> str:
+        (lo, hi), (rlo, rhi) = wilson95(*counts["4003"]), wilson95(*counts[ref])
+        words = "▲ Høyere enn" if lo > rhi else "▼ Lavere enn" if hi < rlo else "≈ Ikke sikker forskjell fra"
+        share = f"{100 * counts[ref][0] / counts[ref][1]:.1f}".replace(".", ",")
+        return f"{words} {name} ({share}{NB}%)"
+    neet_box = next(m.value for m in at.markdown if m.value.startswith("- "))   # NEET comes first
+    assert f"- {verdict('40__', 'Telemark')}\n" in neet_box + "\n", neet_box
+    assert f"- {verdict('0', 'landet')}\n" in neet_box + "\n", neet_box
     assert "Endring over fem år (siden 2019)" in t
     assert "Ingen sammenligning med landet: tallet mangler" in t     # OT has no national figure
+
+
+def _min_kommune_lines_match(con, mark: str = "") -> None:
+    """Skien's lines on Min kommune, in the report behind «Last ned presentasjon» and
+    «Saksvedlegg», and on the slides: the same value, lines and sentence for every family, each
+    line carrying `mark` (set by a patched fact_lines) when one is given."""
+    import io
+    import re
+
+    from PIL import Image
+    from pptx import Presentation
+
+    from exports import deck, kommune
+    from indicators import format as fmt
+    rep = kommune.collect(con, "4003")
+    trend = [c for c in rep.charts if c.family != "Kart"]
+    at = open_page("min-kommune", kommune="4003")
+    boxes = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(trend) == len(at.metric) == len(boxes) == 4
+    shown = [m.value for m in at.markdown]
+
+    def plain(md: str) -> str:                       # the page's markdown as the text read
+        return re.sub(r"\\(.)", r"\1", md.replace("**", ""))
+
+    for c, metric, box in zip(trend, at.metric, boxes):
+        period = fmt.period(c.period)
+        assert metric.label.endswith(f", {period}")                         # the same period
+        # The value is the page's metric and the export's first line; the rest are the bullets.
+        assert c.facts[0] == f"{fmt.upper_first(period)}: {metric.value}"
+        assert c.facts[1:] == [plain(x[2:]) for x in box.split("\n")], c.family
+        assert all(mark in line for line in c.facts)
+        assert f"**{c.sentence}**" in shown
+    # The presentation (alone and in the zip: deck.build) shows every one of those lines.
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 9), "white").save(buf, "PNG")
+    prs = Presentation(io.BytesIO(deck.build(rep, [buf.getvalue()] * len(rep.charts))))
+    slides = ["\n".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+              for s in prs.slides]
+    for c in trend:
+        slide = next(t for t in slides if c.title in t and c.sentence in t)
+        assert all(f"• {line}" in slide.split("\n") for line in c.facts), (c.family, slide)
+
+
+def test_min_kommune_page_and_exports_say_the_same_lines(app_env, monkeypatch):
+    """Min kommune's lines are written once (indicators.facts.fact_lines) and the page and the
+    exports only lay them out: the same lines for Skien, and with fact_lines changed both
+    change. Fails when either place writes its own text again."""
+    from dataclasses import replace
+
+    from indicators import facts
+    with store.reader(app_env) as con:
+        _min_kommune_lines_match(con)
+        written = facts.fact_lines
+
+        def marked(*a, **k):             # a mark on each line's figure, else on its words
+            return [replace(x, value=f"{x.value} [fl]") if x.value else
+                    replace(x, label=f"{x.label} [fl]") for x in written(*a, **k)]
+        monkeypatch.setattr(facts, "fact_lines", marked)
+        _min_kommune_lines_match(con, mark="[fl]")
 
 
 def test_min_kommune_from_url_with_period(app_env):
     at = open_page("min-kommune", kommune="4003", periode="2022")
     t = text(at)
-    assert f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, høyere enn landet (9,7{NB}%)." in t
+    assert (f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
+            f"høyere enn landet (9,7{NB}%).") in t
     assert "i skoleåret 2021–2022" in t                       # OT aligned to the same year
     assert "i desember 2022" in t                             # NAV: the last month of that year
     assert at.metric[0].value == f"11,7{NB}%"
@@ -385,7 +470,8 @@ def test_min_kommune_without_figures_says_so_instead_of_drawing_only_the_country
     assert [x.value for x in at.title] == ["Min kommune: Kárášjohka - Karasjok"]
     assert not specs(at) and not at.metric
     infos = [i.value for i in at.info]
-    assert any(i.startswith("Ingen tall for Kárášjohka - Karasjok (Unge utenfor (NEET)") for i in infos), infos
+    assert any(i.startswith("Ingen tall for Kárášjohka - Karasjok (Unge utenfor (NEET)")
+               for i in infos), infos
 
 
 def test_min_kommune_suppressed(app_env):

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.browser_support import (MAP_DRAWN, app_server, chromium, idle, web,  # noqa: F401
-                                   web_factory)
+from tests.browser_support import MAP_DRAWN, idle
 from ui import present
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +162,8 @@ def test_no_data_for_an_indicator_is_said_in_words(app_env):
 
 READY = ("() => !document.querySelector('[data-testid=stSkeleton]') && "
          "!!document.querySelector('.st-key-pres_next button') && "
-         "[...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))")
+         "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+         ".every(c => c.querySelector('.main-svg'))")
 SMALLEST_FIGURE_TEXT = """() => Math.min(...[...document.querySelectorAll('.stPlotlyChart svg text')]
     .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
     .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
@@ -188,12 +188,13 @@ def test_presentation_in_chromium_keys_player_offline(web):
     page = web.open(path, context=ctx)
     ready(page)
     page.wait_for_function(MAP_DRAWN, timeout=60_000)
-    page.wait_for_timeout(300)
+    web.steady(page)                     # figures laid out, fonts in, nothing moving
     web.shot(page, "presentasjon-kart")
 
     # Large type, high contrast, no sidebar, source and Demodata on screen without scrolling.
     assert page.evaluate(SMALLEST_FIGURE_TEXT) >= 24
-    assert float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")) >= 40
+    assert float(page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")) >= 40
     assert not page.locator("[data-testid=stSidebar]").is_visible()
     for sel in (".pres-source", ".pres-demo", ".st-key-pres_next button", "h1"):
         assert page.evaluate(VISIBLE, sel), f"{sel} er ikke synlig uten å rulle"
@@ -215,10 +216,22 @@ def test_presentation_in_chromium_keys_player_offline(web):
     page.keyboard.press("Space")
     page.wait_for_function("() => document.querySelector('.pres-period').textContent.trim() === '2020'",
                            timeout=20_000, polling=100)
+    page.get_by_role("button", name="Pause (mellomrom)").wait_for()      # the button says it plays
     page.keyboard.press("Space")
     ready(page)
+    page.get_by_role("button", name="Spill av (mellomrom)").wait_for()   # ... and now that it is paused
     stopped = text_of(page, ".pres-period")
-    page.wait_for_timeout(int(present.PLAY_SECONDS["year"] * 1000) + 1500)
+    # Paused, the period must not move: wait for the change the user would see for longer than
+    # one step of the player (PLAY_SECONDS) plus a margin; it must not come.
+    moved = ("() => { const e = document.querySelector('.pres-period');"
+             f" return !!e && e.textContent.trim() !== {stopped!r}; }}")
+    try:
+        page.wait_for_function(moved, timeout=int(present.PLAY_SECONDS["year"] * 1000) + 1500,
+                               polling=100)
+    except Exception as e:       # noqa: BLE001 - Playwright's TimeoutError: it stood still
+        assert "Timeout" in str(e), e
+    else:
+        raise AssertionError(f"pausen stoppet ikke avspillingen: {stopped} → {text_of(page, '.pres-period')}")
     ready(page)
     assert text_of(page, ".pres-period") == stopped, "pausen stoppet ikke avspillingen"
     assert "periode=" + stopped in page.url
@@ -226,7 +239,7 @@ def test_presentation_in_chromium_keys_player_offline(web):
     # The trend, from its own permalink.
     trend = web.open(path + "&vis=utvikling", context=ctx)
     ready(trend)
-    trend.wait_for_timeout(300)
+    web.steady(trend)
     assert trend.evaluate(SMALLEST_FIGURE_TEXT) >= 24
     web.shot(trend, "presentasjon-utvikling")
     web.assert_clean()                   # no request left localhost, no console error

@@ -28,7 +28,8 @@ def t13556(neet=1125, share=11.7) -> RawFile:
     dims = [("Region", "region", {"4003": "Skien"}), ("Kjonn", "kjønn", {"0": "Begge kjønn"}),
             ("Alder", "alder", {"15-29": "15-29 år"}),
             ("HovArbStyrkStatus", "arbeidsstyrkestatus", {"NEET": NEET}),
-            ("ContentsCode", "statistikkvariabel", {"Bosatte": "Bosatte", "BosatteProsent": "Bosatte (prosent)"}),
+            ("ContentsCode", "statistikkvariabel",
+             {"Bosatte": "Bosatte", "BosatteProsent": "Bosatte (prosent)"}),
             ("Tid", "år", {"2022": "2022"})]
     doc = {"version": "2.0", "class": "dataset",
            "label": "13556: Personer 15-29 år, etter region, kjønn, alder, arbeidsstyrkestatus, "
@@ -102,7 +103,8 @@ def test_real_2023_workbook_on_the_demo_store_counts_every_conflict(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     con.register("incoming", obs)
     differ = con.execute("""
-        SELECT count(*) FROM incoming i JOIN observations o USING (indicator, region_code, period, age, sex, category)
+        SELECT count(*) FROM incoming i
+        JOIN observations o USING (indicator, region_code, period, age, sex, category)
         WHERE o.status = 'ok' AND i.status = 'ok'
           AND (i.numerator <> o.numerator OR i.denominator <> o.denominator)""").fetchone()[0]
     con.close()
@@ -131,7 +133,8 @@ def test_real_nav_long_csv_and_hl060_agree_up_to_rounding(tmp_path, order):
     ("1,8", "1,9", True),         # both from 1,85
     ("11,0", "11,4", False),      # shares are published with a decimal: 11 is 11,0
 ])
-def test_shares_are_the_same_figure_within_half_a_unit_of_each_ones_decimals(tmp_path, stored, incoming, same):
+def test_shares_are_the_same_figure_within_half_a_unit_of_each_ones_decimals(
+        tmp_path, stored, incoming, same):
     import pandas as pd
 
     def obs(v: str) -> pd.DataFrame:

@@ -92,7 +92,8 @@ READER = textwrap.dedent("""
     while time.time() - t0 < float(sys.argv[2]):
         try:
             con = duckdb.connect(sys.argv[1], read_only=True)
-            n, s = con.execute("SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM sources)").fetchone()
+            n, s = con.execute("SELECT (SELECT count(*) FROM observations), "
+                               "(SELECT count(*) FROM sources)").fetchone()
             con.close()
             seen.add((n, s))
         except Exception as e:

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-import indicators
-from indicators import charts, maps, queries, views
+from indicators import charts, facts, maps, queries, views
 from loaders import store
+from vocab import indicators
 
 NB = "\u00a0"
 NEET = indicators.get("neet")
@@ -53,16 +53,42 @@ def test_align_period_across_types():
 
 # --- Min kommune facts -----------------------------------------------------------------------
 
+def wilson95(k, n) -> tuple[float, float]:
+    """The 95 % Wilson score interval of k out of n, in per cent (written out here, so the
+    expected verdict does not come from the code under test)."""
+    z = 1.959964
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def expected_comparison(a, b, ref_name: str) -> str:
+    """Min kommune's rule: ▲/▼ when the 95 % intervals of a and b do not overlap, ≈ when they
+    do; then the reference's share with one decimal."""
+    lo_a, hi_a = wilson95(a["numerator"], a["denominator"])
+    lo_b, hi_b = wilson95(b["numerator"], b["denominator"])
+    symbol, words = (("▲", "Høyere enn") if lo_a > hi_b else ("▼", "Lavere enn") if hi_a < lo_b
+                     else ("≈", "Ikke sikker forskjell fra"))
+    share = f"{100 * b['numerator'] / b['denominator']:.1f}".replace(".", ",")
+    return f"{symbol} {words} {ref_name} ({share}{NB}%)"
+
+
 def test_facts_for_skien(con):
     df = queries.series(con, "neet", ["4003", "40", "0"])
-    f = views.facts(NEET, df, "4003", county="40", period="2022")
+    f = facts.facts(NEET, df, "4003", county="40", period="2022")
+    skien, telemark, norway = (df[(df["region_code"] == c) & (df["period"] == "2022")].iloc[0]
+                               for c in ("4003", "40", "0"))
     assert f.place == "Skien" and f.has_value
     assert f.value_text == f"11,7{NB}%"
     assert f.previous["period"] == "2021" and f.five["period"] == "2017"
     assert f.sentence() == (f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
                             f"høyere enn landet (9,7{NB}%).")
     assert f.comparison_label(f.national, "landet") == f"▲ Høyere enn landet (9,7{NB}%)"
-    assert f.comparison_label(f.county, "Telemark").startswith(("▲", "≈", "▼"))
+    assert expected_comparison(skien, norway, "landet") == f"▲ Høyere enn landet (9,7{NB}%)"
+    # Against Telemark the demo's 95 % intervals overlap (1 125 of 9 641 against 3 301 of
+    # 29 863): the one symbol the numbers give, not any of the three.
+    assert f.comparison_label(f.county, "Telemark") == expected_comparison(skien, telemark, "Telemark")
     assert f.change_text(f.previous).endswith("prosentpoeng")
     lo, hi = f.interval
     assert lo < 11.67 < hi
@@ -70,20 +96,54 @@ def test_facts_for_skien(con):
 
 def test_facts_suppressed_and_missing(con):
     df = queries.series(con, "neet", ["4030", "40", "0"], age="15-19")
-    f = views.facts(NEET, df, "4030", county="40", period="2022", age="15-19")
+    f = facts.facts(NEET, df, "4030", county="40", period="2022", age="15-19")
     assert not f.has_value and f.value_text == "skjermet"
     assert "skjermet i 2022" in f.sentence()
     assert f.change_text(f.previous) == "" and f.comparison_label(f.national, "landet") == ""
     df = queries.series(con, "ot_tilmeldt", ["4010", "40", "0"])
-    f = views.facts(OT, df, "4010", county="40", period="2020-2021")
+    f = facts.facts(OT, df, "4010", county="40", period="2020-2021")
     assert f.national is not None and f.national["status"] == "missing"   # no national OT figure
     assert f.comparison_label(f.national, "landet") == "Ingen sammenligning med landet: tallet mangler"
     # A count is put in proportion, not compared (a share of a total is not a rate).
-    assert f.comparison_label(f.county, "Telemark") == f"Telemark i alt: 1{NB}101 (Siljan er 1,3{NB}% av dette)"
+    assert (f.comparison_label(f.county, "Telemark")
+            == f"Telemark i alt: 1{NB}101 (Siljan er 1,3{NB}% av dette)")
     tiny = {**f.county, "value": 116640.0}
     assert f.comparison_label(tiny, "landet") == f"Landet i alt: 116{NB}640 (Siljan er under 0,1 % av dette)"
-    none = views.facts(OT, df, "4010", county="40", period=None, place="Siljan")
+    none = facts.facts(OT, df, "4010", county="40", period=None, place="Siljan")
     assert none.value_text == "Ingen data" and none.sentence() == "Ingen data for Siljan."
+
+
+def test_fact_lines_are_the_page_wording(con):
+    """The lines Min kommune and the presentation show (indicators.facts.fact_lines)."""
+    df = queries.series(con, "neet", ["4003", "40", "0"])
+    f = facts.facts(NEET, df, "4003", county="40", period="2022")
+    lines = facts.fact_lines(f, "Telemark")
+    assert [x.kind for x in lines] == ["value", "interval", "change", "five_years", "county",
+                                       "national"]
+    text = [x.text for x in lines]
+    assert text[0] == f"2022: 11,7{NB}%"
+    assert text[1].startswith("95 % usikkerhetsintervall: ") and lines[1].value.endswith(f"{NB}%")
+    assert text[2] == "Endring siden 2021: +1,4 prosentpoeng"
+    assert text[3] == "Endring over fem år (siden 2017): +1,7 prosentpoeng"
+    skien, telemark = (df[(df["region_code"] == c) & (df["period"] == "2022")].iloc[0]
+                       for c in ("4003", "40"))
+    assert text[4] == expected_comparison(skien, telemark, "Telemark")
+    assert text[5] == f"▲ Høyere enn landet (9,7{NB}%)"
+    assert [x.kind for x in facts.fact_lines(f, "")][4] == "national"     # no county name: no line
+    # Suppressed: the status, why, and the last known figure.
+    df = queries.series(con, "neet", ["4030", "40", "0"], age="15-19")
+    f = facts.facts(NEET, df, "4030", county="40", period="2022", age="15-19")
+    assert [x.text for x in facts.fact_lines(f, "Telemark")] == [
+        "2022: skjermet", "Tallet er skjermet fordi det gjelder få personer.",
+        f"Siste kjente tall: 3,7{NB}% (2024)"]
+    # A count: the change in persons, put in proportion to the county (no national OT figure).
+    df = queries.series(con, "ot_tilmeldt", ["4010", "40", "0"])
+    f = facts.facts(OT, df, "4010", county="40", period="2020-2021")
+    assert [x.text for x in facts.fact_lines(f, "Telemark")] == [
+        "2020–2021: 14", "Endring siden 2019–2020: 0 personer",
+        "Endring over fem år (siden 2015–2016): −1 person",
+        f"Telemark i alt: 1{NB}101 (Siljan er 1,3{NB}% av dette)",
+        "Ingen sammenligning med landet: tallet mangler"]
 
 
 # --- map helpers -----------------------------------------------------------------------------
@@ -104,9 +164,10 @@ def test_class_breaks_from_all_periods_of_demo(con):
     codes = queries.region_codes(con, "kommune", "0")
     df = queries.series(con, "neet", codes)
     b = views.class_breaks(df[df["status"] == "ok"]["value"], 5, "share")
-    for period in ("2015", "2024"):      # every year falls in the same classes' range
+    assert len(b) == 4                   # five classes from the values of every year
+    for period in ("2015", "2024"):      # the first and the last year both use all five classes
         year = df[(df["period"] == period) & (df["status"] == "ok")]["value"]
-        assert {views.class_of(v, b) for v in year} <= set(range(len(b) + 1))
+        assert {views.class_of(v, b) for v in year} == set(range(len(b) + 1)), period
 
 
 def test_class_labels():
@@ -129,7 +190,8 @@ def test_map_frame_fills_missing_and_merges_alesund():
          "numerator": 1125, "denominator": 9641, "status": "ok"},
     ])
     m = views.map_frame(t, feats, NEET).set_index("region_code")
-    assert m.loc["1507", "value"] == pytest.approx(15.0) and m.loc["1507", "region_name"] == "Ålesund og Haram"
+    assert (m.loc["1507", "value"] == pytest.approx(15.0)
+            and m.loc["1507", "region_name"] == "Ålesund og Haram")
     assert m.loc["4010", "status"] == "missing" and m.loc["4003", "value"] == 11.7
     t.loc[1, "status"] = "suppressed"
     t.loc[1, "value"] = None
@@ -151,7 +213,8 @@ def test_map_frame_fills_missing_and_merges_alesund():
 def test_moving_average_needs_a_full_window():
     rows = [{"region_code": "4003", "region_name": "Skien", "period": f"2020-{m:02d}", "value": float(m),
              "status": "ok"} for m in range(1, 13)]
-    rows += [{"region_code": "4003", "region_name": "Skien", "period": "2021-01", "value": 13.0, "status": "ok"}]
+    rows += [{"region_code": "4003", "region_name": "Skien", "period": "2021-01", "value": 13.0,
+              "status": "ok"}]
     ma = views.moving_average(frame(rows), 12).sort_values("period")
     assert ma["value"].iloc[:11].isna().all()
     assert ma["value"].iloc[11] == pytest.approx(6.5) and ma["value"].iloc[12] == pytest.approx(7.5)
@@ -171,10 +234,10 @@ def test_display_and_wide_tables():
     assert d.iloc[0].tolist()[:4] == ["Skien", "2022", f"11,7{NB}%", f"1{NB}125"]
     assert d.iloc[1]["Verdi"] == "skjermet" and d.iloc[1]["Antall"] == "\u2013"
     summed = views.display_table(frame([{"region_code": "40", "region_name": "Telemark", "level": "fylke",
-                                          "period": "2022", "value": 11.0, "status": "ok", "published": False},
+                                          "period": "2022", "value": 11.0, "status": "ok", "computed": True},
                                          {"region_code": "R-vestfold", "region_name": "Vestfold",
                                           "level": "region", "period": "2022", "value": 11.7,
-                                          "status": "ok", "published": True}]), NEET)
+                                          "status": "ok", "computed": False}]), NEET)
     assert summed["Status"].tolist() == ["beregnet", "publisert"]      # added up by Innenfor
     assert summed["Område"].tolist() == ["Telemark", "Vestfold (regiongruppe)"]
     w = views.wide_table(t, NEET)
@@ -185,8 +248,8 @@ def test_display_and_wide_tables():
 @pytest.mark.parametrize("text,code", [("tonsberg", "3905"), ("TØNSBERG", "3905"), ("faerder", "3911"),
                                        ("farder", "3911"), ("barum", "3201"),
                                        ("skien", "4003"), ("Skien (Telemark)", "4003"), ("4003", "4003"),
-                                       ("midt-t", "4020"), ("midt", None), ("nisse", "4030"), ("xyz", None), ("", None),
-                                       ("s", None)])
+                                       ("midt-t", "4020"), ("midt", None), ("nisse", "4030"), ("xyz", None),
+                                       ("", None), ("s", None)])
 def test_match_name(con, text, code):
     r = queries.regions(con, "kommune")
     choices = list(zip(r["code"], r["name"]))

@@ -22,7 +22,8 @@ def test_password_hashes_are_salted_and_verified():
 
 
 def test_accounts_from_environment_and_secrets(monkeypatch):
-    monkeypatch.setenv("INNENFOR_COORDINATORS", "kari=pbkdf2_sha256$1$YQ==$YQ==; ola=pbkdf2_sha256$1$Yg==$Yg==")
+    monkeypatch.setenv("INNENFOR_COORDINATORS",
+                       "kari=pbkdf2_sha256$1$YQ==$YQ==; ola=pbkdf2_sha256$1$Yg==$Yg==")
     found = access.accounts({"coordinators": {"per": "pbkdf2_sha256$1$Yw==$Yw=="}})
     assert set(found) == {"kari", "ola", "per"}
     monkeypatch.delenv("INNENFOR_COORDINATORS")
@@ -64,7 +65,8 @@ def test_preview_then_save_then_undo_then_original(writable_db):
     msg = workspace.undo(int(top.source_id), writable_db)
     assert "fjernet" in msg
     con = duckdb.connect(str(writable_db), read_only=True)
-    assert con.execute("SELECT count(*) FROM observations WHERE period = '2026' AND indicator = 'ufore'").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM observations "
+                       "WHERE period = '2026' AND indicator = 'ufore'").fetchone()[0] == 0
     con.close()
     assert workspace.original(top.sha256, writable_db) == data     # nothing the user gave is lost
 
