@@ -138,7 +138,8 @@ with st.container(key="pres_controls", horizontal=True, gap="small", vertical_al
     st.button("Neste", key="pres_next_page", shortcut="PageDown", on_click=present.step, args=(1,))
     st.button("Forrige", key="pres_prev_page", shortcut="PageUp", on_click=present.step, args=(-1,))
     st.button("Pause (mellomrom)" if playing else "Spill av (mellomrom)", key="pres_play",
-              shortcut="Space", type="primary", icon=":material/pause:" if playing else ":material/play_arrow:",
+              shortcut="Space", type="primary",
+              icon=":material/pause:" if playing else ":material/play_arrow:",
               on_click=present.toggle_play, args=(PLAYING,), disabled=len(v.periods) < 2,
               help="Gå gjennom periodene en etter en (mellomromstasten)")
     st.segmented_control("Vis", list(present.VIEWS), format_func=present.VIEWS.get,

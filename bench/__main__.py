@@ -49,7 +49,7 @@ if __name__ == "__main__":
             importlib.import_module(f"bench.{name}").main([])
         except ModuleNotFoundError as e:
             print(f"(hopper over: {e})")
-        except Exception:
+        except Exception:  # noqa: BLE001 - report the benchmark that broke and run the others
             traceback.print_exc()
             failed += 1
         finally:

@@ -28,12 +28,11 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
-    import indicators
-    from data import demo
     from exports import deck, images, kommune
     from exports.bundle import build as build_zip
     from indicators import charts, queries, views
-    from loaders import store
+    from loaders import build, store
+    from vocab import indicators
     t_import = time.perf_counter() - t
 
     if not images.available():
@@ -41,7 +40,7 @@ def main(argv=None) -> None:
         return
     with tempfile.TemporaryDirectory() as d:
         db = Path(d) / "innenfor.duckdb"
-        demo.build_store(db)
+        build.build_store(db)
         with store.reader(db) as con:
             rep = kommune.collect(con, args.kommune)
             ind = indicators.get("neet")

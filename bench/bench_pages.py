@@ -26,6 +26,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from vocab import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 STREAMLIT = str(Path(PY).with_name("streamlit"))
@@ -78,11 +80,11 @@ def server(script: Path, env: dict, cwd: Path):
 def store_path(arg: str | None, tmp: Path) -> Path:
     if arg:
         return Path(arg)
-    if os.environ.get("INNENFOR_DB"):
-        return Path(os.environ["INNENFOR_DB"])
-    from data import demo
+    if settings.is_set("INNENFOR_DB"):
+        return Path(str(settings.env("INNENFOR_DB")))
+    from loaders import build
     db = tmp / "innenfor.duckdb"
-    demo.build_store(db)
+    build.build_store(db)
     return db
 
 
@@ -149,7 +151,7 @@ def map_payload(browser, url: str) -> tuple[int, int]:
         if "/app/static/geo/" in r.url:
             try:
                 geo_bytes[0] += len(r.body())
-            except Exception:       # body unavailable (cached): count nothing
+            except Exception:  # noqa: BLE001 - body unavailable (cached): count nothing
                 pass
     page.on("response", on_response)
     page.goto(url)
@@ -234,21 +236,24 @@ def main(argv=None) -> int:
             print(f"  Kart (Vestfold og Telemark): {ms(ours)}")
             print(f"  Bar side (én linje):         {ms(bare)}")
             print(f"  Bar side med én plotly-figur:{ms(plotly_only)}")
-            print(f"  Forhold mot bar side:        {statistics.median(ours) / statistics.median(bare):.2f}×  (mål ≤ 1,3×)")
-            print(f"  Forhold mot bar plotly-side: {statistics.median(ours) / statistics.median(plotly_only):.2f}×")
+            ratio = statistics.median(ours) / statistics.median(bare)
+            print(f"  Forhold mot bar side:        {ratio:.2f}×  (mål ≤ 1,3×)")
+            ratio = statistics.median(ours) / statistics.median(plotly_only)
+            print(f"  Forhold mot bar plotly-side: {ratio:.2f}×")
 
             done_map = "() => !!document.querySelector('.inf-map .inf-sel[data-code=\"$CODE\"]')"
             values = [("Porsgrunn", "4001"), ("Skien", "4003"), ("Bamble", "4012"), ("Siljan", "4010")]
             ours = rerun_times(browser, app_url + "/", "Kommune", values, done_map, args.reps)
             done_bare = "() => document.body.innerText.includes('Valgt: $CODE')"
-            bvals = [("Porsgrunn", "Porsgrunn"), ("Skien", "Skien"), ("Bamble", "Bamble"), ("Siljan", "Siljan")]
+            bvals = [(n, n) for n in ("Porsgrunn", "Skien", "Bamble", "Siljan")]
             bare = rerun_times(browser, bare_rr_url + "/", "Kommune", bvals, done_bare, args.reps)
             plotly_only = rerun_times(browser, plotly_url + "/", "Kommune", bvals, PLOTLY_DONE, args.reps)
             print("\nNettleser: rerun etter bytte av kommune (Enter → ny kant tegnet):")
             print(f"  Kart:                  {ms(ours)}")
             print(f"  Bar rerun:             {ms(bare)}")
             print(f"  Bar rerun med plotly:  {ms(plotly_only)}")
-            print(f"  Forhold mot bar rerun: {statistics.median(ours) / statistics.median(bare):.2f}×  (mål ≤ 1,2×)")
+            ratio = statistics.median(ours) / statistics.median(bare)
+            print(f"  Forhold mot bar rerun: {ratio:.2f}×  (mål ≤ 1,2×)")
             print(f"  Forhold mot plotly:    {statistics.median(ours) / statistics.median(plotly_only):.2f}×")
 
             print("\nKartdata sendt til nettleseren (én ny sidevisning):")
@@ -260,7 +265,7 @@ def main(argv=None) -> int:
                   "en rerun sender det samme på nytt)")
             browser.close()
 
-        from indicators import maps       # the path data on its own, for the record
+        from indicators import maps  # the path data on its own, for the record
         for area in ("vestfold_telemark", "norge"):
             g = maps.svg_geometry(area)
             size = sum(len(d) for d in g.paths.values())

@@ -156,7 +156,7 @@ async def one_session(i: int, url: str, stats: Stats, changes: int, run_timeout:
                 stats.errors.append(f"økt {i}: bytte {k} {seen}")
                 return
             stats.changes.append(took)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         stats.errors.append(f"økt {i}: tidsavbrudd (> {run_timeout:.0f} s for én kjøring)")
     except Exception as e:  # noqa: BLE001 - every failure counts as an error, the rest go on
         stats.errors.append(f"økt {i}: {type(e).__name__}: {e}")
@@ -188,7 +188,7 @@ async def load(urls: list[str], sessions: int, changes: int, run_timeout: float,
              for i in range(sessions)]
     t0 = time.perf_counter()
     start.set()                                   # all at once, or spread over `ramp` seconds
-    done, pending = await asyncio.wait(tasks, timeout=deadline)
+    _done, pending = await asyncio.wait(tasks, timeout=deadline)
     stopped = bool(pending)
     for t in pending:                             # hard stop
         t.cancel()
@@ -269,7 +269,8 @@ def main(argv=None) -> int:
     print(f"\nVarighet {wall:.1f} s{' (HARD STOPP)' if stopped else ''}; {len(runs)} kjøringer fullført, "
           f"{len(runs) / wall:.1f} kjøringer/s; {stats.bytes_in / 1e6:.1f} MB fra serveren i "
           f"{stats.messages} meldinger; server-CPU {cpu:.1f} s")
-    for name, xs in (("Åpne kartet", stats.opens), ("Bytte kommune", stats.changes), ("Alle kjøringer", runs)):
+    for name, xs in (("Åpne kartet", stats.opens), ("Bytte kommune", stats.changes),
+                     ("Alle kjøringer", runs)):
         if xs:
             print(f"  {name:<15} n={len(xs):4d}  p50 {pct(xs, 50):5.2f} s  p95 {pct(xs, 95):5.2f} s  "
                   f"maks {max(xs):5.2f} s  snitt {statistics.mean(xs):5.2f} s")

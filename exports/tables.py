@@ -22,9 +22,10 @@ from datetime import datetime
 
 import pandas as pd
 
-import indicators
-from indicators import Indicator, queries, views
 from indicators import format as fmt
+from indicators import queries, views
+from vocab import indicators
+from vocab.indicators import Indicator
 
 LEVEL_WORDS = {"kommune": "kommune", "fylke": "fylke", "region": "regiongruppe", "land": "landet"}
 
@@ -166,7 +167,7 @@ def status_legend() -> list[tuple[str, str]]:
                       "summert fra kommunene den ble slått sammen av, en sum over kategoriene "
                       "eller et glidende gjennomsnitt. Merknad sier hvordan.")]
     for code in ("suppressed", "missing", "provisional", "break"):
-        out.append((fmt.status_word(code), indicators.label("status", code)))
+        out.append((fmt.status_word(code), fmt.status_long(code)))
     out += [
         ("tom celle", "Ingen verdi: se Status for hvorfor (skjermet eller mangler). Aldri 0."),
         (f"Tegnet {fmt.DASH}", "Brukes i tekst og figurer når et tall mangler."),

@@ -8,9 +8,10 @@ import argparse
 import csv
 import sys
 
-import indicators
 from indicators import queries
 from loaders import store
+from vocab import indicators
+from vocab.status import has_value
 
 HEADER = ["indicator", "region_code", "region_name", "period", "value", "numerator", "denominator", "status"]
 
@@ -48,7 +49,7 @@ def main(argv=None) -> int:
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(HEADER)
     for r in df.itertuples(index=False):
-        known = r.status in ("ok", "provisional", "break")
+        known = has_value(r.status)
         w.writerow([args.indicator, r.region_code, r.region_name, r.period,
                     _num(r.value) if known else "", _num(r.numerator) if known else "",
                     _num(r.denominator), r.status])

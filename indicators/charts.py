@@ -12,9 +12,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import Indicator
 from indicators import format as fmt
 from indicators import views
+from vocab.indicators import Indicator
 
 FONT = "\"Source Sans\", \"Source Sans Pro\", \"Source Sans 3\", \"DejaVu Sans\", Arial, sans-serif"
 TEXT = "#1a1a1a"

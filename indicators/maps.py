@@ -15,9 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geo import boundaries, projection
-import indicators
-from indicators import Indicator, charts, queries, views
+from geo.boundaries import LABEL_PROPERTY
+from indicators import charts, queries, views
 from indicators import format as fmt
+from vocab import indicators
+from vocab.indicators import Indicator
 
 # ColorBrewer YlGnBu (colour-blind safe, prints in grey scale), by number of classes.
 SEQUENTIAL = {
@@ -50,9 +52,10 @@ def map_area(county: str) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=32)
 def geometry(area: str, county: str | None = None) -> dict:
-    """A compact FeatureCollection for the map: feature id = kode, no properties, no metadata
+    """A compact FeatureCollection for the map: feature id = kode, only the label point, no metadata
     (the names and values travel once, in the trace). Filtered to one county if given."""
-    feats = [{"type": "Feature", "id": p["kode"], "geometry": f["geometry"]}
+    feats = [{"type": "Feature", "id": p["kode"], "geometry": f["geometry"],
+              "properties": {k: p[k] for k in (LABEL_PROPERTY,) if k in p}}
              for f in boundaries.load(area)["features"]
              for p in [f["properties"]] if not county or p.get("fylke") == county]
     return {"type": "FeatureCollection", "features": feats}
@@ -232,7 +235,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
     if label_suppressed and len(frame) <= WORDS_ON_MAP and (~known).any():
         # Words on the map, not only grey: SVG text, so no font download is needed.
-        pts = {f["id"]: projection.label_point(f["geometry"]) for f in geo["features"]}
+        pts = {f["id"]: projection.label_point(f) for f in geo["features"]}
         lab = frame[~known & frame["region_code"].isin(list(pts))]
         data.append({
             "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-import indicators
 from indicators import format as fmt
 from loaders import access, pipeline, ssb_api, store, workspace
 from ui import data
 from ui.markdown import escape as md_escape
+from vocab import indicators, settings
 
 USER_KEY = "coordinator"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -46,13 +46,13 @@ def accounts() -> dict[str, str]:
 def oidc() -> dict | None:
     """{"provider": name or None, "emails": {...}} when secrets has an [auth] section."""
     s = secrets()
-    auth = s.get("auth")
+    auth = settings.secret(s, "auth")
     if not isinstance(auth, dict) or not auth:
         return None
     provider = None
     if "client_id" not in auth:       # named providers: [auth.microsoft], [auth.google] ...
         provider = next((k for k, v in auth.items() if isinstance(v, dict)), None)
-    emails = (s.get("coordinators_oidc") or {}).get("emails") or []
+    emails = settings.secret(s, "coordinators_oidc.emails") or []
     if isinstance(emails, str):
         emails = [emails]
     return {"provider": provider, "emails": {str(e).strip().lower() for e in emails if str(e).strip()}}

@@ -61,7 +61,7 @@ def _deferred(what: str, make):
             return make()
         except images.ChromiumMissing:
             raise
-        except Exception as e:  # noqa: BLE001 - reported on the button, not swallowed
+        except Exception as e:
             raise ExportFailed(f"Kunne ikke lage {what}: {e}") from e
     return run
 

@@ -59,7 +59,9 @@ export default function (component) {
     tabindex="${r.code === first ? 0 : -1}" aria-label="${esc(label(r))}"></path>`).join("");
   const words = m.regions.filter((r) => r.label && r.at).map((r) =>
     `<text class="inf-word" x="${r.at[0]}" y="${r.at[1]}">${esc(r.label)}</text>`).join("");
-  const legend = m.legend.map((e) => `<li><span class="inf-swatch" style="background:${esc(e.colour)}"></span>${esc(e.label)}</li>`).join("");
+  const legend = m.legend.map((e) =>
+    `<li><span class="inf-swatch" style="background:${esc(e.colour)}"></span>${esc(e.label)}</li>`
+  ).join("");
   // Our own child: the parent also holds the <style> Streamlit put there for CSS.
   let root = parentElement.querySelector(":scope > .inf-root");
   if (!root) {
@@ -70,7 +72,8 @@ export default function (component) {
   root.innerHTML = `
     <figure class="inf-map${m.tall ? " inf-tall" : ""}" role="figure" aria-label="${esc(m.alt)}">
       <figcaption class="inf-head"><span class="inf-title">${esc(m.title)}</span>
-        <span class="inf-sub">${esc(m.subtitle)}</span>${m.demo ? '<span class="inf-demo">DEMODATA</span>' : ""}</figcaption>
+        <span class="inf-sub">${esc(m.subtitle)}</span>${
+          m.demo ? '<span class="inf-demo">DEMODATA</span>' : ""}</figcaption>
       <div class="inf-body">
         <svg viewBox="${-pad} ${-pad} ${m.width + 2 * pad} ${m.height + 2 * pad}"
              xmlns="http://www.w3.org/2000/svg">${paths}${words}<path class="inf-ring" d=""></path></svg>

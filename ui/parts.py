@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import indicators
 from indicators import charts, views
 from indicators import format as fmt
 from ui import data, downloads, mapview, markdown, state
 from ui.markdown import escape as md_escape
+from vocab import indicators
 
 MAP_KEY = "kart_fig"
 
@@ -66,7 +66,8 @@ def sidebar(view: state.View) -> None:
                          format_func=lambda a: indicators.label("age", a), on_change=_copy,
                          args=("alder",))
         if len(ind.categories) > 1:
-            st.selectbox("Kategori", list(ind.categories), placeholder="Velg", key=bind("kategori", view.category),
+            st.selectbox("Kategori", list(ind.categories), placeholder="Velg",
+                         key=bind("kategori", view.category),
                          format_func=lambda c: indicators.label("category", c), on_change=_copy,
                          args=("kategori",))
         if len(view.periods) > 1:
@@ -87,7 +88,8 @@ def sidebar(view: state.View) -> None:
         if miss:
             st.warning(f"Fant ingen kommune som heter «{miss}». Velg i lista.")
         counties = state.county_choices()
-        st.selectbox("Fylke (kart og rangering)", list(counties), placeholder="Velg", key=bind("fylke", view.fylke),
+        st.selectbox("Fylke (kart og rangering)", list(counties), placeholder="Velg",
+                     key=bind("fylke", view.fylke),
                      format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
 
 

@@ -12,10 +12,11 @@ import math
 
 import plotly.graph_objects as go
 
-import indicators
-from indicators import Indicator, charts, views
+from indicators import charts, views
 from indicators import format as fmt
 from ui import data, state
+from vocab import indicators
+from vocab.indicators import Indicator
 
 MIN_FONT = 24           # px: every text in the figure (labels, ticks, legend, hover)
 BASE_FONT = 26

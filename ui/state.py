@@ -9,9 +9,10 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-import indicators
-from indicators import Indicator, views
+from indicators import views
 from ui import data
+from vocab import indicators
+from vocab.indicators import Indicator
 
 COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke"]
 # Options that only mean something on one page (written to the URL only there).
@@ -172,7 +173,7 @@ def permalink(view: View, page: str, url_path: str) -> str:
         u = urlsplit(st.context.url or "")
         if u.scheme and u.netloc:
             origin = f"{u.scheme}://{u.netloc}"
-    except Exception:       # st.context is not available in every test harness
+    except Exception:  # noqa: BLE001 - st.context is not available in every test harness
         origin = ""
     q = urlencode(params(view, page))
     return f"{origin}{path}{'?' + q if q else ''}"
