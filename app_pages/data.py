@@ -111,11 +111,20 @@ def file_card(f, c: co.Card, user: str, hist) -> None:
             if len(problems) > len(shown):
                 with st.expander(f"Vis alle {len(problems)} problemene"):
                     st.markdown(bullets(problems))
-            hint = co.demo_hint(c, hist)
-            if hint:
-                st.info(hint)
+        if c.hint:
+            st.info(c.hint)
         if c.warnings:
             st.warning("**Merk:**\n\n" + bullets(c.warnings))
+        if c.conflicts or c.choice:
+            st.radio("Tallene i filen avviker fra en annen kilde. Hvilke skal vises?",
+                     list(co.CHOICES), format_func=co.CHOICES.get, index=None,
+                     key=f"choice_{c.file_id}",
+                     help="Begge lagres; valget avgjør hvilke tall sidene viser. Angre filen for å "
+                          "gjøre om valget.")
+        if c.state in ("checked", "rejected") and c.format_name:
+            st.checkbox("Tallene er foreløpige", key=f"prelim_{c.file_id}",
+                        help="Merk tallene «foreløpig» på alle sider og i alle eksporter, når "
+                             "filen ikke sier det selv. En senere utgave fra samme kilde erstatter dem.")
         if c.can_save and st.button("Lagre", key=f"save_{c.file_id}", type="primary"):
             with st.spinner(f"Lagrer {c.name} …"):
                 co.save(f, c, user)
@@ -141,8 +150,10 @@ def upload(user: str, hist) -> None:
     co.forget_removed(files)
     cards = []
     for f in files:
+        prelim = bool(st.session_state.get(f"prelim_{f.file_id}"))
+        choice = st.session_state.get(f"choice_{f.file_id}")
         with st.spinner(f"Kontrollerer {f.name} …"):
-            cards.append((f, co.card(f, year, hist)))
+            cards.append((f, co.card(f, year, hist, preliminary=prelim, choice=choice)))
     for f, c in cards:
         file_card(f, c, user, hist)
     ready = [(f, c) for f, c in cards if c.can_save]

@@ -1,7 +1,10 @@
 """python -m indicators table [--db PATH] --indicator ID [--period P] [--level L] [--age A] [--category C]
+python -m indicators history [--db PATH] --indicator ID --region CODE [--period P]
 
-Prints CSV on stdout: indicator,region_code,region_name,period,value,numerator,denominator,status
-(value with '.' as decimal point; a suppressed or missing value is empty)."""
+`table` prints CSV on stdout: indicator,region_code,region_name,period,value,numerator,denominator,
+status (value with '.' as decimal point; a suppressed or missing value is empty). `history`
+prints every stored release of each figure of one region (queries.HISTORY_COLUMNS), `shown`
+true for the one the views use."""
 from __future__ import annotations
 
 import argparse
@@ -33,10 +36,17 @@ def main(argv=None) -> int:
     t.add_argument("--age")
     t.add_argument("--category", default="alle")
     t.add_argument("--sex", default="alle")
+    h = sub.add_parser("history", help="alle utgaver av tallene for én region, som CSV")
+    h.add_argument("--db")
+    h.add_argument("--indicator", required=True, choices=sorted(indicators.all_indicators()))
+    h.add_argument("--region", required=True, help="regionkode, f.eks. 4003")
+    h.add_argument("--period")
     args = p.parse_args(argv)
     if not store.exists(args.db):
         print(f"Fant ikke lageret {store.db_path(args.db)}. Kjør: python -m loaders build", file=sys.stderr)
         return 2
+    if args.cmd == "history":
+        return history(args)
     with store.reader(args.db) as con:
         df = queries.table(con, args.indicator, args.level, period=args.period, age=args.age,
                            sex=args.sex, category=args.category)
@@ -53,6 +63,22 @@ def main(argv=None) -> int:
         w.writerow([args.indicator, r.region_code, r.region_name, r.period,
                     _num(r.value) if known else "", _num(r.numerator) if known else "",
                     _num(r.denominator), r.status])
+    return 0
+
+
+def history(args) -> int:
+    with store.reader(args.db) as con:
+        df = queries.history(con, args.indicator, args.region, args.period)
+    if df.empty:
+        print(f"Ingen tall for {args.indicator} i {args.region}"
+              + (f" i {args.period}" if args.period else "") + ".", file=sys.stderr)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(queries.HISTORY_COLUMNS)
+    for r in df.itertuples(index=False):
+        known = has_value(r.status)
+        w.writerow([r.indicator, r.region_code, r.period, r.age, r.sex, r.category,
+                    _num(r.value) if known else "", _num(r.numerator) if known else "",
+                    _num(r.denominator), r.status, r.release, r.source, str(bool(r.shown)).lower()])
     return 0
 
 

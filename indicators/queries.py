@@ -20,15 +20,41 @@ from vocab.status import VALUE_STATUSES, sql_combined
 # A sum's status from its parts' (vocab.status.PRECEDENCE), for the flags each sum computes.
 _PART_FLAGS = {s: f"any_{s}" for s in ("suppressed", "missing", "break", "provisional")}
 
-# One row per key even when several files provide it.
+_KEY = "indicator, region_code, period, age, sex, category"
+
+
+def _ranked(where: str, hidden_too: bool = False) -> str:
+    """Stored rows of one indicator ($indicator) matching `where`, each with its file's release,
+    and `shown`: the one row per key the views use. The rule, in order:
+    - demo data only where no real source has the indicator (real data replaces the demo);
+    - of each product (SSB table 13563, NAV HL060 …) its newest release (published, else loaded);
+    - of several products, the one the coordinator chose in a conflict (priority), then a shown
+      number over a hidden one, then the file loaded first.
+    `hidden_too` keeps the rows no view shows (for the history)."""
+    return f"""
+    SELECT *, visible AND row_number() OVER (PARTITION BY {_KEY}
+               ORDER BY visible DESC, (release_rank = 1) DESC, priority DESC,
+                        (status IN {KNOWN}) DESC, source_id) = 1 AS shown
+    FROM (
+        SELECT *, row_number() OVER (PARTITION BY {_KEY}, product, visible
+                                     ORDER BY released DESC, source_id DESC) AS release_rank
+        FROM (
+            SELECT o.*, s.file_name, s.is_demo, coalesce(s.product, s.format) AS product,
+                   coalesce(s.priority, 0) AS priority, coalesce(s.preliminary, FALSE) AS preliminary,
+                   coalesce(s.published_at, s.loaded_at) AS released,
+                   NOT s.is_demo OR NOT EXISTS (
+                       SELECT 1 FROM observations x JOIN sources r USING (source_id)
+                       WHERE x.indicator = $indicator AND NOT r.is_demo) AS visible
+            FROM observations o JOIN sources s USING (source_id)
+            WHERE o.indicator = $indicator AND {where}))
+    {"" if hidden_too else "WHERE visible"}"""
+
+
+# One row per key: the one the views show.
 _BASE = f"""
     SELECT indicator, region_code, period, year, age, sex, category, value, numerator, denominator,
            status, note, computed
-    FROM observations
-    WHERE indicator = $indicator AND age = $age AND sex = $sex
-    -- several files may give the same key (they agree); a shown number wins over a hidden one
-    QUALIFY row_number() OVER (PARTITION BY indicator, region_code, period, age, sex, category
-                               ORDER BY (status IN {KNOWN}) DESC, source_id) = 1
+    FROM ({_ranked("o.age = $age AND o.sex = $sex")}) WHERE shown
 """
 
 
@@ -194,17 +220,17 @@ def table(con, indicator_id: str, level: str, *, period: str | None = None, age:
 
 def _published_codes(con, indicator_id: str, level: str) -> list[str]:
     return [r[0] for r in con.execute(
-        "SELECT DISTINCT o.region_code FROM observations o JOIN regions r ON r.code = o.region_code "
-        "WHERE o.indicator = ? AND r.level = ?", [indicator_id, level]).fetchall()]
+        f"SELECT DISTINCT v.region_code FROM ({_ranked('TRUE')}) v JOIN regions r ON r.code = v.region_code "
+        "WHERE r.level = $level", {"indicator": indicator_id, "level": level}).fetchall()]
 
 
 def periods(con, indicator_id: str, *, age: str | None = None, category: str = "alle") -> list[str]:
     ind = indicators.get(indicator_id)
     cats = [category] if category != "alle" else list(ind.categories)
     rows = con.execute(
-        "SELECT DISTINCT period FROM observations WHERE indicator = ? AND age = ? "
-        "AND list_contains(?, category) ORDER BY period",
-        [indicator_id, age or ind.default_age, cats]).fetchall()
+        f"SELECT DISTINCT period FROM ({_ranked('o.age = $age AND list_contains($cats, o.category)')}) "
+        "ORDER BY period", {"indicator": indicator_id, "age": age or ind.default_age, "cats": cats}
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -215,8 +241,9 @@ def has_values(con, indicator_id: str, *, age: str | None = None, category: str 
     if p is None:
         return False
     codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT region_code FROM observations WHERE indicator = ? AND age = ? AND period = ?",
-        [indicator_id, age or indicators.get(indicator_id).default_age, p]).fetchall()]
+        f"SELECT DISTINCT region_code FROM ({_ranked('o.age = $age AND o.period = $period')})",
+        {"indicator": indicator_id, "age": age or indicators.get(indicator_id).default_age,
+         "period": p}).fetchall()]
     df = series(con, indicator_id, codes, age=age, category=category, periods=[p])
     return bool((df["status"].isin(VALUE_STATUSES) & df["value"].notna()).any())
 
@@ -228,8 +255,8 @@ def latest_period(con, indicator_id: str, *, age: str | None = None, category: s
 
 def ages(con, indicator_id: str) -> list[str]:
     ind = indicators.get(indicator_id)
-    found = {r[0] for r in con.execute("SELECT DISTINCT age FROM observations WHERE indicator = ?",
-                                       [indicator_id]).fetchall()}
+    found = {r[0] for r in con.execute(f"SELECT DISTINCT age FROM ({_ranked('TRUE')})",
+                                       {"indicator": indicator_id}).fetchall()}
     return [a for a in ind.ages if a in found] + sorted(found - set(ind.ages))
 
 
@@ -241,31 +268,53 @@ def regions(con, level: str | None = None) -> pd.DataFrame:
 
 
 def sources_for(con, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
-    """The files behind an indicator (for the periods shown, when given): provenance in the
-    exports. A file that only covers other periods is not listed."""
-    return con.execute("""
-        SELECT s.source_id, s.file_name, s.format, s.loaded_at, s.is_demo,
-               min(o.period) AS first_period, max(o.period) AS last_period, count(*) AS rows
-        FROM sources s JOIN observations o USING (source_id)
-        WHERE o.indicator = $ind AND ($periods IS NULL OR list_contains($periods, o.period))
+    """The files behind the figures of an indicator the views show (for the periods shown, when
+    given): provenance in the exports. A file whose figures are all history (an older release,
+    demo replaced by real data) or only cover other periods is not listed."""
+    return con.execute(f"""
+        SELECT s.source_id, s.file_name, s.format, s.loaded_at, s.is_demo, s.product,
+               s.published_at, s.preliminary,
+               min(v.period) AS first_period, max(v.period) AS last_period, count(*) AS rows
+        FROM sources s JOIN ({_ranked("($periods IS NULL OR list_contains($periods, o.period))")}) v
+             USING (source_id)
+        WHERE v.shown
         GROUP BY ALL ORDER BY s.source_id""",
-        {"ind": indicator_id, "periods": list(periods) if periods else None}).df()
+        {"indicator": indicator_id, "periods": list(periods) if periods else None}).df()
 
 
 def is_demo(con, indicator_id: str | None = None, *, age: str | None = None,
             category: str = "alle", periods: list[str] | None = None) -> bool:
-    """True when any figure of the selection (indicator, age band, category, periods; or the
-    whole store) comes from demo data. 'alle' counts its parts too (it may be summed from them)."""
+    """True when any figure the views show for the selection (indicator, age band, category,
+    periods) comes from demo data; without an indicator, whether any indicator still shows demo
+    data. 'alle' counts its parts too (it may be summed from them). Demo data an indicator's real
+    data has replaced is not shown, so it marks nothing."""
     if indicator_id is None:
-        return bool(con.execute("SELECT bool_or(is_demo) FROM sources").fetchone()[0])
-    r = con.execute(
-        "SELECT bool_or(s.is_demo) FROM sources s WHERE EXISTS (SELECT 1 FROM observations o "
-        "WHERE o.source_id = s.source_id AND o.indicator = $ind "
-        "AND ($age IS NULL OR o.age = $age) AND ($cat = 'alle' OR o.category = $cat) "
-        "AND ($periods IS NULL OR list_contains($periods, o.period)))",
-        {"ind": indicator_id, "age": age, "cat": category,
-         "periods": list(periods) if periods else None}).fetchone()[0]
+        return any(is_demo(con, i) for i in indicators.all_indicators())
+    where = ("($age IS NULL OR o.age = $age) AND ($cat = 'alle' OR o.category = $cat) "
+             "AND ($periods IS NULL OR list_contains($periods, o.period))")
+    r = con.execute(f"SELECT bool_or(is_demo) FROM ({_ranked(where)}) WHERE shown",
+                    {"indicator": indicator_id, "age": age, "cat": category,
+                     "periods": list(periods) if periods else None}).fetchone()[0]
     return bool(r)
+
+
+HISTORY_COLUMNS = ["indicator", "region_code", "period", "age", "sex", "category", "value",
+                   "numerator", "denominator", "status", "release", "source", "shown"]
+
+
+def history(con, indicator_id: str, region: str, period: str | None = None) -> pd.DataFrame:
+    """Every stored release of each figure of one region (one period, if given), newest first
+    within each key; `shown` marks the one the views use (the rule in _ranked)."""
+    where = "o.region_code = $region AND ($period IS NULL OR o.period = $period)"
+    return con.execute(f"""
+        SELECT indicator, region_code, period, age, sex, category, value, numerator, denominator,
+               status,
+               product || ', ' || CASE WHEN preliminary THEN 'foreløpig, ' ELSE '' END
+                   || strftime(released, '%Y-%m-%d %H:%M') AS release,
+               file_name AS source, shown
+        FROM ({_ranked(where, hidden_too=True)})
+        ORDER BY period, age, sex, category, released DESC, source_id DESC""",
+        {"indicator": indicator_id, "region": region, "period": period}).df()[HISTORY_COLUMNS]
 
 
 def version(con) -> str:

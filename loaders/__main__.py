@@ -1,4 +1,5 @@
-"""python -m loaders build [--if-stale] [--replace] | load [--db PATH] [--period ÅR] FILE..."""
+"""python -m loaders build [--if-stale] [--replace]
+python -m loaders load [--db PATH] [--period ÅR] [--foreløpig] [--ved-konflikt ny|gammel] FILE..."""
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,11 @@ def main(argv=None) -> int:
     ld.add_argument("--by", help="hvem som laster inn (vises i historikken)")
     ld.add_argument("--period", help="året tallene gjelder, for filer som ikke oppgir det selv "
                                      "(f.eks. --period 2022)")
+    ld.add_argument("--forelopig", "--foreløpig", dest="preliminary", action="store_true",
+                    help="merk tallene som foreløpige (når filen ikke sier det selv)")
+    ld.add_argument("--ved-konflikt", dest="on_conflict", choices=pipeline.CONFLICT_CHOICES,
+                    help="når en annen kilde har andre tall for de samme cellene: vis filens (ny) "
+                         "eller de lagrede (gammel); uten valget avvises filen")
     ld.add_argument("files", nargs="+")
     args = p.parse_args(argv)
     if args.cmd == "build":
@@ -29,7 +35,9 @@ def main(argv=None) -> int:
         if isinstance(results, int):
             return results
     else:
-        results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period) for f in args.files]
+        results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period,
+                                      preliminary=args.preliminary, on_conflict=args.on_conflict)
+                   for f in args.files]
     for r in results:
         print(r.line())
         for prob in r.problems[5:]:

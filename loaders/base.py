@@ -12,6 +12,7 @@ import threading
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any, Protocol, cast
 
@@ -57,6 +58,19 @@ class Format(Protocol):
     def detect(self, raw: RawFile) -> bool: ...      # cheap: looks at raw.head_text / sheet names
     def read(self, raw: RawFile) -> Any: ...         # the file's own table(s), as published
     def normalise(self, table: Any) -> pd.DataFrame: ...   # vocab.keys.NORMALISED rows
+    # Optional: validate(df) -> [problems] (format-specific checks), near_miss(raw) -> message
+    # (a file that almost has the layout), release(raw) -> Release (what the file says of it).
+
+
+@dataclass
+class Release:
+    """Which release of which statistic a file holds. A format module fills in what the file
+    says (SSB's table number, JSON-stat's `updated`, «foreløpige tall»); the pipeline fills the
+    rest (product: the format's name; published: when loaded)."""
+    product: str = ""                     # 'SSB tabell 13563', 'NAV HL060', …
+    published: datetime | None = None     # when the source published it, if the file says
+    preliminary: bool = False             # the source calls the figures preliminary
+    words: str = ""                       # the source's own words for that, shown with them
 
 
 @dataclass
@@ -66,6 +80,7 @@ class RawFile:
     data: bytes
     _notes: list = field(default_factory=list)
     period_hint: str | None = None   # the year the user gave for a file that does not state it
+    release: Release = field(default_factory=Release)
 
     @cached_property
     def sha256(self) -> str:

@@ -31,6 +31,7 @@ from geo import codes
 from loaders.base import (
     LoadError,
     RawFile,
+    Release,
     coded_strings,
     factorize,
     normalised_frame,
@@ -87,6 +88,13 @@ def _complete(b) -> bool:
 
 def _sep(line: str) -> str:
     return max([";", ",", "\t"], key=line.count)
+
+
+def release(raw: RawFile) -> Release:
+    """NAV's monthly workbook and a long CSV extract of the same statistic are two products:
+    an extract often writes NAV's «*» as 0, so it must not replace the workbook's figures."""
+    kind = "månedsfil (xlsx)" if raw.is_xlsx else "uttrekk (CSV)"
+    return Release(product=f"NAV arbeidsmarkedsstatus, {kind}")
 
 
 def detect(raw: RawFile) -> bool:

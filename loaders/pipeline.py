@@ -7,12 +7,13 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from loaders import store
-from loaders.base import LoadError, RawFile, coded_strings, factorize, remember_factors
+from loaders import compare, store
+from loaders.base import LoadError, RawFile, Release, coded_strings, factorize, remember_factors
 from loaders.detect import detect
 from loaders.harmonise import harmonise
 from loaders.validate import validate
@@ -39,6 +40,8 @@ class LoadResult:
     warnings: list = field(default_factory=list)
     observations: pd.DataFrame | None = None
     source_id: int | None = None
+    release: Release | None = None
+    conflicts: int = 0                 # figures another source has otherwise (to be settled)
 
     @property
     def ok(self) -> bool:
@@ -131,10 +134,17 @@ def _prepare(raw: RawFile, period: str | None):
     return mod, result.observations, result
 
 
+CONFLICT_CHOICES = ("ny", "gammel")   # on_conflict: show this file's figures, or the stored ones
+
+
 def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bool = False,
-             dry_run: bool = False, period: str | None = None) -> LoadResult:
+             dry_run: bool = False, period: str | None = None, preliminary: bool = False,
+             on_conflict: str | None = None) -> LoadResult:
     """Load one file into the store: all rows or none. Loading the same bytes twice is a no-op.
-    `period`: the year for files that do not state it (e.g. an SSB extract without a year column)."""
+    `period`: the year for files that do not state it (e.g. an SSB extract without a year column).
+    `preliminary`: the coordinator marks the figures preliminary (a file can also say so itself).
+    `on_conflict`: when another source has other figures for the same cells, 'ny' shows this
+    file's and 'gammel' keeps showing the stored ones; without it such a file is refused."""
     if period is not None:
         raw.period_hint = period
     path = store.db_path(db)
@@ -153,14 +163,21 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
                                       f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.")
     if obs is None:
         return result
-    table = store.as_arrow(obs)   # converted once, for the conflict check and the write
+    release = _release(raw, mod, preliminary)
+    if release.preliminary:
+        obs = _mark_preliminary(obs, release.words)
+        result.observations = obs
+    result.release = release
+    table = store.as_arrow(obs)   # converted once, for the comparison and the write
+    released = release.published or datetime.now()
     if dry_run:
         if path.exists():
             with store.reader(path) as con:
-                clash = store.conflicts(con, table)
-            if clash:
-                return _conflict(result, obs, clash)
-            _rounded(result, clash)
+                found = compare.compare(con, table, product=release.product, released=released,
+                                        is_demo=is_demo)
+            if found and on_conflict not in CONFLICT_CHOICES:
+                return _conflict(result, obs, found)
+            _report(result, found, release, on_conflict)
         result.outcome = "checked"
         return result
     try:
@@ -171,13 +188,16 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
                 result.outcome, result.rows = "duplicate", 0
                 result.message = f"Filen er allerede lastet inn (som «{seen[1]}»); ingenting endret."
                 raise store.Rollback
-            clash = store.conflicts(con, table)
-            if clash:
-                _conflict(result, obs, clash)
+            found = compare.compare(con, table, product=release.product, released=released,
+                                    is_demo=is_demo)
+            if found and on_conflict not in CONFLICT_CHOICES:
+                _conflict(result, obs, found)
                 raise store.Rollback
-            _rounded(result, clash)
+            _report(result, found, release, on_conflict)
             result.source_id = store.write(con, table, file_name=raw.name, sha256=raw.sha256,
-                                           fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo)
+                                           fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo,
+                                           release=release,
+                                           priority=_priority(con, found, on_conflict))
     except store.Rollback:
         return result
     except store.Busy as e:
@@ -189,24 +209,77 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
     return result
 
 
-def _conflict(result: LoadResult, obs: pd.DataFrame, clash: store.Clash) -> LoadResult:
+def _release(raw: RawFile, mod, preliminary: bool) -> Release:
+    """The file's release: what its format module read from it, else its format's name, and
+    preliminary when the file or the coordinator says so."""
+    r, t = raw.release, Release()
+    if told := getattr(mod, "release", None):   # what the file itself says (loaders.base.Format)
+        try:
+            t = told(raw)
+        except Exception:
+            log.exception("utgaven kunne ikke leses fra %s", raw.name)
+    r = Release(product=r.product or t.product, published=r.published or t.published,
+                preliminary=r.preliminary or t.preliminary, words=r.words or t.words)
+    words = r.words or ("merket foreløpig ved innlasting" if preliminary else "")
+    return Release(product=r.product or mod.NAME, published=r.published,
+                   preliminary=r.preliminary or preliminary, words=words)
+
+
+def _mark_preliminary(obs: pd.DataFrame, words: str) -> pd.DataFrame:
+    """Published figures of a preliminary release are stored as 'provisional' (shown
+    «foreløpig» everywhere), with the source's words as their note."""
+    status = obs["status"].astype("str")
+    ok = status == "ok"
+    note = obs["note"].astype("object").where(~ok | obs["note"].notna(), f"foreløpige tall: {words}")
+    return obs.assign(status=status.where(~ok, "provisional"), note=note)
+
+
+def _priority(con, found: compare.Comparison, on_conflict: str | None) -> int:
+    """Above every stored file when the coordinator chose this file's figures, below them when
+    they chose to keep the stored ones; 0 when there was nothing to choose."""
+    if not found:
+        return 0
+    lo, hi = con.execute("SELECT coalesce(min(priority), 0), coalesce(max(priority), 0) "
+                         "FROM sources").fetchone()
+    return hi + 1 if on_conflict == "ny" else lo - 1
+
+
+def _conflict(result: LoadResult, obs: pd.DataFrame, found: compare.Comparison) -> LoadResult:
     result.outcome = "rejected"
     result.rejected_rows, result.rows = len(obs), 0
-    result.message = (f"Filen har andre tall enn det som allerede er lagret fra en annen fil "
-                      f"({n_rows(clash.total)}); ingenting er lagret.")
-    result.problems, result.problem_count = clash.problems, clash.total
+    result.message = (f"Filen har andre tall enn en annen kilde som allerede er lagret "
+                      f"({n_rows(found.total)}); ingenting er lagret. Velg hvilke tall som skal "
+                      "vises: i forhåndsvisningen, eller med --ved-konflikt ny|gammel.")
+    result.problems, result.problem_count = found.problems, found.total
+    result.conflicts = found.total
     return result
 
 
-def _rounded(result: LoadResult, clash: store.Clash) -> None:
-    """Say which rows agree with the store only up to rounding. Both are stored (so undoing
-    either file loses nothing); readers show the one stored first (indicators.queries)."""
-    if clash.rounded:
-        example = clash.rounded_example
+def _report(result: LoadResult, found: compare.Comparison, release: Release,
+            on_conflict: str | None) -> None:
+    """Warnings for what loading this file changes in what the views show."""
+    if found.revised:
+        examples = "; ".join(found.revised_examples)
         result.warnings.append(
-            f"{n_rows(clash.rounded)} har samme tall som allerede er lagret, bare avrundet annerledes"
+            f"{integer(found.revised)} tall revidert i denne utgaven av {release.product}"
+            + (f", f.eks. {examples}" if examples else "") + ". De nye tallene vises; de forrige "
+            "blir liggende som historikk (python -m indicators history).")
+    if found.older:
+        result.warnings.append(
+            f"Filen er en eldre utgave av {release.product} enn den som allerede er lagret "
+            f"({found.newer_release}): {integer(found.older)} tall lagres som historikk og vises ikke.")
+    if found.total:
+        shown = "denne filens tall" if on_conflict == "ny" else "tallene som allerede var lagret"
+        result.warnings.append(f"{n_rows(found.total)} har andre tall enn en annen kilde; du valgte "
+                               f"at {shown} skal vises. Begge lagres.")
+    if found.rounded:
+        example = found.rounded_example
+        result.warnings.append(
+            f"{n_rows(found.rounded)} har samme tall som allerede er lagret, bare avrundet annerledes"
             + (f" (f.eks. {example})" if example else "") + ". Tallene som allerede var lagret, "
             "vises fortsatt; filens tall lagres også og brukes hvis den andre filen fjernes.")
+    if release.preliminary:
+        result.warnings.append(f"Tallene er foreløpige ({release.words}) og merkes «foreløpig» overalt.")
 
 
 def load_path(file: str | os.PathLike, db=None, **kw) -> LoadResult:

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from geo import codes
-from loaders.base import SYMBOLS, LoadError, normalised_frame, parse_cell, parse_region_label
+from loaders.base import (
+    SYMBOLS,
+    LoadError,
+    RawFile,
+    Release,
+    normalised_frame,
+    parse_cell,
+    parse_region_label,
+)
 from vocab import indicators, text
 
 NEET_TABLES = {"13563", "13556"}
@@ -36,6 +45,24 @@ def where_cell(c: Cell) -> str:
 def table_id(title: str) -> str | None:
     m = re.match(r'^\s*"?(\d{5})\s*:', str(title or ""))
     return m.group(1) if m else None
+
+
+def release_of(tables, published: datetime | None = None) -> Release:
+    """The release an SSB file holds: the table(s) it is from (each table is its own product:
+    13563 and 13556 are different sources of the same figures) and when SSB published it."""
+    tids = sorted({t for t in tables if t})
+    product = ("SSB tabell " + " og ".join(tids)) if tids else ""
+    return Release(product=product, published=published)
+
+
+def text_release(raw: RawFile) -> Release:
+    """The release of a CSV export: its table number from the title or header line."""
+    found = set()
+    for line in raw.first_lines[:3]:
+        for cell in re.split(r"[;,\t]", line):
+            if tid := table_id(clean(cell)):
+                found.add(tid)
+    return release_of(found)
 
 
 def check_table(title: str | None) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from loaders.base import LoadError, RawFile
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, table_id
+from loaders.ssb_common import text_release as release  # noqa: F401  (the Format's release())
 
 NAME = "SSB Statistikkbanken CSV"
 

@@ -18,6 +18,7 @@ import re
 from loaders import ssb_csv
 from loaders.base import LoadError, RawFile, parse_cell, parse_region_label
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, is_neet, neet_frame, table_id
+from loaders.ssb_common import text_release as release  # noqa: F401  (the Format's release())
 from loaders.ssb_csv import decimal_mark, read_text, sniff, split_text
 
 NAME = "SSB CSV, langt format (ferdig datasett / PxWebApi)"

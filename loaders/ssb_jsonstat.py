@@ -15,9 +15,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from datetime import UTC, datetime
 
-from loaders.base import LoadError, RawFile
-from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame
+from loaders.base import LoadError, RawFile, Release
+from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, release_of, table_id
 
 NAME = "SSB PxWebApi JSON-stat2"
 
@@ -96,6 +97,28 @@ def _get(container, i: int):
     if isinstance(container, dict):
         return container.get(str(i))
     return container   # one status string for every cell
+
+
+def release(raw: RawFile) -> Release:
+    """Table number and SSB's `updated` time (PxWebApi v2), which orders releases."""
+    j = _json(raw) or {}
+    tid = ((j.get("extension") or {}).get("px") or {}).get("tableid") or table_id(j.get("label") or "")
+    rel = release_of([tid], _timestamp(j.get("updated")))
+    notes = j.get("note") or []
+    said = [clean(n) for n in (notes if isinstance(notes, list) else [notes])
+            if "foreløpig" in str(n).lower()]
+    if said:                      # SSB's own words, e.g. «Tallene for 2022 er foreløpige.»
+        rel.preliminary, rel.words = True, said[0][:200]
+    return rel
+
+
+def _timestamp(text) -> datetime | None:
+    """'2025-03-13T07:00:00Z' as a naive UTC time (how the store keeps times); None if absent."""
+    try:
+        t = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
 
 
 def normalise(table):

@@ -14,8 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.base import LoadError, RawFile
-from loaders.ssb_common import Cell, check_table, clean, dim_kind, guess_kind, neet_frame, table_id
+from loaders.base import LoadError, RawFile, Release
+from loaders.ssb_common import (
+    Cell,
+    check_table,
+    clean,
+    dim_kind,
+    guess_kind,
+    neet_frame,
+    release_of,
+    table_id,
+)
 from loaders.ssb_csv_long import is_long_header, long_cells
 
 NAME = "SSB Statistikkbanken Excel"
@@ -152,6 +161,16 @@ def long_sheet_cells(sheet: Sheet) -> list[Cell]:
         # labels as text (Excel stores 3801 and 2022 as numbers); values as published
         body.append((n + 1, [_text(v) if dim else v for v, dim in zip(r, is_dim)]))
     return long_cells(header, body, sheet=sheet.name)
+
+
+def release(raw: RawFile) -> Release:
+    """The table numbers in the sheets' titles (a workbook may hold 13563 and 13556)."""
+    found = set()
+    for ws in raw.workbook.worksheets:
+        for row in ws.iter_rows(min_row=1, max_row=3, max_col=1, values_only=True):
+            if tid := table_id(clean(row[0])):
+                found.add(tid)
+    return release_of(found)
 
 
 def normalise(table):

@@ -1,4 +1,5 @@
-"""The DuckDB store: schema, reference tables and the one place that writes observations."""
+"""The DuckDB store: schema, reference tables, the writers' lock and the one place that writes
+observations. What an incoming file says against the store is loaders.compare."""
 from __future__ import annotations
 
 import fcntl
@@ -7,7 +8,6 @@ import shutil
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -16,11 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo import codes, regions
+from loaders.base import Release
 from vocab import periods, settings
 from vocab.keys import KEY
-from vocab.numbers import as_written
 from vocab.status import SQL_HAS_VALUE, SQL_STATUSES
-from vocab.status import word as status_word
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "innenfor.duckdb"
@@ -37,7 +36,12 @@ CREATE TABLE IF NOT EXISTS code_changes (change_date DATE, old_code TEXT, old_na
 CREATE TABLE IF NOT EXISTS sources (
     source_id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
     format TEXT NOT NULL, rows_loaded INTEGER NOT NULL, loaded_at TIMESTAMP NOT NULL,
-    loaded_by TEXT, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+    loaded_by TEXT, is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+    -- The release a file holds (loaders.base.Release): the newest release of a product is shown,
+    -- older ones stay as history. `priority` settles a conflict between two products the
+    -- coordinator chose to keep both of (higher is shown).
+    product TEXT, published_at TIMESTAMP, preliminary BOOLEAN DEFAULT FALSE, release_words TEXT,
+    priority INTEGER DEFAULT 0);
 CREATE TABLE IF NOT EXISTS observations (
     indicator TEXT NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
     age TEXT NOT NULL, sex TEXT NOT NULL, category TEXT NOT NULL,
@@ -95,21 +99,39 @@ def ensure_schema(con) -> None:
         con.unregister(name)
 
 
+# Columns added since the first stores were written: (table, column, type, value for old rows).
+_ADDED = [("sources", "product", "TEXT", "format"), ("sources", "published_at", "TIMESTAMP", "NULL"),
+          ("sources", "preliminary", "BOOLEAN DEFAULT FALSE", "FALSE"),
+          ("sources", "release_words", "TEXT", "''"), ("sources", "priority", "INTEGER DEFAULT 0", "0")]
+
+
+def _columns(con, table: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = ?", [table]).fetchall()}
+
+
 def needs_upgrade(con) -> bool:
-    """A store written before observations had year, period_kind and computed."""
-    cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                      "WHERE table_name = 'observations'").fetchall()}
-    return bool(cols) and "year" not in cols
+    """A store written before observations had year, period_kind and computed, or sources
+    their release."""
+    obs, src = _columns(con, "observations"), _columns(con, "sources")
+    return bool(obs) and ("year" not in obs or any(c not in src for t, c, _, _ in _ADDED))
 
 
 def _upgrade(con) -> None:
-    """Add the columns a store from before 2026-12 lacks, filled as a load fills them: the year
-    and kind of each distinct period (vocab.periods), and `computed` for merged municipalities'
-    sums, which the loader then marked only by their note."""
+    """Add the columns an older store lacks, filled as a load fills them: the year and kind of
+    each distinct period (vocab.periods), `computed` for merged municipalities' sums (which the
+    loader then marked only by their note), and each file as its own release of its format."""
     if not needs_upgrade(con):
         return
-    found = [r[0] for r in con.execute("SELECT DISTINCT period FROM observations").fetchall()]
     con.execute("BEGIN")
+    for table, col, kind, fill in _ADDED:
+        if col not in _columns(con, table):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {col} {kind}")
+            con.execute(f"UPDATE {table} SET {col} = {fill}")
+    if "year" in _columns(con, "observations"):
+        con.execute("COMMIT")
+        return
+    found = [r[0] for r in con.execute("SELECT DISTINCT period FROM observations").fetchall()]
     con.register("pk", pd.DataFrame({"period": found, "year": [periods.year(p) or 0 for p in found],
                                      "kind": [periods.kind(p) or "" for p in found]}))
     con.execute("ALTER TABLE observations ADD COLUMN year INTEGER")
@@ -230,107 +252,22 @@ def as_arrow(obs):
     return pa.Table.from_pandas(obs, preserve_index=False)
 
 
-def _decimals(col: str) -> str:
-    """SQL: the decimals a value was published with (9: more than 3, i.e. computed)."""
-    return ("CASE " + " ".join(f"WHEN abs({col} - round({col}, {d})) < 1e-9 THEN {d}" for d in range(4))
-            + " ELSE 9 END")
-
-
-# Pairs of an incoming row and a stored row from another file with the same key. Only shown
-# numbers are compared: a hidden one (skjermet, mangler, a part of a merged area) contradicts
-# nothing, and readers prefer a shown one. Counts are compared where both sides have them; two
-# shares are the same figure rounded twice when they differ by no more than half a unit of each
-# one's last published decimal (11,7 and 11,67; 1,8 and 1,9 for 1,85), shares being published
-# with at least one decimal (11 is read as 11,0). 11,7 and 11,79 differ.
-_PAIRS = f"""
-    WITH pairs AS (
-        SELECT i.indicator, i.region_code, i.period, i.age, i.sex, i.category,
-               i.value AS iv, i.status AS ist, o.value AS ov, o.status AS ost, s.file_name,
-               abs(i.value - o.value) AS gap,
-               CASE WHEN i.unit <> 'prosent' THEN 1e-6
-                    ELSE 0.5 * pow(10, -greatest({_decimals('i.value')}, 1))
-                         + 0.5 * pow(10, -greatest({_decimals('o.value')}, 1)) + 1e-6 END AS tol,
-               coalesce(abs(i.numerator - o.numerator) > 1e-6, FALSE)
-                   OR coalesce(abs(i.denominator - o.denominator) > 1e-6, FALSE) AS counts_differ
-        FROM incoming i
-        JOIN observations o USING (indicator, region_code, period, age, sex, category)
-        JOIN sources s ON s.source_id = o.source_id
-        WHERE i.status IN {SQL_HAS_VALUE} AND o.status IN {SQL_HAS_VALUE}),
-    judged AS (SELECT *, (ist <> ost OR counts_differ OR gap > tol) AS differs FROM pairs)"""
-
-
-_KEY = ", ".join(KEY)
-
-
-@dataclass
-class Clash:
-    """What an incoming file says against the store: `problems` names the first conflicts,
-    `total` counts them all; `rounded` rows agree but for rounding (the store's are kept)."""
-    problems: list = field(default_factory=list)
-    total: int = 0
-    rounded: int = 0
-    rounded_example: str = ""
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-
-def conflicts(con, obs, limit: int = 5) -> Clash:
-    """Rows whose key is already in the store from another file with a different figure.
-    `obs` is a DataFrame or an Arrow table (as_arrow)."""
-    obs = as_arrow(obs)
-    if not _may_overlap(con, obs):
-        return Clash()
-    con.register("incoming", obs)
-    try:
-        total, rounded = con.execute(_PAIRS + f"""
-            SELECT count(DISTINCT ({_KEY})) FILTER (WHERE differs),
-                   count(DISTINCT ({_KEY})) FILTER (WHERE NOT differs AND gap > 1e-6)
-            FROM judged""").fetchone()
-        query = _PAIRS + """
-            SELECT indicator, region_code, period, age, sex, category, iv, ist, ov, ost, file_name
-            FROM judged WHERE {} ORDER BY 1, 2, 3, 4, 5, 6, file_name LIMIT ?"""
-        clashing = con.execute(query.format("differs"), [limit]).fetchall()
-        rounding = con.execute(query.format("NOT differs AND gap > 1e-6"), [1]).fetchall()
-    finally:
-        con.unregister("incoming")
-
-    def line(r) -> str:
-        return (f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
-                f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}")
-    return Clash(problems=[line(r) for r in clashing], total=total, rounded=rounded,
-                 rounded_example=line(rounding[0]) if rounding else "")
-
-
-def _may_overlap(con, obs) -> bool:
-    """False when no stored row can share a key with `obs` (same indicator, period in range):
-    then the conflict query, a join over every incoming row, is skipped."""
-    if obs.num_rows == 0:
-        return False
-    indicators = pc.unique(obs["indicator"]).to_pylist()
-    periods = pc.unique(obs["period"]).to_pylist()   # (min_max has no kernel for dictionaries)
-    return con.execute(
-        "SELECT EXISTS (SELECT 1 FROM observations WHERE indicator IN (SELECT unnest(?)) "
-        "AND period BETWEEN ? AND ?)", [indicators, min(periods), max(periods)]).fetchall()[0][0]
-
-
-def _show(value, status) -> str:
-    if value is None:
-        return status_word(status)
-    return as_written(value, 2)
-
-
-def write(con, obs, *, file_name: str, sha256: str, fmt: str,
-          loaded_by: str | None = None, is_demo: bool = False) -> int:
+def write(con, obs, *, file_name: str, sha256: str, fmt: str, loaded_by: str | None = None,
+          is_demo: bool = False, release: Release | None = None, priority: int = 0) -> int:
     """Insert one file's observations (DataFrame or Arrow table) in a single transaction;
-    returns the new source id."""
+    returns the new source id. `release` says which release of which product the file is
+    (default: its own release of the format, published when loaded)."""
     obs = _with_period_columns(as_arrow(obs))
+    rel = release or Release()
     con.execute("BEGIN")
     try:
         source_id = last_source_id(con) + 1
         set_last_source_id(con, source_id)
-        con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, now(), ?, ?)",
-                    [source_id, file_name, sha256, fmt, len(obs), loaded_by, is_demo])
+        con.execute("INSERT INTO sources (source_id, file_name, sha256, format, rows_loaded, loaded_at, "
+                    "loaded_by, is_demo, product, published_at, preliminary, release_words, priority) "
+                    "VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)",
+                    [source_id, file_name, sha256, fmt, len(obs), loaded_by, is_demo,
+                     rel.product or fmt, rel.published, rel.preliminary, rel.words, priority])
         con.register("incoming", obs)
         con.execute(f"""INSERT INTO observations ({", ".join(OBSERVATION_COLUMNS)})
             SELECT indicator, region_code, period, age, sex, category, value, unit, status,
@@ -398,7 +335,7 @@ def history(con):
     """Every loaded file with what it touched, newest first."""
     return con.execute("""
         SELECT s.source_id, s.file_name, s.format, s.rows_loaded, s.loaded_at, s.loaded_by,
-               s.sha256, s.is_demo,
+               s.sha256, s.is_demo, s.product, s.published_at, s.preliminary,
                string_agg(DISTINCT o.indicator, ', ' ORDER BY o.indicator) AS indicators,
                min(o.period) AS first_period, max(o.period) AS last_period
         FROM sources s LEFT JOIN observations o USING (source_id)

@@ -22,28 +22,51 @@ class Preview:
         return self.result.outcome == "checked"
 
 
-def preview(name: str, data: bytes, db=None, period: str | None = None) -> Preview:
-    """Detect and validate without storing anything."""
+def preview(name: str, data: bytes, db=None, period: str | None = None, *,
+            preliminary: bool = False, on_conflict: str | None = None) -> Preview:
+    """Detect, validate and compare with the store without storing anything."""
     raw = RawFile(name, data, period_hint=period)
-    r = pipeline.load_raw(raw, db, dry_run=True)
-    return Preview(r, summarise(r.observations))
+    r = pipeline.load_raw(raw, db, dry_run=True, preliminary=preliminary, on_conflict=on_conflict)
+    summary = summarise(r.observations)
+    if r.observations is not None and store.exists(db):
+        with store.reader(db) as con:
+            summary["erstatter demodata"] = replaced_demo(con, r.observations)
+    return Preview(r, summary)
 
 
 def summarise(obs: pd.DataFrame | None) -> dict:
+    """What a file holds, for the preview: which indicators, places, periods, age bands and
+    sexes (so all ages are never mistaken for the young), and how many figures are hidden."""
     if obs is None or obs.empty:
         return {}
+    ids = sorted(obs["indicator"].unique())
     return {
-        "indikatorer": ", ".join(indicators.get(i).short for i in sorted(obs["indicator"].unique())),
+        "indikatorer": ", ".join(indicators.get(i).short for i in ids),
         "kommuner": int(obs.loc[obs["region_code"].str.len() == 4, "region_code"].nunique()),
         "perioder": f"{obs['period'].min()} – {obs['period'].max()}",
+        "aldersgrupper": ", ".join(indicators.label("age", a) for a in sorted(obs["age"].unique())),
+        "kjønn": ", ".join(indicators.label("sex", x) for x in sorted(obs["sex"].unique())),
         "rader": len(obs),
         "skjermet": int((obs["status"] == "suppressed").sum()),
         "mangler": int((obs["status"] == "missing").sum()),
     }
 
 
-def save(name: str, data: bytes, user: str, db=None, period: str | None = None) -> pipeline.LoadResult:
-    return pipeline.load_raw(RawFile(name, data, period_hint=period), db, loaded_by=user)
+def replaced_demo(con, obs: pd.DataFrame) -> list[str]:
+    """The indicators of `obs` whose figures in the views are demo data today: a real file
+    replaces all of them (indicators.queries shows demo only where no real data is)."""
+    ids = sorted(set(obs["indicator"].astype(str)))
+    rows = con.execute(
+        "SELECT o.indicator FROM observations o JOIN sources s USING (source_id) "
+        "WHERE o.indicator IN (SELECT unnest($ids)) GROUP BY o.indicator "
+        "HAVING bool_and(s.is_demo)", {"ids": ids}).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def save(name: str, data: bytes, user: str, db=None, period: str | None = None, *,
+         preliminary: bool = False, on_conflict: str | None = None) -> pipeline.LoadResult:
+    return pipeline.load_raw(RawFile(name, data, period_hint=period), db, loaded_by=user,
+                             preliminary=preliminary, on_conflict=on_conflict)
 
 
 def history(db=None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators import queries
 from loaders import access, delivery, pipeline, ssb_api, store, workspace
 from loaders.base import RawFile
 from ui import coordinator
@@ -265,11 +266,19 @@ def test_problems_are_listed_with_row_numbers_and_nothing_can_be_saved(site):
     assert site.read_bytes() == before
 
 
-def test_conflict_with_demo_data_says_how_to_make_room(site):
+def test_a_real_file_replaces_the_demo_and_says_so(site):
     data = (FIXTURES / "13563_med_tittel_latin1.csv").read_bytes()
     at = upload(sign_in(open_data()), ("13563_med_tittel_latin1.csv", data))
-    assert "Filen har andre tall enn det som allerede er lagret" in "\n".join(e.value for e in at.error)
-    assert "kolliderer med demodata" in "\n".join(i.value for i in at.info)
+    assert not at.error
+    assert ("Når filen er lagret, vises de ekte tallene og ikke lenger demodataene for "
+            "Unge utenfor (NEET).") in "\n".join(i.value for i in at.info)
+    shown = text(at)
+    assert "Utgave: SSB tabell 13563 ·" in shown and "Aldersgrupper: 15–19 år, 15–29 år ·" in shown
+    [save] = [b for b in at.button if b.label == "Lagre"]
+    save.click().run()
+    ok(at)
+    with store.reader(site) as con:
+        assert not queries.is_demo(con, "neet") and queries.is_demo(con, "ufore")
 
 
 def test_several_files_and_save_all_valid(site):
@@ -353,14 +362,13 @@ def test_ssb_fetch_loads_as_ssb_api_source(empty_db, monkeypatch):
 def test_remove_all_demo_data_then_real_numbers_load(site):
     data = (FIXTURES / "13563_med_tittel_latin1.csv").read_bytes()
     at = upload(sign_in(open_data()), ("13563_med_tittel_latin1.csv", data))
-    assert "Lagre" not in [b.label for b in at.button]                 # clashes with the demo
     assert "oppdiktede demodata (4 filer" in "\n".join(i.value for i in at.info)
     at.button(key="undo_demo").click().run()
     assert "Fjerne alle 4 demodatafilene" in at.warning[0].value
     at.button(key="undo_demo_yes").click().run()
     ok(at)
     assert workspace.history(site).empty and count(site, "true") == 0
-    assert [b.label for b in at.button].count("Lagre") == 1           # previewed again: now valid
+    assert [b.label for b in at.button].count("Lagre") == 1           # previewed again
     [save] = [b for b in at.button if b.label == "Lagre"]
     save.click().run()
     ok(at)

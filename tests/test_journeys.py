@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from indicators import format as fmt
 from indicators import queries
 from loaders import store
@@ -238,7 +240,6 @@ def check_pptx(path: Path, must_contain: list[str]) -> None:
 
 def test_coordinator_signs_in_uploads_saves_sees_the_map_and_exports(coordinator_server, web_factory,
                                                                      tmp_path):
-    from playwright.sync_api import expect
     web = web_factory(coordinator_server)
     db = coordinator_server.db
     page = web.open("/data")
@@ -313,8 +314,9 @@ def test_presenter_opens_a_permalink_and_steps_through_indicators_offline(web):
     show = web.open(f"/presentasjon?indikator=neet&kommune={SKIEN}&fylke=40&vis=kart")
     # The presentation page itself, not the default page (Kart) that an unknown path falls to.
     assert re.search(r"/presentasjon\?", show.url), show.url
-    assert show.locator(".pres-source").count() == 1 and show.locator(".st-key-pres_next").count() == 1, \
-        "Presentasjon-siden (app_pages/presentasjon.py) vises ikke"
+    # (waits for the page to draw: the presentation's source line and «Neste» button)
+    expect(show.locator(".pres-source"), "Presentasjon-siden vises ikke").to_have_count(1, timeout=30_000)
+    expect(show.locator(".st-key-pres_next")).to_have_count(1)
     show.wait_for_function(MAP_DRAWN, timeout=60_000)
     assert show.evaluate("document.documentElement.lang") == "nb"
     first = show.locator("h1").first.inner_text().strip()

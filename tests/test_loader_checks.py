@@ -6,11 +6,9 @@ from __future__ import annotations
 import logging
 
 import duckdb
-import pandas as pd
 
 from loaders import access, pipeline, validate, workspace
 from tests.bad_input_corpus import HL060, edited
-from ui import coordinator
 
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
 
@@ -78,16 +76,6 @@ def test_source_ids_are_never_reused_after_undo(writable_db, tmp_path):
     names = {n for (n,) in con.execute("SELECT file_name FROM sources").fetchall()}
     con.close()
     assert {"a.csv", "c.csv"} <= names and "b.csv" not in names
-
-
-# --- the coordinator's messages are markdown -------------------------------------------------
-
-def test_demo_hint_escapes_file_names():
-    name = "*demo*_[lenke](http://x).csv"
-    hist = pd.DataFrame([{"file_name": name, "is_demo": True}])
-    card = coordinator.Card("1", "x.csv", 10, "rejected", problems=[f"… men «{name}» har allerede 5"])
-    hint = coordinator.demo_hint(card, hist)
-    assert "\\*demo\\*\\_\\[lenke\\](http://x).csv" in hint and "*demo*" not in hint
 
 
 # --- formulas ----------------------------------------------------------------------------------

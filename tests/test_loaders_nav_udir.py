@@ -15,7 +15,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from loaders import nav_hl060, nav_long, pipeline, udir_csv
+from loaders import nav_hl060, nav_long, pipeline, udir_csv, workspace
 
 FIX = Path(__file__).parent / "fixtures"
 NAV, UDIR = FIX / "nav", FIX / "udir"
@@ -216,7 +216,11 @@ def test_nav_long_csv_with_codes_and_ages(tmp_path):
     assert any("«30-39 år»" in w for w in r.warnings)
 
 
-def test_nav_long_conflict_with_another_file_is_reported(tmp_path):
+def test_a_later_nav_extract_is_a_new_release_of_the_same_product(tmp_path):
+    """Two extracts of NAV's statistic are releases of one product: the later revises (its
+    figures are shown, the earlier kept as history), and undoing it brings the earlier back."""
+    from indicators import queries
+    from loaders import store
     db = tmp_path / "s.duckdb"
     assert load(NAV / "nav_long_koder_alder.csv", db).outcome == "loaded"
     other = tmp_path / "annen.csv"
@@ -224,8 +228,22 @@ def test_nav_long_conflict_with_another_file_is_reported(tmp_path):
                      "Alder;Beh personer i mnd;% av arbeidsstyrken\n"
                      "2021;202105;4003 Skien;Helt ledige;Begge kjønn;Under 30 år;232;3,4\n",
                      encoding="utf-8")
-    r = rejected_untouched(other, db)
-    assert "nav_long_koder_alder.csv" in " ".join(r.problems)
+    r = load(other, db)
+    assert r.outcome == "loaded" and any("revidert" in w and "Skien mai 2021: " in w and " → 232" in w
+                                         for w in r.warnings), r.warnings
+    with store.reader(db) as con:
+        shown = queries.series(con, "arbeidssokere", ["4003"], age="under30", category="helt_ledige",
+                               periods=["2021-05"])
+        hist = queries.history(con, "arbeidssokere", "4003", "2021-05")
+    assert shown.value.iat[0] == 232
+    skien = hist[(hist["age"] == "under30") & (hist["category"] == "helt_ledige")]
+    assert list(skien["shown"]) == [True, False] and list(skien["source"]) == \
+        ["annen.csv", "nav_long_koder_alder.csv"]
+    assert workspace.undo(2, db).startswith("«annen.csv» er fjernet")
+    with store.reader(db) as con:                    # undoing the release brings the last one back
+        back = queries.series(con, "arbeidssokere", ["4003"], age="under30", category="helt_ledige",
+                              periods=["2021-05"])
+    assert back.value.iat[0] != 232
 
 
 def test_nav_long_csv_truncated_row(tmp_path):

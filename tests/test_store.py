@@ -212,14 +212,32 @@ def test_shares_without_counts_are_not_summed_over_categories(empty_db):
 
 
 def test_demo_flag_follows_the_selection_shown(writable_db):
-    """A period (or age band) with only real figures is not labelled Demodata."""
+    """Demodata marks only what the views show from demo files: a period or age band with no
+    demo figures is not marked, and other indicators keep their (marked) demo."""
+    with store.reader(writable_db) as con:
+        assert queries.is_demo(con, "ufore") and queries.is_demo(con, "ufore", periods=["2025"])
+        assert not queries.is_demo(con, "ufore", periods=["2031"])
+        assert not queries.is_demo(con, "ufore", age="15-29")
+        assert queries.is_demo(con, "arbeidssokere", category="helt_ledige")
+
+
+def test_real_data_replaces_the_demo_of_its_indicator(writable_db):
+    """Demo and real never mix inside one indicator: once a real file has ufore, the demo ufore
+    is gone from every view (kept as history), and nothing of ufore is marked Demodata."""
+    with store.reader(writable_db) as con:
+        demo_periods = queries.periods(con, "ufore")
+    assert "2020" in demo_periods
     add_rows(writable_db, [{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
                             "value": 4.2, "numerator": 300.0, "denominator": 7143.0}], "ekte.csv")
     with store.reader(writable_db) as con:
-        assert queries.is_demo(con, "ufore") and queries.is_demo(con, "ufore", periods=["2025"])
-        assert not queries.is_demo(con, "ufore", periods=["2026"])
-        assert not queries.is_demo(con, "ufore", age="15-29")
-        assert queries.is_demo(con, "arbeidssokere", category="helt_ledige")
+        assert queries.periods(con, "ufore") == ["2026"]
+        assert not queries.is_demo(con, "ufore")
+        assert queries.is_demo(con, "neet")                      # other indicators keep their demo
+        skien = queries.series(con, "ufore", ["4003"])
+        assert skien[["region_code", "period", "value"]].values.tolist() == [["4003", "2026", 4.2]]
+        hist = queries.history(con, "ufore", "4003", "2020")
+        assert len(hist) == 1 and not hist["shown"].iat[0]       # the demo figure is history
+        assert set(queries.sources_for(con, "ufore")["file_name"]) == {"ekte.csv"}
 
 
 def _cli(*args):
@@ -288,13 +306,25 @@ def test_year_kind_and_computed_are_stored_at_load_time(demo_db):
     assert plain[0] is False
 
 
+# The tables as stores written before 2026-12 have them.
+OLD_SCHEMA = """
+CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent TEXT,
+    valid_from INTEGER, valid_to INTEGER, note TEXT);
+CREATE TABLE sources (source_id INTEGER PRIMARY KEY, file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL, rows_loaded INTEGER NOT NULL,
+    loaded_at TIMESTAMP NOT NULL, loaded_by TEXT, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE observations (indicator TEXT NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
+    age TEXT NOT NULL, sex TEXT NOT NULL, category TEXT NOT NULL, value DOUBLE, unit TEXT NOT NULL,
+    status TEXT NOT NULL, numerator DOUBLE, denominator DOUBLE, source_id INTEGER NOT NULL, note TEXT);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
 def test_an_older_store_is_upgraded_with_the_new_columns(tmp_path):
     import duckdb
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
-    con.execute(store.SCHEMA.replace(
-        "    year INTEGER NOT NULL, period_kind TEXT NOT NULL, "
-        "computed BOOLEAN NOT NULL DEFAULT FALSE,\n", ""))
+    con.execute(OLD_SCHEMA)
     con.execute("INSERT INTO meta VALUES ('version', '3'), ('store_id', 'x')")
     con.execute("INSERT INTO sources VALUES (1, 'f.csv', 'abc', 'test', 2, now(), NULL, FALSE)")
     con.execute("INSERT INTO observations VALUES ('neet', '3911', '2017', '15-29', 'alle', 'alle', 10.0, "
@@ -310,4 +340,7 @@ def test_an_older_store_is_upgraded_with_the_new_columns(tmp_path):
                           "ORDER BY 1").fetchall()
         assert not store.needs_upgrade(con)
     assert got == [("3911", 2017, "year", True), ("4003", 2021, "school_year", False)]
+    with store.reader(db) as con:       # each old file is its own release of its format
+        assert con.execute("SELECT product, priority, preliminary FROM sources").fetchall() == \
+            [("test", 0, False)]
     assert not store.upgrade(db)                  # once is enough

@@ -3,12 +3,13 @@ kept, with a warning), a real difference still rejects the file, and the count i
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import duckdb
 import pytest
 
 from indicators import queries
-from loaders import pipeline, store, workspace
+from loaders import compare, pipeline, store, workspace
 from loaders.base import RawFile
 from tests.bad_input_corpus import NEET, jsonstat
 from tests.conftest import REALDATA
@@ -87,7 +88,24 @@ def test_a_hidden_number_against_a_shown_one_is_not_a_conflict(empty_db, tmp_pat
     assert [pipeline.load_path(p, empty_db).outcome for p in (f, g, h)] == ["loaded"] * 3
 
 
+def _demo_as_another_real_source(db) -> None:
+    """The demo files as if a real source other than the incoming file had loaded them (demo and
+    real are never compared: real data replaces the demo)."""
+    import duckdb
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE sources SET is_demo = FALSE, product = 'en annen kilde'")
+    con.close()
+
+
+def test_demo_figures_are_no_conflict_for_real_data(writable_db, tmp_path):
+    rows = [f"arbeidssokere;4003;2021-{m:02d};under30;alle;helt_ledige;99999;;" for m in range(1, 13)]
+    f = tmp_path / "annen.csv"
+    f.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    assert pipeline.load_path(f, writable_db).outcome == "loaded"
+
+
 def test_the_conflict_count_is_the_true_total(writable_db, tmp_path):
+    _demo_as_another_real_source(writable_db)
     rows = [f"arbeidssokere;4003;2021-{m:02d};under30;alle;helt_ledige;99999;;" for m in range(1, 13)]
     f = tmp_path / "annen.csv"
     f.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
@@ -97,7 +115,9 @@ def test_the_conflict_count_is_the_true_total(writable_db, tmp_path):
 
 
 @needs_real
-def test_real_2023_workbook_on_the_demo_store_counts_every_conflict(demo_db):
+def test_real_2023_workbook_against_another_source_counts_every_conflict(writable_db):
+    demo_db = writable_db
+    _demo_as_another_real_source(demo_db)
     path = REALDATA / "neet_utenfor_arbeid_og_utdanning_2023folder.xlsx"
     _mod, obs, _r = pipeline.prepare(RawFile(path.name, path.read_bytes()), period="2022")
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -147,7 +167,7 @@ def test_shares_are_the_same_figure_within_half_a_unit_of_each_ones_decimals(
     con = store.connect(tmp_path / "s.duckdb")
     try:
         store.write(con, obs(stored), file_name="a.csv", sha256="a" * 64, fmt="test")
-        clash = store.conflicts(con, obs(incoming))
+        clash = compare.compare(con, obs(incoming), product="another source", released=datetime.now())
     finally:
         con.close()
     assert (clash.total == 0) == same, (clash.problems, clash.rounded)

@@ -44,7 +44,10 @@ def test_same_file_twice_is_a_no_op(writable_db, tmp_path):
 
 
 def test_a_different_value_from_another_file_is_a_reported_conflict(writable_db, tmp_path):
-    # The demo NAV file already has Skien 2021-05 helt_ledige; a different number is refused.
+    # Another (real) source already has Skien 2021-05 helt_ledige; a different number is refused.
+    con = duckdb.connect(str(writable_db))
+    con.execute("UPDATE sources SET is_demo = FALSE, product = 'NAV HL060'")
+    con.close()
     f = _file(tmp_path, "annen.csv", ["arbeidssokere;4003;2021-05;under30;alle;helt_ledige;99999;;"])
     before = writable_db.read_bytes()
     r = pipeline.load_path(f, writable_db)

@@ -144,6 +144,9 @@ class Card:
     rejected_rows: int = 0
     needs_year: bool = False
     hint: str = ""
+    conflicts: int = 0              # figures another source has otherwise: the user must choose
+    preliminary: bool = False       # the user marked the figures preliminary
+    choice: str | None = None       # on a conflict: 'ny' (this file's figures) or 'gammel'
 
     @property
     def can_save(self) -> bool:
@@ -174,8 +177,10 @@ def _store_stamp():
         return None
 
 
-def card(f, year: str | None, hist: pd.DataFrame) -> Card:
-    """The preview of an uploaded file (cached per file, year and store version)."""
+def card(f, year: str | None, hist: pd.DataFrame, *, preliminary: bool = False,
+         choice: str | None = None) -> Card:
+    """The preview of an uploaded file (cached per file, year, the user's choices and store
+    version)."""
     if (msg := too_big(f.size)) is not None:          # refused before its bytes are read
         return Card(f.file_id, f.name, f.size, "too_big", message=msg)
     sha = _sha(f)
@@ -184,12 +189,12 @@ def card(f, year: str | None, hist: pd.DataFrame) -> Card:
         alias = f" (som «{row['file_name']}»)" if row["file_name"] != f.name else ""
         return Card(f.file_id, f.name, f.size, "saved", sha256=sha, format_name=row["format"],
                     message=f"Lagret {when(row['loaded_at'])} av {who(row)}{alias}.")
-    key = (f.file_id, year, _store_stamp())
+    key = (f.file_id, year, _store_stamp(), preliminary, choice)
     cache = st.session_state.setdefault("_data_cards", {})
     if key not in cache:
         for old in [k for k in cache if k[0] == f.file_id]:    # another year or store version
             del cache[old]
-        cache[key] = _preview(f, sha, year)
+        cache[key] = _preview(f, sha, year, preliminary, choice)
     return cache[key]
 
 
@@ -204,54 +209,56 @@ def forget_removed(files) -> None:
         del shas[k]
 
 
-def _preview(f, sha: str, year: str | None) -> Card:
+def _preview(f, sha: str, year: str | None, preliminary: bool, choice: str | None) -> Card:
     content = f.getvalue()
-    p = workspace.preview(f.name, content, None)
+    opts = {"preliminary": preliminary, "on_conflict": choice}
+    p = workspace.preview(f.name, content, None, **opts)
     needs_year = p.result.outcome == "rejected" and NEEDS_YEAR in p.result.message
     used = None
     if needs_year and year:
-        p, used = workspace.preview(f.name, content, None, period=year), year
+        p, used = workspace.preview(f.name, content, None, period=year, **opts), year
     r = p.result
     c = Card(f.file_id, f.name, f.size, r.outcome, sha256=sha, period=used,
              format_name=r.format_name, message=r.message, problems=list(r.problems),
              warnings=list(r.warnings), rejected_rows=r.rejected_rows,
-             needs_year=needs_year and not year)
+             needs_year=needs_year and not year, conflicts=r.conflicts,
+             preliminary=preliminary, choice=choice)
+    if replaced := p.summary.get("erstatter demodata"):
+        c.hint = ("Når filen er lagret, vises de ekte tallene og ikke lenger demodataene for "
+                  + fmt.listing([indicators.get(i).short for i in replaced]) + ".")
     if c.needs_year:
         c.message = ("Filen sier ikke hvilket år tallene gjelder. Skriv året i feltet «År (for filer "
                      "uten årstall)» over, så kontrolleres filen på nytt. Sjekk året i SSB-tabellen "
                      "filen ble hentet fra.")
-    c.facts = facts(r.observations, p.summary) or (
+    c.facts = facts(r.observations, p.summary, r.release) or (
         [("Rader i filen", fmt.number(r.rejected_rows))] if r.rejected_rows else [])
     r.observations = None                 # the card keeps only what it shows
     return c
 
 
-def facts(obs: pd.DataFrame | None, summary: dict) -> list[tuple[str, str]]:
+def facts(obs: pd.DataFrame | None, summary: dict, release=None) -> list[tuple[str, str]]:
     if obs is None or obs.empty or not summary:
         return []
     ids = sorted(obs["indicator"].unique())
     periods = sorted(obs["period"].unique())
-    return [
+    out = [
         ("Indikatorer", "; ".join(indicators.get(i).short for i in ids)),
+        ("Aldersgrupper", summary["aldersgrupper"]),
+        ("Kjønn", summary["kjønn"]),
         ("Kommuner", fmt.number(summary["kommuner"])),
         ("Perioder", f"{fmt.period_range(periods)} ({fmt.number(len(periods))})"),
         ("Rader", fmt.number(summary["rader"])),
         ("Skjermet", fmt.number(summary["skjermet"])),
         ("Mangler", fmt.number(summary["mangler"])),
     ]
+    if release is not None:
+        when = f", publisert {release.published:%d.%m.%Y}" if release.published else ""
+        out.insert(1, ("Utgave", f"{release.product}{when}"
+                       + (" (foreløpige tall)" if release.preliminary else "")))
+    return out
 
 
-def demo_hint(c: Card, hist: pd.DataFrame) -> str:
-    """A conflict with the bundled demo data: say how to make room for the real numbers."""
-    if c.state != "rejected" or hist.empty:
-        return ""
-    demo = hist[hist["is_demo"].fillna(False).astype(bool)]
-    names = [n for n in demo["file_name"] if any(f"«{n}»" in p for p in c.problems)]
-    if not names:
-        return ""
-    return ("Tallene kolliderer med demodata (" + ", ".join(f"«{md_escape(n)}»" for n in names) + "). "
-            "Demodataene er oppdiktet: fjern dem med «Angre» i historikken under, og last inn "
-            "filen på nytt.")
+CHOICES = {"ny": "Vis tallene i denne filen", "gammel": "Vis fortsatt tallene som er lagret"}
 
 
 def size_text(n: int) -> str:
@@ -286,7 +293,8 @@ def take_flash() -> list[tuple[str, str]]:
 
 
 def save(f, c: Card, user: str) -> pipeline.LoadResult:
-    r = workspace.save(f.name, f.getvalue(), user, None, period=c.period)
+    r = workspace.save(f.name, f.getvalue(), user, None, period=c.period,
+                       preliminary=c.preliminary, on_conflict=c.choice)
     if r.outcome == "loaded":
         flash("success", f"Lagret «{md_escape(f.name)}»: {fmt.number(r.rows)} rader. Tallene vises "
                          "nå på alle sidene.")
