@@ -35,9 +35,11 @@ lock: | $(BIN)/python
 venv: $(VENV)/.installed
 
 ## Build the store from the bundled data if it is missing, or holds only demo data and is older
-## than its inputs; a store with coordinators' files is left as it is.
+## than its inputs; a store with coordinators' files is left as it is. Then, when SSB can be
+## reached, fetch its newest NEET figures (offline: one line says how to fetch later).
 build: $(VENV)/.installed
 	$(BIN)/python -m loaders build --if-stale
+	$(BIN)/python -m loaders fetch --if-online
 
 ## Start the dashboard on http://localhost:8501 with the bundled data.
 run: build

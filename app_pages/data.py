@@ -168,12 +168,13 @@ def upload(user: str, hist) -> None:
 def ssb(user: str) -> None:
     st.subheader("Hent nyeste fra SSB")
     st.markdown("Henter andelen unge utenfor arbeid, utdanning og opplæring (NEET) for alle "
-                "kommuner fra SSBs API (tabell 13563 og 13556, de fem siste årene) og lagrer tallene med "
-                "samme kontroll som en fil. Krever internett; i historikken står kilden som "
-                "«SSB API».")
+                "kommuner, fylker og landet fra SSBs API (tabell 13563 og 13556, alle år og "
+                "aldersgrupper SSB har) og lagrer tallene med samme kontroll som en fil. Bare det SSB "
+                "har publisert siden forrige henting hentes; reviderte tall vises, de forrige blir "
+                "liggende som historikk. Krever internett.")
     if st.button("Hent nyeste fra SSB", key="ssb_fetch"):
-        with st.spinner("Henter fra SSB …"):
-            co.fetch_ssb(user)
+        bar = st.progress(0.0, text="Spør SSB …")
+        co.fetch_ssb(user, progress=lambda done, total, what: bar.progress(done / max(total, 1), text=what))
         st.rerun()
 
 

@@ -1,12 +1,13 @@
 """python -m loaders build [--if-stale] [--replace]
-python -m loaders load [--db PATH] [--period ÅR] [--foreløpig] [--ved-konflikt ny|gammel] FILE..."""
+python -m loaders load [--db PATH] [--period ÅR] [--foreløpig] [--ved-konflikt ny|gammel] FILE...
+python -m loaders fetch [--db PATH] [--table 13563|13556 …] [--if-online]"""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from loaders import build as building
-from loaders import pipeline, store
+from loaders import pipeline, ssb_api, store
 
 
 def main(argv=None) -> int:
@@ -29,7 +30,15 @@ def main(argv=None) -> int:
                     help="når en annen kilde har andre tall for de samme cellene: vis filens (ny) "
                          "eller de lagrede (gammel); uten valget avvises filen")
     ld.add_argument("files", nargs="+")
+    fe = sub.add_parser("fetch", help="hent de nyeste NEET-tallene fra SSBs API (tabell 13563 og 13556)")
+    fe.add_argument("--db", help="databasefil (standard data/innenfor.duckdb)")
+    fe.add_argument("--table", action="append", choices=ssb_api.TABLES,
+                    help="bare denne tabellen (kan gis flere ganger)")
+    fe.add_argument("--if-online", action="store_true",
+                    help="uten kontakt med SSB: si det på én linje og avslutt uten feil (make run)")
     args = p.parse_args(argv)
+    if args.cmd == "fetch":
+        return fetch(args)
     if args.cmd == "build":
         results = building.build(store.db_path(args.db), args.if_stale, args.replace)
         if isinstance(results, int):
@@ -43,6 +52,29 @@ def main(argv=None) -> int:
         for prob in r.problems[5:]:
             print("   ", prob)
     return 0 if all(r.ok for r in results) else 1
+
+
+def fetch(args) -> int:
+    """Only what SSB has published since the stored release; exit 0 also when nothing is new,
+    non-zero when SSB cannot be reached (nothing is changed then)."""
+    def bar(done: int, total: int, what: str) -> None:
+        filled = round(20 * done / max(total, 1))
+        print(f"\r[{'#' * filled}{'.' * (20 - filled)}] {what}", end="" if done < total else "\n",
+              flush=True)
+    found = ssb_api.fetch_all(store.db_path(args.db), tables=args.table or ssb_api.TABLES,
+                              only_newer=True, progress=bar if sys.stdout.isatty() else None)
+    for f in found:
+        print(f.message)
+        for r in f.results:
+            for w in r.warnings:
+                print("   ", w)
+    if all(f.ok for f in found):
+        return 0
+    if args.if_online and not any(f.results for f in found):
+        print("Viser de medfølgende demodataene. Hent ekte tall fra SSB senere med: "
+              "python -m loaders fetch")
+        return 0
+    return 3
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ class Release:
     published: datetime | None = None     # when the source published it, if the file says
     preliminary: bool = False             # the source calls the figures preliminary
     words: str = ""                       # the source's own words for that, shown with them
+    periods: tuple[str, ...] = ()         # only these periods are preliminary (empty: all)
 
 
 @dataclass

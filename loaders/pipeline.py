@@ -165,7 +165,7 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
         return result
     release = _release(raw, mod, preliminary)
     if release.preliminary:
-        obs = _mark_preliminary(obs, release.words)
+        obs = _mark_preliminary(obs, release.words, release.periods)
         result.observations = obs
     result.release = release
     table = store.as_arrow(obs)   # converted once, for the comparison and the write
@@ -219,17 +219,19 @@ def _release(raw: RawFile, mod, preliminary: bool) -> Release:
         except Exception:
             log.exception("utgaven kunne ikke leses fra %s", raw.name)
     r = Release(product=r.product or t.product, published=r.published or t.published,
-                preliminary=r.preliminary or t.preliminary, words=r.words or t.words)
+                preliminary=r.preliminary or t.preliminary, words=r.words or t.words,
+                periods=r.periods or t.periods)
     words = r.words or ("merket foreløpig ved innlasting" if preliminary else "")
     return Release(product=r.product or mod.NAME, published=r.published,
-                   preliminary=r.preliminary or preliminary, words=words)
+                   preliminary=r.preliminary or preliminary, words=words,
+                   periods=() if preliminary else r.periods)
 
 
-def _mark_preliminary(obs: pd.DataFrame, words: str) -> pd.DataFrame:
-    """Published figures of a preliminary release are stored as 'provisional' (shown
-    «foreløpig» everywhere), with the source's words as their note."""
+def _mark_preliminary(obs: pd.DataFrame, words: str, periods: tuple[str, ...]) -> pd.DataFrame:
+    """Published figures of a preliminary release (or of its preliminary periods) are stored as
+    'provisional' (shown «foreløpig» everywhere), with the source's words as their note."""
     status = obs["status"].astype("str")
-    ok = status == "ok"
+    ok = (status == "ok") & (obs["period"].astype("str").isin(periods) if periods else True)
     note = obs["note"].astype("object").where(~ok | obs["note"].notna(), f"foreløpige tall: {words}")
     return obs.assign(status=status.where(~ok, "provisional"), note=note)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from datetime import UTC, datetime
 
 from loaders.base import LoadError, RawFile, Release
@@ -103,16 +104,23 @@ def release(raw: RawFile) -> Release:
     """Table number and SSB's `updated` time (PxWebApi v2), which orders releases."""
     j = _json(raw) or {}
     tid = ((j.get("extension") or {}).get("px") or {}).get("tableid") or table_id(j.get("label") or "")
-    rel = release_of([tid], _timestamp(j.get("updated")))
+    rel = release_of([tid], timestamp(j.get("updated")))
     notes = j.get("note") or []
     said = [clean(n) for n in (notes if isinstance(notes, list) else [notes])
             if "foreløpig" in str(n).lower()]
-    if said:                      # SSB's own words, e.g. «Tallene for 2022 er foreløpige.»
+    if said:                      # SSB's own words, e.g. «Tallene for siste årgang er foreløpige.»
         rel.preliminary, rel.words = True, said[0][:200]
+        years = re.findall(r"\b(?:19|20)[0-9]{2}\b", said[0])
+        tid = ((j.get("dimension") or {}).get("Tid") or {}).get("category") or {}
+        found = list(tid.get("index") or tid.get("label") or [])
+        if years:
+            rel.periods = tuple(years)
+        elif "siste" in said[0].lower() and found:    # «siste årgang»: the newest year only
+            rel.periods = (max(str(y) for y in found),)
     return rel
 
 
-def _timestamp(text) -> datetime | None:
+def timestamp(text) -> datetime | None:
     """'2025-03-13T07:00:00Z' as a naive UTC time (how the store keeps times); None if absent."""
     try:
         t = datetime.fromisoformat(str(text).replace("Z", "+00:00"))

@@ -330,8 +330,9 @@ def test_upload_limit_matches_the_server_setting():
 
 def test_ssb_fetch_offline_changes_nothing(site, monkeypatch):
     def offline(*a, **k):
-        raise OSError("Name or service not known")
-    monkeypatch.setattr(ssb_api, "fetch", offline)
+        raise ssb_api.Unreachable("Fikk ikke kontakt med SSB (ingen internettforbindelse?). "
+                                  "Ingenting er endret.")
+    monkeypatch.setattr(ssb_api, "_get", offline)
     before = site.read_bytes()
     at = sign_in(open_data())
     at.button(key="ssb_fetch").click().run()
@@ -340,23 +341,24 @@ def test_ssb_fetch_offline_changes_nothing(site, monkeypatch):
     assert site.read_bytes() == before
 
 
-def test_ssb_fetch_loads_as_ssb_api_source(empty_db, monkeypatch):
+def test_ssb_fetch_loads_every_table_then_only_what_is_new(empty_db, monkeypatch):
+    from tests.ssb_server import SSB
     store.connect(empty_db).close()                          # a store without the demo data
     monkeypatch.setenv("INNENFOR_DB", str(empty_db))
     monkeypatch.setenv("INNENFOR_COORDINATORS", f"kari={HASH}")
-    recorded = {t: (FIXTURES / f"{t}_jsonstat2.json").read_bytes() for t in ("13563", "13556")}
-    monkeypatch.setattr(ssb_api, "fetch", lambda table, *a, **k: recorded[table])
+    ssb = SSB()
+    monkeypatch.setattr(ssb_api, "_get", lambda url, opener, timeout, clock=None: ssb(url).read())
     at = sign_in(open_data())
     assert "Ingen filer er lastet inn ennå." in text(at)
     at.button(key="ssb_fetch").click().run()
     ok(at)
-    assert [m.value.startswith("Hentet NEET fra SSB") for m in at.success] == [True, True]
+    assert [m.value.split(":")[0] for m in at.success] == ["Tabell 13563", "Tabell 13556"]
+    assert "for 2021–2023 lastet inn (SSB oppdaterte den 13.03.2025)" in at.success[0].value
     hist = workspace.history(empty_db)
-    assert sorted(f[:19] for f in hist.file_name) == ["SSB API tabell 1355", "SSB API tabell 1356"]
+    assert sorted(f[:16] for f in hist.file_name) == ["SSB tabell 13556", "SSB tabell 13563"]
     assert set(hist.loaded_by) == {"kari"}
-    assert "SSB API tabell 13556" in text(at) and "SSB API tabell 13563" in text(at)
-    at.button(key="ssb_fetch").click().run()                 # the same numbers again
-    assert "ingen nyere tall" in at.info[0].value
+    at.button(key="ssb_fetch").click().run()                 # SSB has published nothing since
+    assert "Tabell 13563: ingen nye tall (SSB oppdaterte den 13.03.2025)." in at.info[0].value
 
 
 def test_remove_all_demo_data_then_real_numbers_load(site):

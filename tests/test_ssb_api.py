@@ -1,56 +1,24 @@
-"""«Hent nyeste fra SSB» with a recorded JSON-stat2 response, offline, and (opt-in) online."""
-import io
-import urllib.error
-from pathlib import Path
+"""Real NEET figures from SSB's API: metadata first, then whole years within SSB's cell limit,
+spaced requests, a 429 waited out once, a time-out or no network changing nothing, only what is
+newer than the stored release fetched, and (opt-in) the real API. SSB is played by
+tests/ssb_server.SSB, which answers in SSB's JSON-stat2 shape."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.parse
 
 import pytest
 
-from loaders import ssb_api
+from indicators import queries
+from loaders import ssb_api, store
+from tests.conftest import ROOT
+from tests.ssb_server import SSB, counts
 from vocab import settings
-
-RECORDED = Path(__file__).parent / "fixtures" / "ssb" / "13556_jsonstat2.json"
-
-
-class Recorded:
-    """Serves the bytes SSB returned for the request (recorded); checks the URL we send."""
-
-    def __init__(self, data: bytes):
-        self.data, self.urls = data, []
-
-    def __call__(self, url, timeout=None):
-        self.urls.append(url)
-        return io.BytesIO(self.data)
-
-
-def test_recorded_response_loads_as_ssb_api_source(empty_db):
-    opener = Recorded(RECORDED.read_bytes())
-    r = ssb_api.fetch_and_load(empty_db, opener=opener)
-    assert r.outcome == "loaded", r.line()
-    assert "outputFormat=json-stat2" in opener.urls[0] and "tables/13556/data" in opener.urls[0]
-    import duckdb
-    con = duckdb.connect(str(empty_db), read_only=True)
-    (by, name, fmt), = con.execute("SELECT loaded_by, file_name, format FROM sources").fetchall()
-    con.close()
-    assert by == "SSB API" and name.startswith("SSB API tabell 13556") and "JSON-stat2" in fmt
-
-
-def test_offline_says_so_and_changes_nothing(writable_db):
-    def offline(url, timeout=None):
-        raise urllib.error.URLError("Name or service not known")
-    before = writable_db.read_bytes()
-    r = ssb_api.fetch_and_load(writable_db, opener=offline)
-    assert r.outcome == "rejected" and "Fikk ikke kontakt med SSB" in r.message
-    assert writable_db.read_bytes() == before
-
-
-SSB_MAX_CELLS = 800_000          # SSB PxWebApi v2: cells per request
-SSB_MAX_PER_MINUTE = 30          # requests per minute and IP address
-REGIONS_AT_MOST = 1_000          # Region '*': every municipality, county and the country there
-#                                  has been in the table (Norway has never had 500 municipalities)
 
 
 class Clock:
-    """ssb_api's `time`: a clock that sleep() moves on, without waiting."""
+    """ssb_api's clock: sleep() moves it on without waiting."""
 
     def __init__(self):
         self.now, self.slept = 1000.0, []
@@ -63,130 +31,146 @@ class Clock:
         self.now += seconds
 
 
-def dimensions(table: str) -> list[str]:
-    """The table's dimensions as SSB lists them ("id") in its recorded JSON-stat2 response."""
-    text = (RECORDED.parent / f"{table}_jsonstat2.json").read_text(encoding="utf-8")
-    listed = text.split('"id":', 1)[1].split("]", 1)[0]
-    return [x for x in listed.split('"') if x.strip(" \n\t[,")]
-
-
-def cells_asked(url: str) -> int:
-    """The cells a request URL asks SSB for, counted from the URL alone: the product of the
-    values chosen per dimension (SSB's own rule for its limit)."""
-    # urllib.parse: loaded with loaders.ssb_api (which builds the URL with it).
-    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-    n = 1
-    for key, (value,) in query.items():
-        if not key.startswith("valueCodes["):
-            continue
-        if value == "*":
-            assert key == "valueCodes[Region]", f"{key}=* ber om alle verdier: {url}"
-            n *= REGIONS_AT_MOST
-        elif value.startswith("top(") and value.endswith(")"):
-            n *= int(value[4:-1])
-        else:
-            n *= len(value.split(","))
-    return n
-
-
-def test_request_stays_within_ssb_limits(monkeypatch):
-    """The requests fetch() really sends for tables 13563 and 13556 choose a value for every
-    dimension of the table and ask for at most 800 000 cells; they are at least 60/30 s apart;
-    a request over the limit is refused unsent, one at the limit is sent."""
-    clock = Clock()
-    monkeypatch.setattr(ssb_api, "time", clock)
+@pytest.fixture
+def clock(monkeypatch):
     monkeypatch.setattr(ssb_api, "_last_request", [0.0])
-    sent = []
+    return Clock()
 
-    def opener(url, timeout=None):
-        sent.append((url, clock.now))
-        table = url.split("/tables/")[1].split("/")[0]
-        return io.BytesIO((RECORDED.parent / f"{table}_jsonstat2.json").read_bytes())
 
-    for table in ("13563", "13556"):
-        assert (ssb_api.fetch(table, opener=opener)
-                == (RECORDED.parent / f"{table}_jsonstat2.json").read_bytes())
-    assert [u.split("/tables/")[1].split("/")[0] for u, _t in sent] == ["13563", "13556"]
-    for url, _t in sent:
-        table = url.split("/tables/")[1].split("/")[0]
-        assert url.startswith(f"https://data.ssb.no/api/pxwebapi/v2/tables/{table}/data?"), url
-        assert "outputFormat=json-stat2" in url
-        chosen = {k[len("valueCodes["):-1] for k in urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-                  if k.startswith("valueCodes[")}
-        # A dimension left out gets SSB's default selection, which can be every value.
-        assert chosen == set(dimensions(table)), (table, sorted(chosen), dimensions(table))
-        assert cells_asked(url) <= SSB_MAX_CELLS, (table, cells_asked(url), url)
-    assert sent[1][1] - sent[0][1] >= 60 / SSB_MAX_PER_MINUTE, "to spørringer tettere enn SSB tillater"
+def data_requests(ssb: SSB) -> list[dict]:
+    return [{k: v for k, (v,) in urllib.parse.parse_qs(urllib.parse.urlsplit(u).query).items()}
+            for u in ssb.urls if "/data?" in u]
 
-    # Exactly 800 000 cells is sent; one more year (801 600) is refused before anything is sent.
-    regions = ",".join(f"{4000 + i:04d}" for i in range(400))
-    at_limit = dict(ssb_api.QUERIES["13556"],
-                    **{"valueCodes[Region]": regions, "valueCodes[Tid]": "top(500)"})
-    monkeypatch.setitem(ssb_api.QUERIES, "13556", at_limit)
-    assert cells_asked(ssb_api.url_for("13556")) == SSB_MAX_CELLS
-    ssb_api.fetch("13556", opener=opener)
-    assert len(sent) == 3 and cells_asked(sent[-1][0]) == SSB_MAX_CELLS
-    monkeypatch.setitem(ssb_api.QUERIES, "13556", dict(at_limit, **{"valueCodes[Tid]": "top(501)"}))
-    assert cells_asked(ssb_api.url_for("13556")) == 801_600
-    with pytest.raises(ssb_api.TooManyCells, match="801\u00a0600 celler"):
-        ssb_api.fetch("13556", opener=opener)
-    assert len(sent) == 3, "en spørring over SSBs grense ble sendt"
+
+def neet(db, code: str, year: str, age: str = "15-29"):
+    with store.reader(db) as con:
+        r = queries.series(con, "neet", [code], age=age, periods=[year])
+    return (r.numerator.iat[0], r.denominator.iat[0], r.status.iat[0]) if len(r) else None
+
+
+def test_every_year_and_age_band_in_requests_within_the_cell_limit(empty_db, clock):
+    ssb = SSB(years=("2019", "2020", "2021", "2022", "2023"))
+    seen = []
+    found = ssb_api.fetch_all(empty_db, opener=ssb, clock=clock, max_cells=100,
+                              progress=lambda done, total, what: seen.append((done, total)))
+    assert [f.ok for f in found] == [True, True], [f.message for f in found]
+    assert ssb.urls[0].endswith("/tables/13563/metadata?lang=no&outputFormat=json-stat2")
+    asked = data_requests(ssb)
+    per_table = {t: [q for u, q in zip([u for u in ssb.urls if "/data?" in u], asked) if f"/{t}/" in u]
+                 for t in ssb_api.TABLES}
+    for table, qs in per_table.items():
+        dims = {d for d, _l, _c in ssb.dims(table)}
+        sizes = {d: len(c) for d, _l, c in ssb.dims(table)}
+        for q in qs:
+            assert {k[11:-1] for k in q if k.startswith("valueCodes[")} == dims   # every dimension chosen
+            assert ssb_api.cells(q, sizes) <= 100
+        years = [y for q in qs for y in q["valueCodes[Tid]"].split(",")]
+        assert years == ["2019", "2020", "2021", "2022", "2023"]                  # each year once
+        assert len(qs) > 1 and all(q["valueCodes[Alder]"] == "*" for q in qs)
+    assert seen[-1][0] == seen[-1][1] and len(seen) > 4                          # a progress bar
+    res, n = counts("K-4003", "15-29", "2023")
+    assert neet(empty_db, "4003", "2023") == (n, res, "ok")
+    assert neet(empty_db, "4003", "2019", age="20-24")[2] == "ok"                # every age band
+    assert neet(empty_db, "0", "2021")[1] == counts("0", "15-29", "2021")[0]     # the country
+    assert neet(empty_db, "4010", "2022", age="15-19")[2] == "suppressed"        # SSB's «:»
+    with store.reader(empty_db) as con:
+        products = {p for (p,) in con.execute("SELECT product FROM sources").fetchall()}
+        assert not queries.is_demo(con, "neet")
+    assert products == {"SSB tabell 13563", "SSB tabell 13556"}
+
+
+def test_requests_are_spaced_for_ssbs_30_a_minute(empty_db, clock):
+    ssb = SSB()
+    ssb_api.fetch_all(empty_db, opener=ssb, clock=clock, max_cells=200)
+    assert len(ssb.urls) >= 4
+    assert clock.slept and min(clock.slept) >= 60 / 30 - 1e-9
+
+
+def test_a_429_is_waited_out_once(empty_db, clock):
+    ssb_first = SSB()
+    ssb_first.fail = ["429"]              # the first request answers 429; the retry works
+    found = ssb_api.fetch_table("13563", empty_db, opener=ssb_first, clock=clock)
+    assert found.ok and found.new, found.message
+    assert 5.0 in clock.slept                                      # SSB's Retry-After
+    twice = SSB()
+    twice.fail = ["429", "429"]
+    before = empty_db.read_bytes()
+    again = ssb_api.fetch_table("13556", empty_db, opener=twice, clock=clock)
+    assert not again.ok and "feil 429 (for mange spørringer: SSB tillater 30 i minuttet)" in again.message
+    assert empty_db.read_bytes() == before
+
+
+def test_a_time_out_or_no_network_changes_nothing(writable_db, clock):
+    before = writable_db.read_bytes()
+    slow = SSB()
+    slow.fail = ["timeout"]
+    out = ssb_api.fetch_all(writable_db, opener=slow, clock=clock)
+    assert not out[0].ok and "SSB svarte ikke i tide" in out[0].message and len(out) == 1
+    assert writable_db.read_bytes() == before
+    mid = SSB(years=("2021", "2022", "2023"))
+    calls = {"n": 0}
+
+    def breaks_on_the_second_page(url, timeout=None):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise TimeoutError("timed out")
+        return mid(url, timeout)
+    out = ssb_api.fetch_table("13563", writable_db, opener=breaks_on_the_second_page, clock=clock,
+                              max_cells=60)
+    assert not out.ok and not out.results                         # nothing of the table is loaded
+    assert writable_db.read_bytes() == before
+
+
+def test_only_what_ssb_published_since_the_stored_release(empty_db, clock):
+    first = SSB(updated="2025-03-13T07:00:00Z")
+    ssb_api.fetch_all(empty_db, opener=first, clock=clock)
+    same = SSB(updated="2025-03-13T07:00:00Z")
+    again = ssb_api.fetch_all(empty_db, opener=same, clock=clock, only_newer=True)
+    assert [f.message for f in again] == [
+        "Tabell 13563: ingen nye tall (SSB oppdaterte den 13.03.2025).",
+        "Tabell 13556: ingen nye tall (SSB oppdaterte den 13.03.2025)."]
+    assert not data_requests(same)                                # only the metadata was asked for
+    revised = SSB(updated="2026-03-12T07:00:00Z")
+    revised.suppressed = ()                                        # Siljan 15–19 now published
+    newer = ssb_api.fetch_table("13563", empty_db, opener=revised, clock=clock, only_newer=True)
+    assert newer.ok and newer.new
+    warnings = " ".join(w for r in newer.results for w in r.warnings)
+    assert "revidert i denne utgaven av SSB tabell 13563" in warnings
+    assert neet(empty_db, "4010", "2022", age="15-19")[2] == "ok"
+
+
+def test_a_year_over_the_cell_limit_is_never_asked_for(empty_db, clock):
+    ssb = SSB()
+    out = ssb_api.fetch_table("13563", empty_db, opener=ssb, clock=clock, max_cells=10)
+    assert not out.ok and "SSB tillater høyst 10 per spørring" in out.message
+    assert not data_requests(ssb)
+
+
+def test_preliminary_latest_year_is_marked(empty_db, clock):
+    ssb = SSB(note="Tallene for siste årgang er foreløpige.")
+    ssb_api.fetch_table("13563", empty_db, opener=ssb, clock=clock)
+    assert neet(empty_db, "4003", "2023")[2] == "provisional"
+    assert neet(empty_db, "4003", "2022")[2] == "ok"
+
+
+def test_cli_offline_exits_non_zero_and_if_online_says_how_to_fetch_later(tmp_path):
+    """No network in this process (a proxy to nowhere): the real urlopen fails at once."""
+    env = {"PATH": "/usr/bin:/bin", "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    db = tmp_path / "s.duckdb"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "loaders", "fetch", "--db", str(db), *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    plain = run("--table", "13563")
+    assert plain.returncode == 3 and "Fikk ikke kontakt med SSB" in plain.stdout, plain.stdout
+    quiet = run("--if-online", "--table", "13563")
+    assert quiet.returncode == 0
+    assert "Hent ekte tall fra SSB senere med: python -m loaders fetch" in quiet.stdout
+    assert not db.exists()
 
 
 @pytest.mark.skipif(not settings.env_flag("INNENFOR_ONLINE"), reason="nettverkstest: sett INNENFOR_ONLINE=1")
 def test_real_api(empty_db):
-    r = ssb_api.fetch_and_load(empty_db, dry_run=True)
-    assert r.outcome == "checked", r.line()           # dry_run: checked, never stored
-
-
-class ByTable:
-    """Serves the recorded response of each table (tests/fixtures/ssb/<table>_jsonstat2.json)."""
-
-    def __init__(self):
-        self.urls = []
-
-    def __call__(self, url, timeout=None):
-        self.urls.append(url)
-        table = url.split("/tables/")[1].split("/")[0]
-        return io.BytesIO((RECORDED.parent / f"{table}_jsonstat2.json").read_bytes())
-
-
-def test_both_neet_tables_are_fetched_and_loaded(empty_db, monkeypatch):
-    monkeypatch.setattr(ssb_api, "MIN_SECONDS_BETWEEN", 0)
-    opener = ByTable()
-    results = ssb_api.fetch_all_and_load(empty_db, opener=opener)
-    assert [r.outcome for r in results] == ["loaded", "loaded"], [r.line() for r in results]
-    assert ["tables/13563/data" in opener.urls[0], "tables/13556/data" in opener.urls[1]] == [True, True]
-    q = ssb_api.QUERIES["13563"]
-    assert q["valueCodes[HovArbStyrkStatus]"] == "NEET2,TOT" and q["valueCodes[InnvandrKat]"] == "A-G"
-    import duckdb
-    con = duckdb.connect(str(empty_db), read_only=True)
-    names = [n for (n,) in con.execute("SELECT file_name FROM sources ORDER BY source_id").fetchall()]
-    skien = con.execute("SELECT numerator, denominator FROM observations WHERE region_code = '4003' "
-                        "AND period = '2022' AND age = '15-29'").fetchall()
-    con.close()
-    assert names[0].startswith("SSB API tabell 13563") and names[1].startswith("SSB API tabell 13556")
-    assert skien == [(1100, 9500)]   # 13563 gives the residents 13556 lacks
-
-
-def test_cell_count_is_the_product_of_the_dimension_sizes():
-    q = {"lang": "no", "valueCodes[Region]": "4003,4001", "valueCodes[Alder]": "15-29",
-         "valueCodes[ContentsCode]": "Bosatte,BosatteProsent", "valueCodes[Tid]": "top(5)",
-         "codelist[Region]": "agg_KommGjeldende"}
-    assert ssb_api.cells(q) == 2 * 1 * 2 * 5
-    for table, query in ssb_api.QUERIES.items():
-        assert ssb_api.cells(query) <= ssb_api.MAX_CELLS, table
-        assert ssb_api.cells(query) >= 357 * 2 * 5   # '*' counts every municipality at least
-
-
-def test_a_request_over_ssbs_cell_limit_is_never_sent(writable_db, monkeypatch):
-    big = dict(ssb_api.QUERIES["13556"], **{"valueCodes[Tid]": "top(100)",
-                                            "valueCodes[Alder]": ",".join(f"{a}-{a}" for a in range(15, 45))})
-    monkeypatch.setitem(ssb_api.QUERIES, "13556", big)
-    assert ssb_api.cells(big) > ssb_api.MAX_CELLS
-    opener = Recorded(RECORDED.read_bytes())
-    before = writable_db.read_bytes()
-    r = ssb_api.fetch_and_load(writable_db, opener=opener)
-    assert r.outcome == "rejected" and not opener.urls
-    assert "SSB tillater høyst 800\u00a0000 per spørring" in r.message and "Ingenting er hentet" in r.message
-    assert writable_db.read_bytes() == before
+    found = ssb_api.fetch_all(empty_db, dry_run=True)
+    assert all(f.ok for f in found), [f.message for f in found]
+    assert all(r.outcome == "checked" for f in found for r in f.results)   # dry run: nothing stored

@@ -310,27 +310,16 @@ def undo(source_id: int) -> str:
     return msg
 
 
-def fetch_ssb(user: str) -> list[pipeline.LoadResult]:
-    """Both NEET tables from SSB's API (13563, then 13556), each loaded as a file would be;
-    one message per table."""
-    results = ssb_api.fetch_all_and_load(None, user=user)
-    if all(r.outcome == "duplicate" for r in results):
-        flash("info", "SSB har ingen nyere tall enn dem som allerede er lastet inn; ingenting "
-                      "endret.")
-        return results
-    for r in results:
-        if r.outcome == "loaded":
-            flash("success", f"Hentet NEET fra SSB: {fmt.number(r.rows)} rader lagret "
-                             f"(«{md_escape(r.file_name)}»).")
-        elif r.outcome == "duplicate":
-            flash("info", f"«{md_escape(r.file_name)}»: ingen nyere tall; ingenting endret.")
-        else:
-            flash("error", md_escape(r.message)
-                  + "".join(f"\n- {md_escape(p)}" for p in r.problems[:10]))
-    return results
+def fetch_ssb(user: str, progress=None) -> list[ssb_api.Fetched]:
+    """Both NEET tables from SSB's API (13563, then 13556), only what SSB published since the
+    stored release, each loaded as a file would be; one message per table."""
+    found = ssb_api.fetch_all(None, user=user, only_newer=True, progress=progress)
+    for f in found:
+        kind = "error" if not f.ok else "success" if f.new else "info"
+        warnings = [w for r in f.results for w in r.warnings]
+        flash(kind, md_escape(f.message) + "".join(f"\n- {md_escape(w)}" for w in warnings[:5]))
+    return found
 
-
-# --- history -----------------------------------------------------------------------------------
 
 def history() -> pd.DataFrame:
     try:
