@@ -1,5 +1,6 @@
 """python -m indicators table [--db PATH] --indicator ID [--period P] [--level L] [--age A] [--category C]
 python -m indicators history [--db PATH] --indicator ID --region CODE [--period P]
+python -m indicators progress [--db PATH] [--indicator ID] [--level kommune|region|fylke|land]
 
 `table` prints CSV on stdout: indicator,region_code,region_name,period,value,numerator,denominator,
 status (value with '.' as decimal point; a suppressed or missing value is empty). `history`
@@ -11,7 +12,7 @@ import argparse
 import csv
 import sys
 
-from indicators import queries
+from indicators import progress, queries
 from loaders import store
 from vocab import indicators
 from vocab.status import has_value
@@ -41,12 +42,18 @@ def main(argv=None) -> int:
     h.add_argument("--indicator", required=True, choices=sorted(indicators.all_indicators()))
     h.add_argument("--region", required=True, help="regionkode, f.eks. 4003")
     h.add_argument("--period")
+    g = sub.add_parser("progress", help="målene og om de nyeste tallene er på sporet, som CSV")
+    g.add_argument("--db")
+    g.add_argument("--indicator", choices=sorted(indicators.all_indicators()))
+    g.add_argument("--level", choices=list(queries.LEVELS))
     args = p.parse_args(argv)
     if not store.exists(args.db):
         print(f"Fant ikke lageret {store.db_path(args.db)}. Kjør: python -m loaders build", file=sys.stderr)
         return 2
     if args.cmd == "history":
         return history(args)
+    if args.cmd == "progress":
+        return progress_csv(args)
     with store.reader(args.db) as con:
         df = queries.table(con, args.indicator, args.level, period=args.period, age=args.age,
                            sex=args.sex, category=args.category)
@@ -63,6 +70,18 @@ def main(argv=None) -> int:
         w.writerow([args.indicator, r.region_code, r.region_name, r.period,
                     _num(r.value) if known else "", _num(r.numerator) if known else "",
                     _num(r.denominator), r.status])
+    return 0
+
+
+def progress_csv(args) -> int:
+    with store.reader(args.db) as con:
+        found = progress.assess_all(con, args.indicator, args.level)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(progress.CSV_COLUMNS)
+    for g in found:
+        w.writerow([g.indicator.id, g.region_code, g.region_name, g.age, g.category,
+                    g.baseline_period, _num(g.baseline_value), _num(g.target_value), g.target_year,
+                    g.latest_period or "", _num(g.latest_value), _num(g.expected_value), g.status])
     return 0
 
 

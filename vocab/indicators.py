@@ -34,7 +34,7 @@ def _raw() -> dict:
 def all_indicators() -> dict[str, Indicator]:
     out = {}
     for key, d in _raw().items():
-        if key == "labels":
+        if key in ("labels", "measure_categories"):   # not indicators
             continue
         out[key] = Indicator(id=key, name=d["name"], short=d["short"], definition=d["definition"],
                              unit=d["unit"], kind=d["kind"], source=d["source"],
@@ -52,3 +52,9 @@ def label(kind: str, code: str) -> str:
     """The Norwegian label of an age band, sex or category code ('age', 'sex', 'category');
     the code itself when unknown."""
     return _raw()["labels"].get(kind, {}).get(code, code)
+
+
+def measure_categories() -> dict[str, str]:
+    """The categories a measure (tiltak) can have, code → words: the partnerships' own lists
+    (definitions.toml [measure_categories]; Østfold's hovedløp, Vestfold og Telemark's keys)."""
+    return dict(_raw().get("measure_categories", {}))

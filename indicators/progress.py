@@ -1,0 +1,158 @@
+"""The 2035 mission: each target's path and whether the newest figure is on it, honestly.
+
+The path is a straight line from the baseline value (the figure for the baseline period, from the
+data) to the target value in the target year. The newest figure is compared with where the path is
+that year, in the direction that is better for the indicator, with its 95 % interval where counts
+are known:
+- på_sporet: the figure (its whole interval) is on the better side of the path, or on it;
+- ikke_på_sporet: on the worse side (its whole interval);
+- usikkert: the interval spans the path;
+- for_tidlig: fewer than MIN_PERIODS periods since the baseline;
+- ingen_data: no baseline or no newer figure.
+Symbol plus words plus a sentence, never colour alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators import format as fmt
+from indicators import queries
+from vocab import indicators, periods, regions
+from vocab.indicators import Indicator
+
+MIN_PERIODS = 2
+STATUSES = ("på_sporet", "ikke_på_sporet", "usikkert", "for_tidlig", "ingen_data")
+WORDS = {"på_sporet": ("✔", "På sporet"), "ikke_på_sporet": ("✖", "Ikke på sporet"),
+         "usikkert": ("≈", "Usikkert"), "for_tidlig": ("…", "For tidlig å si"),
+         "ingen_data": ("–", "Ingen data")}
+CSV_COLUMNS = ["indicator", "region_code", "region_name", "age", "category", "baseline_period",
+               "baseline_value", "target_value", "target_year", "latest_period", "latest_value",
+               "expected_value", "status"]
+
+
+def targets(con, indicator_id: str | None = None) -> pd.DataFrame:
+    """The targets in force: per indicator, place, age band and category the newest one (a
+    revised target replaces the old, which stays in the store as history)."""
+    return con.execute("""
+        SELECT t.*, r.name AS region_name, r.level, s.file_name, s.loaded_at
+        FROM targets t JOIN sources s USING (source_id) LEFT JOIN regions r ON r.code = t.region_code
+        WHERE $ind IS NULL OR t.indicator = $ind
+        QUALIFY row_number() OVER (PARTITION BY t.indicator, t.region_code, t.age, t.category
+                                   ORDER BY t.source_id DESC) = 1
+        ORDER BY t.indicator, t.region_code""", {"ind": indicator_id}).df()
+
+
+def measures(con, region_codes: list[str] | None = None, indicator_id: str | None = None) -> pd.DataFrame:
+    """Measures for the places (and an indicator they target, if given), newest start first."""
+    return con.execute("""
+        SELECT m.*, r.name AS region_name FROM measures m LEFT JOIN regions r ON r.code = m.region_code
+        WHERE ($codes IS NULL OR list_contains($codes, m.region_code))
+          AND ($ind IS NULL OR m.indicators = '' OR list_contains(string_split(m.indicators, ','), $ind))
+        ORDER BY m.start_date DESC, m.name""",
+        {"codes": region_codes, "ind": indicator_id}).df()
+
+
+@dataclass
+class Progress:
+    """One target and where the newest figure stands against its path."""
+    indicator: Indicator
+    region_code: str
+    region_name: str
+    age: str
+    category: str
+    baseline_period: str
+    baseline_value: float | None
+    target_value: float
+    target_year: int
+    decided_by: str
+    latest_period: str | None = None
+    latest_value: float | None = None
+    interval: tuple[float, float] | None = None
+    expected_value: float | None = None
+    status: str = "ingen_data"
+
+    @property
+    def symbol(self) -> str:
+        return WORDS[self.status][0]
+
+    @property
+    def words(self) -> str:
+        return WORDS[self.status][1]
+
+    def sentence(self) -> str:
+        """«Skien har som mål at andelen unge utenfor arbeid og utdanning skal ned til 8,0 % innen
+        2030 (vedtatt av Skien bystyre). I 2024 var den 10,5 %, over banen mot målet (9,6 %).»"""
+        ind = self.indicator
+        subject = fmt.lower_first(fmt.subject(ind, self.age, self.category))
+        way = "ned" if ind.better == "lower" else "opp"
+        goal = (f"{self.region_name} har som mål at {subject} skal {way} til "
+                f"{fmt.value(self.target_value, ind)} innen {self.target_year} "
+                f"(vedtatt av {self.decided_by}).")
+        if self.latest_value is None or self.latest_period is None:
+            return f"{goal} Det finnes ingen tall etter basisperioden ennå."
+        was = (f"{fmt.upper_first(fmt.period_phrase(self.latest_period))} var den "
+               f"{fmt.value(self.latest_value, ind)}")
+        if self.status == "for_tidlig" or self.expected_value is None:
+            return f"{goal} {was}; det er for tidlig å si om utviklingen følger banen mot målet."
+        path = f"banen mot målet ({fmt.value(self.expected_value, ind)})"
+        if self.status == "usikkert":
+            return f"{goal} {was}, nær {path}; forskjellen kan være tilfeldig."
+        d = round(self.latest_value - self.expected_value, fmt.decimals_for(ind))
+        side = "over" if d > 0 else "under" if d < 0 else "på"
+        return f"{goal} {was}, {side} {path}."
+
+
+def expected(baseline_value: float, baseline_year: int, target_value: float, target_year: int,
+             year: int) -> float:
+    """Where the straight path from the baseline to the target is in `year`."""
+    if target_year == baseline_year:
+        return target_value
+    share = (year - baseline_year) / (target_year - baseline_year)
+    return baseline_value + (target_value - baseline_value) * min(max(share, 0.0), 1.0)
+
+
+def judge(value: float, ci: tuple[float, float] | None, expected_value: float, better: str,
+          decimals: int) -> str:
+    """på_sporet / ikke_på_sporet / usikkert for a value (and interval) against the path."""
+    if ci is not None and ci[0] <= expected_value <= ci[1]:
+        return "usikkert"
+    v, e = round(value, decimals), round(expected_value, decimals)
+    good = v <= e if better == "lower" else v >= e
+    return "på_sporet" if good else "ikke_på_sporet"
+
+
+def assess(con, t: dict) -> Progress:
+    """The progress of one target row (targets())."""
+    ind = indicators.get(t["indicator"])
+    df = queries.series(con, ind.id, [t["region_code"]], age=t["age"], category=t["category"])
+    known = df[df["status"].isin(fmt.KNOWN) & df["value"].notna()].sort_values("period")
+    base = known[known["period"] == t["baseline_period"]]
+    p = Progress(indicator=ind, region_code=t["region_code"],
+                 region_name=t.get("region_name") or t["region_code"], age=t["age"],
+                 category=t["category"], baseline_period=t["baseline_period"],
+                 baseline_value=float(base["value"].iat[0]) if len(base) else None,
+                 target_value=float(t["target_value"]), target_year=int(t["target_year"]),
+                 decided_by=t["decided_by"])
+    later = known[known["period"] > t["baseline_period"]]
+    if p.baseline_value is None or later.empty:
+        return p
+    last = later.iloc[-1]
+    p.latest_period, p.latest_value = str(last["period"]), float(last["value"])
+    if ind.kind == "share":
+        p.interval = fmt.wilson(last.get("numerator"), last.get("denominator"))
+    if len(later) < MIN_PERIODS:
+        p.status = "for_tidlig"
+        return p
+    base_year = periods.year(p.baseline_period) or p.target_year
+    p.expected_value = expected(p.baseline_value, base_year, p.target_value, p.target_year,
+                                periods.year(p.latest_period) or base_year)
+    p.status = judge(p.latest_value, p.interval, p.expected_value, ind.better, fmt.decimals_for(ind))
+    return p
+
+
+def assess_all(con, indicator_id: str | None = None, level: str | None = None) -> list[Progress]:
+    rows = targets(con, indicator_id)
+    if level:
+        rows = rows[[regions.level_of(c) == level for c in rows["region_code"]]]
+    return [assess(con, r) for r in rows.to_dict("records")]

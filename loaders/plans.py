@@ -1,0 +1,235 @@
+"""The partnership's own plans: targets toward 2035 and the measures (tiltak) that run.
+
+Both come as a template file (detected by its header, like the delivery template) or from the
+form on the Data page, and are stored like a file: a `sources` row each, so undo, history and
+the originals work as for figures. A target for the same indicator, place, age band and category
+as an older one revises it: the newest is shown, the old one stays as history.
+
+    indikator;region;alder;kategori;basisperiode;malverdi;malaar;vedtatt_av;vedtatt_dato
+    tiltak;region;start;slutt;alder;indikatorer;ansvarlig;kategori;beskrivelse;lenke
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import codes
+from loaders import store
+from loaders.base import RawFile
+from vocab import indicators, periods
+from vocab.numbers import as_written
+
+TARGET_COLUMNS = ["indikator", "region", "alder", "kategori", "basisperiode", "malverdi", "malaar",
+                  "vedtatt_av", "vedtatt_dato"]
+MEASURE_COLUMNS = ["tiltak", "region", "start", "slutt", "alder", "indikatorer", "ansvarlig",
+                   "kategori", "beskrivelse", "lenke"]
+TARGET_NAME = "Innenfor målmal (CSV)"
+MEASURE_NAME = "Innenfor tiltaksmal (CSV)"
+LAST_TARGET_YEAR = 2035            # the national mission: «ingen barn og unge utenfor innen 2035»
+
+TARGET_EXAMPLE = """indikator;region;alder;kategori;basisperiode;malverdi;malaar;vedtatt_av;vedtatt_dato
+neet;4003;15-29;alle;2022;8,0;2030;Skien bystyre, sak 45/25;12.03.2025
+"""
+MEASURE_EXAMPLE = """tiltak;region;start;slutt;alder;indikatorer;ansvarlig;kategori;beskrivelse;lenke
+Ungdomslos;4003;2023;;16-25;neet,ot_tilmeldt;kommune;samhandling;Los for unge som har falt ut av skolen;
+"""
+
+MAX_ROWS = 5000
+
+
+@dataclass
+class Plan:
+    """A template file read: which kind, the rows to store, and what is wrong with it."""
+    kind: str                      # 'targets' | 'measures'
+    rows: pd.DataFrame
+    problems: list[str]
+
+
+def _header(line: str) -> list[str]:
+    return [c.strip().strip('"').strip().lower().replace("å", "a") for c in re.split(r"[;,\t]", line)]
+
+
+def kind(raw: RawFile) -> str | None:
+    """'targets' or 'measures' when the file is one of the two templates (by its header)."""
+    lines = raw.first_lines
+    head = _header(lines[0]) if lines else []
+    if head == TARGET_COLUMNS:
+        return "targets"
+    if head == MEASURE_COLUMNS:
+        return "measures"
+    return None
+
+
+def _rows(raw: RawFile) -> list[tuple[int, dict]]:
+    text = raw.text or ""
+    sep = ";" if text.split("\n", 1)[0].count(";") >= 3 else ","
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = _header(sep.join(next(reader, [])))
+    out = []
+    for n, cells in enumerate(reader, 2):
+        if not any(c.strip() for c in cells):
+            continue
+        out.append((n, dict(zip(header, (c.strip() for c in cells)))))
+        if len(out) > MAX_ROWS:
+            break
+    return out
+
+
+def parse_date(text: str) -> dt.date | None:
+    """12.03.2025, 2025-03-12, 2025-03 (first of the month) or 2025 (1 January); None if empty.
+    Raises ValueError for anything else."""
+    s = text.strip()
+    if not s:
+        return None
+    for pattern, fmt in ((r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"), (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
+                         (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
+        if re.fullmatch(pattern, s):
+            try:
+                return dt.datetime.strptime(s, fmt).date()
+            except ValueError:
+                break             # 31.02.2021: the shape of a date, but no such day
+    raise ValueError(f"«{s[:30]}» er ikke en dato (skriv f.eks. 12.03.2025)")
+
+
+def _number(text: str) -> float:
+    s = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", s):
+        raise ValueError(f"«{text[:30]}» er ikke et tall")
+    return float(s)
+
+
+def _region(text: str) -> str:
+    code = text.strip().split()[0] if text.strip() else ""
+    if code in codes.known_names() or code in codes.counties_2024() or code in codes.COUNTIES_2020_2023 \
+            or code == codes.NORWAY or code.startswith("R-"):
+        h = codes.to_2024(code) if len(code) == 4 else None
+        return h.code if h and h.exact else code
+    raise ValueError(f"ukjent region «{text[:30]}» (kommune-, fylkesnummer, 0 for hele landet "
+                     "eller en regiongruppe som R-grenland)")
+
+
+def read_targets(raw: RawFile) -> Plan:
+    problems: list[str] = []
+    rows = []
+    known = indicators.all_indicators()
+    for n, r in _rows(raw):
+        at = f"Rad {n}: "
+        try:
+            ind = known.get(r.get("indikator", ""))
+            if ind is None:
+                raise ValueError(f"ukjent indikator «{r.get('indikator', '')}» (kjente: {', '.join(known)})")
+            age = r.get("alder") or ind.default_age
+            if age not in ind.ages:
+                raise ValueError(f"aldersgruppen «{age}» finnes ikke for {ind.id} ({', '.join(ind.ages)})")
+            category = r.get("kategori") or "alle"
+            if category not in ind.categories:
+                raise ValueError(f"kategorien «{category}» finnes ikke for {ind.id}")
+            base = r.get("basisperiode", "")
+            if not periods.PATTERNS[ind.period_type].match(base):
+                raise ValueError(f"basisperioden «{base}» er ikke en periode for {ind.id} "
+                                 f"(f.eks. {periods.EXAMPLES[ind.period_type]})")
+            value = _number(r.get("malverdi", ""))
+            if value < 0 or (ind.kind == "share" and value > 100):
+                raise ValueError(f"målverdien {as_written(value)} er utenfor det {ind.id} kan være")
+            year = int(_number(r.get("malaar", "")))
+            if not (periods.year(base) or 0) < year <= LAST_TARGET_YEAR:
+                raise ValueError(f"målåret {year} må være etter basisperioden og senest {LAST_TARGET_YEAR}")
+            by = r.get("vedtatt_av", "")
+            if not by:
+                raise ValueError("vedtatt_av mangler (hvem vedtok målet, f.eks. «Skien bystyre, sak 45/25»)")
+            rows.append({"indicator": ind.id, "region_code": _region(r.get("region", "")), "age": age,
+                         "category": category, "baseline_period": base, "target_value": value,
+                         "target_year": year, "decided_by": by[:200],
+                         "decided_on": parse_date(r.get("vedtatt_dato", ""))})
+        except ValueError as e:
+            problems.append(at + str(e) + ".")
+    return Plan("targets", pd.DataFrame(rows), problems)
+
+
+RESPONSIBLE = ("kommune", "nav", "ot", "fylkeskommunen", "frivillige", "andre")
+
+
+def read_measures(raw: RawFile) -> Plan:
+    problems: list[str] = []
+    rows = []
+    known = indicators.all_indicators()
+    categories = indicators.measure_categories()
+    for n, r in _rows(raw):
+        at = f"Rad {n}: "
+        try:
+            name = r.get("tiltak", "")
+            if not name:
+                raise ValueError("tiltaket mangler navn")
+            start = parse_date(r.get("start", ""))
+            if start is None:
+                raise ValueError("start mangler (år, måned eller dato)")
+            end = parse_date(r.get("slutt", ""))
+            if end is not None and end < start:
+                raise ValueError("slutt er før start")
+            ids = [i.strip() for i in r.get("indikatorer", "").split(",") if i.strip()]
+            if unknown := [i for i in ids if i not in known]:
+                raise ValueError(f"ukjent indikator «{unknown[0]}» (kjente: {', '.join(known)})")
+            responsible = r.get("ansvarlig", "").lower()
+            if responsible and responsible not in RESPONSIBLE:
+                raise ValueError(f"ansvarlig «{responsible}» er ikke en av {', '.join(RESPONSIBLE)}")
+            category = r.get("kategori", "")
+            if category and category not in categories:
+                raise ValueError(f"kategorien «{category}» er ikke en av {', '.join(categories)}")
+            link = r.get("lenke", "")
+            if link and not re.match(r"^https?://", link):
+                raise ValueError("lenken må begynne med https://")
+            for region in [x for x in re.split(r"[ ,]+", r.get("region", "")) if x]:
+                rows.append({"name": name[:200], "region_code": _region(region), "start_date": start,
+                             "end_date": end, "age": r.get("alder", "")[:20], "indicators": ",".join(ids),
+                             "responsible": responsible, "category": category,
+                             "description": r.get("beskrivelse", "")[:2000], "link": link[:500]})
+        except ValueError as e:
+            problems.append(at + str(e) + ".")
+    return Plan("measures", pd.DataFrame(rows), problems)
+
+
+def read(raw: RawFile) -> Plan:
+    return read_targets(raw) if kind(raw) == "targets" else read_measures(raw)
+
+
+TABLE = {"targets": "targets", "measures": "measures"}
+
+
+def write(con, plan: Plan, *, file_name: str, sha256: str, loaded_by: str | None) -> int:
+    """One source row and its plan rows, in one transaction; returns the source id."""
+    fmt = TARGET_NAME if plan.kind == "targets" else MEASURE_NAME
+    con.execute("BEGIN")
+    try:
+        source_id = store.last_source_id(con) + 1
+        store.set_last_source_id(con, source_id)
+        con.execute("INSERT INTO sources (source_id, file_name, sha256, format, rows_loaded, loaded_at, "
+                    "loaded_by, is_demo, product) VALUES (?, ?, ?, ?, ?, now(), ?, FALSE, ?)",
+                    [source_id, file_name, sha256, fmt, len(plan.rows), loaded_by, fmt])
+        con.register("incoming_plan", plan.rows.assign(source_id=source_id))
+        cols = ", ".join([*plan.rows.columns, "source_id"])
+        con.execute(f"INSERT INTO {TABLE[plan.kind]} ({cols}) SELECT {cols} FROM incoming_plan")
+        con.unregister("incoming_plan")
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'version'")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return source_id
+
+
+def from_form(kind_: str, row: dict) -> RawFile:
+    """A form's entry as the template file it stands for (so it is checked, stored, archived
+    and undone exactly like a file)."""
+    columns = TARGET_COLUMNS if kind_ == "targets" else MEASURE_COLUMNS
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(columns)
+    w.writerow([str(row.get(c, "") or "") for c in columns])
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H.%M")
+    name = f"Skjema {'mål' if kind_ == 'targets' else 'tiltak'} {stamp}.csv"
+    return RawFile(name, buf.getvalue().encode("utf-8"))
