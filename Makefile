@@ -4,10 +4,12 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 DB      := data/innenfor.duckdb
 PORT    ?= 8501
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8500
 
 UV      := uv==0.13.9
 
-.PHONY: run test lint lock build venv clean bench
+.PHONY: run test lint lock build venv clean bench cluster
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +47,13 @@ build: $(VENV)/.installed
 run: build
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
+
+## Several replicas behind nginx on this machine, from the current store (deploy/cluster.py):
+## nginx on http://127.0.0.1:8500, replicas on 8511, 8512 …; Ctrl-C stops all. Needs nginx.
+## The demo store is built when missing (offline: no fetch from SSB here).
+cluster: $(VENV)/.installed
+	$(BIN)/python -m loaders build --if-stale
+	$(BIN)/python -m deploy.cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT)
 
 ## axe-core for the accessibility tests (package.json/package-lock.json); skipped without npm,
 ## and then the axe checks skip with the reason (.ci/run installs npm so they run on CI).

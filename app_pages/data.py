@@ -23,14 +23,17 @@ def bullets(items) -> str:
 # --- anonymous -----------------------------------------------------------------------------------
 
 def switched_off() -> None:
-    st.info("**Opplasting er slått av:** ingen koordinatorer er satt opp på denne serveren. "
-            "Den som drifter Innenfor slår den på slik:")
+    if problem := co.secrets_problem():
+        st.error(f"**Opplasting er slått av:** {md_escape(problem)} Slik settes koordinatorer opp:")
+    else:
+        st.info("**Opplasting er slått av:** ingen koordinatorer er satt opp på denne serveren. "
+                "Den som drifter Innenfor slår den på slik:")
     st.markdown("1. Lag en passord-hash (i mappen til Innenfor, på serveren):")
     st.code("python -m loaders.access hash", language=None)
     st.markdown("2. Legg navn og hash inn i `.streamlit/secrets.toml` (opprett filen om den mangler):")
-    st.code('[coordinators]\nkari = "pbkdf2_sha256$240000$..."', language=None)
+    st.code('[coordinators]\nkari = "scrypt$32768$8$3$..."', language=None)
     st.markdown("   eller i miljøvariabelen `INNENFOR_COORDINATORS` (flere kontoer skilles med `;`):")
-    st.code('INNENFOR_COORDINATORS="kari=pbkdf2_sha256$240000$...;ola=pbkdf2_sha256$240000$..."',
+    st.code('INNENFOR_COORDINATORS="kari=scrypt$32768$8$3$...;ola=scrypt$32768$8$3$..."',
             language=None)
     st.markdown("3. Last siden på nytt. En endret miljøvariabel gjelder først når Innenfor er "
                 "startet på nytt.\n\n"
@@ -62,7 +65,8 @@ def oidc_button(o: dict) -> None:
         try:
             st.login(o["provider"]) if o["provider"] else st.login()
         except Exception as e:  # noqa: BLE001 - e.g. Authlib missing or [auth] incomplete
-            st.error(f"Innlogging med organisasjonskonto virker ikke på denne serveren: {e}")
+            st.error("Innlogging med organisasjonskonto virker ikke på denne serveren: "
+                     + md_escape(str(e)))
 
 
 def anonymous(hist) -> None:
@@ -76,6 +80,8 @@ def anonymous(hist) -> None:
     if not co.uploads_enabled():
         switched_off()
         return
+    if problem := co.secrets_problem():
+        st.warning(md_escape(problem))
     o = co.oidc()
     if o and o["emails"]:
         oidc_button(o)
@@ -89,14 +95,14 @@ def file_card(f, c: co.Card, user: str, hist) -> None:
     with st.container(border=True, key=f"card_{c.file_id}"):
         st.markdown(f"**{md_escape(c.name)}** · {co.size_text(f.size)}")
         if c.state == "too_big":
-            st.error(c.message)
+            st.error(md_escape(c.message))
             return
         if c.state == "saved":
             st.success(md_escape(c.message))
             return
         st.markdown("Format: " + (f"**{md_escape(c.format_name)}**" if c.format_name
                                   else "ikke gjenkjent")
-                    + (f" · år oppgitt: **{c.period}**" if c.period else ""))
+                    + (f" · år oppgitt: **{md_escape(c.period)}**" if c.period else ""))
         if c.facts:
             st.markdown(" · ".join(f"{k}: **{md_escape(v)}**" for k, v in c.facts))
         if c.state == "duplicate":
@@ -112,7 +118,7 @@ def file_card(f, c: co.Card, user: str, hist) -> None:
                 with st.expander(f"Vis alle {len(problems)} problemene"):
                     st.markdown(bullets(problems))
         if c.hint:
-            st.info(c.hint)
+            st.info(md_escape(c.hint))
         if c.warnings:
             st.warning("**Merk:**\n\n" + bullets(c.warnings))
         if c.conflicts or c.choice:
@@ -126,7 +132,7 @@ def file_card(f, c: co.Card, user: str, hist) -> None:
                         help="Merk tallene «foreløpig» på alle sider og i alle eksporter, når "
                              "filen ikke sier det selv. En senere utgave fra samme kilde erstatter dem.")
         if c.can_save and st.button("Lagre", key=f"save_{c.file_id}", type="primary"):
-            with st.spinner(f"Lagrer {c.name} …"):
+            with st.spinner(f"Lagrer {md_escape(c.name)} …"):
                 co.save(f, c, user)
             st.rerun()
 
@@ -152,7 +158,7 @@ def upload(user: str, hist) -> None:
     for f in files:
         prelim = bool(st.session_state.get(f"prelim_{f.file_id}"))
         choice = st.session_state.get(f"choice_{f.file_id}")
-        with st.spinner(f"Kontrollerer {f.name} …"):
+        with st.spinner(f"Kontrollerer {md_escape(f.name)} …"):
             cards.append((f, co.card(f, year, hist, preliminary=prelim, choice=choice)))
     for f, c in cards:
         file_card(f, c, user, hist)
@@ -178,7 +184,7 @@ def ssb(user: str) -> None:
         st.rerun()
 
 
-def history(hist) -> None:
+def history(hist, user: str) -> None:
     st.subheader("Historikk")
     if hist.empty:
         st.markdown("Ingen filer er lastet inn ennå.")
@@ -187,6 +193,10 @@ def history(hist) -> None:
     demo = [r for r in rows if r["demo"]]
     if demo:
         demo_notice(demo)
+    if lost := [r for r in rows if not r["demo"] and not co.has_original(r["sha256"])]:
+        st.warning(f"{len(lost)} av filene under mangler originalfilen i arkivet (lagret før "
+                   "Innenfor arkiverte originalen før lagringen). Last inn de samme filene på nytt, "
+                   "så arkiveres originalene; tallene endres ikke.")
     show_all = len(rows) <= HISTORY_ROWS or st.toggle(f"Vis alle {len(rows)} innlastinger",
                                                        key="history_all")
     shown = rows if show_all else rows[:HISTORY_ROWS]
@@ -200,22 +210,24 @@ def history(hist) -> None:
     for r in shown:
         with st.container(border=True, key=f"hist_{r['source_id']}"):
             c = st.columns(widths, vertical_alignment="center")
-            c[0].markdown(r["time"].replace(" ", "  \n", 1))   # date, then time
+            c[0].markdown(md_escape(r["time"]).replace(" ", "  \n", 1))   # date, then time
             c[1].markdown(md_escape(r["who"]))
             c[2].markdown(f"{md_escape(r['file_name'])}" + (" (demodata)" if r["demo"] else "")
                           + f"  \n:small[{md_escape(r['format'])} · sha256 `{r['sha_short']}`]",
-                          help=f"sha256: {r['sha256']}")
-            c[3].markdown(r["rows"])
+                          help=f"sha256: {md_escape(r['sha256'])}")
+            c[3].markdown(md_escape(r["rows"]))
             c[4].markdown(md_escape(r["indicators"]))
-            c[5].markdown(r["periods"])
+            c[5].markdown(md_escape(r["periods"]))
             with c[6].container(horizontal=True, gap="xsmall"):
                 if co.has_original(r["sha256"]):
-                    st.download_button("Original", data=co.original(r["sha256"]),
-                                       file_name=r["file_name"], on_click="ignore",
-                                       icon=":material/download:", key=f"orig_{r['source_id']}",
-                                       help=f"Last ned «{r['file_name']}» slik den ble lastet inn.")
+                    st.download_button("Original", data=co.original(r["sha256"], user, r["file_name"]),
+                                       file_name=r["file_name"], mime=co.original_mime(user),
+                                       on_click="ignore", icon=":material/download:",
+                                       key=f"orig_{r['source_id']}",
+                                       help=f"Last ned «{md_escape(r['file_name'])}» slik den ble "
+                                            "lastet inn.")
                 if st.button("Angre", key=f"undo_{r['source_id']}",
-                             help=f"Fjern «{r['file_name']}» fra datalageret"):
+                             help=f"Fjern «{md_escape(r['file_name'])}» fra datalageret"):
                     st.session_state["_data_undo"] = r["source_id"]
                     st.rerun()
             if confirm == r["source_id"]:
@@ -272,7 +284,7 @@ def signed_in(user: str, hist) -> None:
     show_flash()
     upload(user, hist)
     ssb(user)
-    history(hist)
+    history(hist, user)
 
 
 # --- for everyone: the delivery template ---------------------------------------------------------

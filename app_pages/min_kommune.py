@@ -15,44 +15,65 @@ def fact_markdown(x: facts.FactLine) -> str:
     return f"{s} {escape(x.after)}" if x.after else s
 
 
+# Streamlit cuts a metric's label off after one line («…, alle aldre, oktob…»): here the
+# label says whose figure it is (age band, the old Ålesund), so it wraps instead.
+LABEL_CSS = ("<style>[data-testid=stMetricLabel], [data-testid=stMetricLabel] * "
+             "{white-space: normal !important; overflow: visible !important; "
+             "text-overflow: clip !important; height: auto !important;}</style>")
+
 v = state.current()
+st.html(LABEL_CSS)
 st.title(f"Min kommune: {v.kommune_name}")
 group = views.group_of(v.kommune)
 county_name = state.county_choices().get(v.kommune_county, v.kommune_county)
 st.markdown(f"{county_name}" + (f" · regiongruppe {georegions.GROUPS[group][0]}" if group else "")
             + " · Velg kommune i sidemenyen.")
-parts.demo_banner(None)
+split = views.split_of(v.kommune)
+old = views.old_codes(v.kommune)
+if split:                                             # Ålesund and Haram: one rule everywhere
+    st.info(f"{split.story} De vises som egen linje, «{split.label}».")
+choices = {}
+for _family, _description, ids in views.FAMILIES:
+    own = v.ind.id in ids                             # the sidebar's indicator, age, category
+    choices[_family] = (v.ind.id, v.age, v.category) if own and v.has_data else \
+        data.family_choice(ids, v.kommune)
+demo_families = [d for f, d, _i in views.FAMILIES if choices[f] and data.is_demo(*choices[f])]
+if demo_families:
+    parts.demo_notice(f"Tallene for {fmt.listing(fmt.lower_first(d) for d in demo_families)}")
 downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_chosen else None)
 parts.caption("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper ikke. "
               "≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter.")
 
-for _family, description, ids in views.FAMILIES:
+for family, description, ids in views.FAMILIES:
     with st.container(border=True):
-        own = v.ind.id in ids                         # the sidebar's indicator, age, category
-        choice = (v.ind.id, v.age, v.category) if own and v.has_data else \
-            data.family_choice(ids, v.kommune)
-        st.subheader(description)                     # the family, whichever indicator has data
+        own = v.ind.id in ids
+        choice = choices[family]
         if choice is None:
+            first = indicators.get(ids[0])
+            st.subheader(facts.family_heading(description, first, first.default_age))
             parts.no_data(f"Ingen data for {fmt.lower_first(description)} i datalageret ennå.")
             continue
         ind = indicators.get(choice[0])
         age, category = choice[1], choice[2]
+        # The heading says whose figures they are: the age band, or all ages (never as if young).
+        st.subheader(facts.family_heading(description, ind, age, category))
         available = data.periods(ind.id, age, category)
-        df = data.series(ind.id, [v.kommune, v.kommune_county, views.NORWAY], age=age,
-                         category=category)
+        df = views.label_old(data.series(ind.id, [v.kommune, *old, v.kommune_county, views.NORWAY],
+                                         age=age, category=category))
         if own and v.period_chosen:
             period = v.period
         elif v.period_chosen:
             period = views.align_period(v.period, ind.period_type, available)
         else:                                         # the newest period this municipality has
-            period = views.newest_period(df, v.kommune, available)
+            period = views.newest_period(df, v.kommune, available, old)
+        selection = fmt.dimension_text(ind, age, category)
         if period is None:
             parts.no_data(f"Ingen data for {v.kommune_name} {fmt.period_phrase(v.period)} "
-                          f"({ind.short}).")
+                          f"({ind.short}, {selection}).")
             continue
-        if not views.has_known(df, v.kommune):        # a chart would show only the references
-            parts.no_data(f"Ingen tall for {v.kommune_name} ({ind.short}, "
-                          f"{fmt.dimension_text(ind, age, category)}) i datalageret.")
+        if not views.has_known(df, v.kommune, old):   # a chart would show only the references
+            parts.no_data(f"Ingen tall for {v.kommune_name} ({ind.short}, {selection}) "
+                          "i datalageret.")
             continue
         f = facts.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
                         category=category, place=v.kommune_name)
@@ -60,24 +81,28 @@ for _family, description, ids in views.FAMILIES:
         left, right = st.columns([2, 3], gap="large")
         with left:
             colour, arrow = f.change_style(f.previous)
-            st.metric(f"{ind.short}, {fmt.dimension_text(ind, age, category)}, {fmt.period(period)}",
-                      value.value, delta=f.change_text(f.previous) or None,
+            # The label says the age band, and whose figure it is when it is the old
+            # municipality's (1507 for Ålesund and Haram in 2020–2023); LABEL_CSS lets it wrap.
+            label = " ".join(x for x in (f"{ind.short}, {selection}, {fmt.period(period)}",
+                                         facts.whose(f, f.row, age=False)) if x)
+            st.metric(label, value.value, delta=f.change_text(f.previous) or None,
                       delta_color=colour, delta_arrow=arrow,
                       delta_description=f.since if f.change(f.previous) is not None else None)
             st.markdown("\n".join(f"- {fact_markdown(x)}" for x in lines))
         with right:
             st.markdown(f"**{f.sentence()}**")
-            lines_ = [(v.kommune, "kommune")]
+            lines_ = views.with_old_lines([(v.kommune, "kommune")])
             if ind.kind == "share":     # counts of county and country would flatten the line
                 lines_ += [(v.kommune_county, "fylke"), (views.NORWAY, "land")]
-            fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
-                               demo=data.is_demo(ind.id, age, category), all_periods=available, height=360,
-                               title=f"{ind.short} i {v.kommune_name}, "
-                                     f"{fmt.period_range(df['period'], narrow=True)}",
-                               view="min-kommune")
             shown = df[df["region_code"].isin([c for c, _r in lines_])]
+            # The age band in the title (the column is narrow: the period goes below it, and
+            # the place is the page's, put on a downloaded image by ChartExport.place).
+            fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
+                               demo=data.is_demo(ind.id, age, category), all_periods=available,
+                               height=360, view="min-kommune", title=charts.ind_title(ind, age, category),
+                               subtitle=fmt.period_range(df["period"], narrow=True), title_size=17)
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),
-                        alt=f"{ind.short} i {v.kommune_name} over tid.",
+                        alt=f"{ind.short} ({selection}) i {v.kommune_name} over tid.",
                         export=downloads.ChartExport(f"mk-{ind.id}", ind.id, shown, age=age,
                                                      category=category, place=v.kommune_name))
         if ind.period_type == "month":

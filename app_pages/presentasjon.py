@@ -25,7 +25,8 @@ esc = present.esc
 
 st.html(present.CSS)
 lang.set_document_language()
-demo = data.is_demo(ind.id, v.age, v.category)
+# Demodata only when the figures on screen are demo: the map's one period, the trend's all.
+demo = data.is_demo(ind.id, v.age, v.category, v.period if show == "kart" else None)
 
 
 def _copy_option(key: str, widget: str) -> None:
@@ -42,13 +43,15 @@ def _ticker_skip() -> bool:
     return st.session_state.pop("_pres_tick_in_page_run", False)
 
 
-def _value_of(r: dict | None) -> str:
-    """"Skien: 10,5 %" (or "Skien: skjermet …") for the corner of the screen."""
+def _value_of(r: dict | None, name: str | None = None) -> str:
+    """"Skien: 10,5 %" (or "Skien: skjermet …") for the corner of the screen; «Skien, alle
+    aldre: 2,7 %» when the figure is for all ages, never as if it were the youth figure."""
     if not r:
         return ""
     known = r.get("status") in fmt.KNOWN and r.get("value") is not None
-    return f"{v.kommune_name}: " + (fmt.value(r["value"], ind, r["status"]) if known
-                                    else fmt.status_long(r.get("status") or "missing").lower())
+    who = (name or v.kommune_name) + (", alle aldre" if fmt.is_all_ages(v.age) else "")
+    return f"{who}: " + (fmt.value(r["value"], ind, r["status"]) if known
+                         else fmt.status_long(r.get("status") or "missing").lower())
 
 
 # --- what to draw ------------------------------------------------------------------------------
@@ -69,32 +72,37 @@ elif show == "kart":
         # No "skjermet" words on the map: at 24 px they cover small municipalities and each
         # other. The grey class is named in the legend and in "Vis tabell".
         label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url())))
-    shown = v.kommune in set(frame["region_code"])
+    drawn_in = maps.feature_of(v.kommune)       # 1508 Ålesund is drawn in 1507's area
+    shown = drawn_in in set(frame["region_code"])
     where = "alle kommuner i landet" if v.fylke == views.NORWAY else f"kommunene i {v.fylke_name}"
     subtitle = f"{selection} · {where}" + (
         f" · {v.kommune_name} har svart kant" if shown else "")
     if shown:
-        place_value = _value_of(views.row_for(frame.assign(period=v.period), v.kommune, v.period))
+        r = views.row_for(frame.assign(period=v.period), drawn_in, v.period)
+        place_value = _value_of(r, r["region_name"] if r and drawn_in != v.kommune else None)
     table = views.display_table(frame, ind, with_period=False, sort_by_value=True)
     alt = (f"Kart over {ind.short} i kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}. "
            "Tallene står i tabellen under kartet.")
 else:
-    lines = [(v.kommune, "kommune")]
+    lines = views.with_old_lines([(v.kommune, "kommune")])
     if ind.kind == "share":      # counts of county and country would flatten the line
         lines += [(v.kommune_county, "fylke")] if v.kommune_county else []
         lines += [(views.NORWAY, "land")]
-    df = data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category)
+    df = views.label_old(data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category))
     county_name = state.county_choices().get(v.kommune_county, "") if v.kommune_county else ""
     who = v.kommune_name
     if ind.kind == "share":
         who += (f", {county_name}" if county_name else "") + " og hele landet"
     subtitle = f"{selection} · {who}" + (f" · {fmt.period_range(df['period'])}" if len(df) else "")
-    if not df[(df["region_code"] == v.kommune) & df["status"].isin(fmt.KNOWN)].empty:
+    if views.has_known(df, v.kommune, views.old_codes(v.kommune)):
         fig = present.trend_figure(
             charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, demo=demo,
                          all_periods=v.periods, view="presentasjon"),
             ind=ind, current=v.period, own=v.kommune_name)
-        place_value = _value_of(views.row_for(df, v.kommune, v.period))
+        own = views.row_for(df, v.kommune, v.period)
+        old = next((r for c in views.old_codes(v.kommune)
+                    if (r := views.row_for(df, c, v.period)) is not None), None)
+        place_value = _value_of(own or old, None if own or not old else old["region_name"])
         table = views.wide_table(df, ind, order=[c for c, _r in lines])
     alt = f"Linjediagram: {ind.short} for {v.kommune_name} over tid. Tallene står i tabellen under."
 

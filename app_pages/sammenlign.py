@@ -12,13 +12,14 @@ ind = v.ind
 st.title(f"Sammenlign: {ind.short}")
 parts.demo_banner(ind.id, v.age, v.category)
 GROUPS = list(georegions.GROUPS)
-ORDER = GROUPS + [views.VT, "39", "40", "31", views.NORWAY]
+# Today's counties for every period: 38 Vestfold og Telemark is never put beside 39 and 40.
+ORDER = GROUPS + ["39", "40", "31", views.NORWAY]
 
 if not v.has_data:
     parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
                   "i datalageret ennå.")
 else:
-    demo = data.is_demo(ind.id, v.age, v.category)
+    demo = data.is_demo(ind.id, v.age, v.category, v.period)      # the bars and the ranking
     st.subheader(f"Regiongrupper, fylker og landet {fmt.period_phrase(v.period)}")
     side = data.series(ind.id, ORDER, age=v.age, category=v.category, periods=[v.period])
     if not side["status"].isin(fmt.KNOWN).any():
@@ -40,7 +41,7 @@ else:
     else:
         # County and country as lines for shares; a count of the county would dwarf the bars.
         ref_codes = [] if ind.kind == "count" else \
-            [v.fylke, views.NORWAY] if v.fylke != views.NORWAY else [views.NORWAY]
+            [*views.county_lines(v.fylke, v.period), views.NORWAY]
         refs = data.series(ind.id, ref_codes, age=v.age, category=v.category, periods=[v.period])
         by_code = {r["region_code"]: r for r in views.rows(refs)}
         references = [("Landet" if c == views.NORWAY else by_code[c]["region_name"], by_code[c])
@@ -59,7 +60,8 @@ else:
         parts.no_data("Ingen data for regiongruppene.")
     else:
         fig = charts.small_multiples(over_time, ind=ind, panels=panels, age=v.age,
-                                     category=v.category, demo=demo, all_periods=v.periods)
+                                     category=v.category, demo=data.is_demo(ind.id, v.age, v.category),
+                                     all_periods=v.periods)
         parts.chart(fig, table=views.wide_table(over_time, ind, order=GROUPS + [views.NORWAY]),
                     export=downloads.ChartExport("regiongrupper", ind.id, over_time, age=v.age,
                                                  category=v.category))

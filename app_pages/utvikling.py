@@ -49,7 +49,8 @@ if not v.has_data:
                   "i datalageret ennå.")
 else:
     codes = [v.kommune] + others
-    lines = [(c, "kommune") for c in codes]
+    # Ålesund and Haram: the old Ålesund (1507, 2020–2023) as its own line, named so.
+    lines = views.with_old_lines([(c, "kommune") for c in codes])
     group = views.group_of(v.kommune)
     if "fylke" in refs and v.kommune_county:
         lines.append((v.kommune_county, "fylke"))
@@ -57,11 +58,13 @@ else:
         lines.append((group, "region"))
     if "land" in refs:
         lines.append((views.NORWAY, "land"))
-    df = data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category)
+    df = views.label_old(data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category))
     if moving:
         df = views.moving_average(df, 12)
     name_of = {c: label(c).split(" (")[0] for c in codes}
-    drawn = [c for c in codes if views.has_known(df, c)]
+    drawn = [c for c in codes if views.has_known(df, c, views.old_codes(c))]
+    for split in dict.fromkeys(s for c in codes if (s := views.split_of(c))):
+        parts.caption(split.story)
     if not drawn:
         parts.no_data(f"Ingen data for {fmt.listing(name_of.values())} ({ind.short}, "
                       f"{fmt.dimension_text(ind, v.age, v.category)}).")
@@ -70,7 +73,7 @@ else:
                f"ingen tall ({fmt.dimension_text(ind, v.age, v.category)})")
         parts.caption(f"{fmt.listing(name_of[c] for c in codes if c not in drawn)}: {why}, "
                       "ingen linje.")
-    missing_refs = [REFS[r] for c, r in lines if r != "kommune"
+    missing_refs = [REFS[r] for c, r in lines if r in REFS
                     and df[(df["region_code"] == c) & df["status"].isin(fmt.KNOWN)].empty]
     if count_default:
         parts.caption("Antall personer: fylket, regiongruppen og landet har mye høyere tall enn én "

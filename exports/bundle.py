@@ -26,22 +26,49 @@ def _info(name: str, made) -> zipfile.ZipInfo:
     return zi
 
 
-def readme(rep: Report, files: list[tuple[str, str]]) -> str:
-    """The README text: what the files are, where the numbers come from, what they mean."""
+DEMO_FILE = "DEMODATA: oppdiktede tall, ikke ekte statistikk. Ikke bruk dem i en sak."
+
+
+def demo_note(charts_in_file: list) -> str:
+    """What a file's line in LESMEG says about demo: nothing for a file of real figures; for a
+    file with demo figures, that they are invented (all of them, or which)."""
+    demo = [c for c in charts_in_file if c.demo]
+    if not demo:
+        return ""
+    if len(demo) == len(charts_in_file):
+        return DEMO_FILE
+    which = "; ".join(dict.fromkeys(_title(c) for c in demo))
+    return (f"DEMODATA i en del av filen ({which}, merket der): de tallene er oppdiktet. "
+            "Ikke bruk dem i en sak. De andre tallene er ekte.")
+
+
+def readme(rep: Report, files: list[tuple]) -> str:
+    """The README text: what the files are, where the numbers come from, what they mean.
+    `files`: (name, what) or (name, what, demo note) — the demo note (demo_note) is said on
+    the file's own line, so only the files with demo figures are marked."""
     L = [f"Saksvedlegg fra Innenfor: {rep.name}" + (f" ({rep.county_name})" if rep.county_name else ""),
          "=" * 60,
          f"Laget {deck.long_date(rep.made)}.",
          ""]
-    if rep.demo:
+    if rep.split_story:
+        L += [rep.split_story, ""]
+    if rep.all_demo:
         L += ["DEMODATA: tallene i disse filene er oppdiktet for utprøving og er ikke ekte "
               "statistikk. Ikke bruk dem i en sak.", ""]
+    elif rep.demo:
+        L += ["Noen av tallene er DEMODATA (oppdiktet for utprøving, ikke ekte statistikk): "
+              + "; ".join(rep.demo_titles) + ". Filene med demodata er merket under; "
+              "de andre tallene er ekte.", ""]
     L += ["Filer", "-----"]
-    L += [f"- {name}: {what}" for name, what in files]
+    for name, what, *note in files:
+        L.append(f"- {name}: {what}" + (f" – {note[0]}" if note and note[0] else ""))
     L += ["", "Tallene", "--------"]
     for c in rep.charts:
         t = c.table
         L.append(f"* {_title(c)}")
         L.append(f"  {c.sentence}")
+        if c.demo:
+            L.append("  DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk.")
         for label, text in tables.about(t):
             if label in ("Indikator", "Figur", "DEMODATA"):
                 continue
@@ -66,21 +93,22 @@ def build(rep: Report) -> tuple[str, bytes]:
     stamp = rep.made.isoformat()
     pptx_name = rep.file_name(f"presentasjon_{stamp}", "pptx")
     xlsx_name = rep.file_name(f"tall_{stamp}", "xlsx")
-    files: list[tuple[str, bytes, str]] = [
+    files: list[tuple[str, bytes, str, str]] = [
         (pptx_name, deck.build(rep, slide_pngs),
          "presentasjon (16:9): ett lysbilde per indikator med figur, hovedsetning og kilde, "
-         "og definisjonene til slutt"),
+         "og definisjonene til slutt", demo_note(rep.charts)),
         (xlsx_name, excel.xlsx(rep.tables, title=f"Innenfor: {rep.name}", made=rep.made),
-         "tallene bak figurene (arket Data) og kilder og definisjoner (arket Om tallene)"),
+         "tallene bak figurene (arket Data) og kilder og definisjoner (arket Om tallene)",
+         demo_note(rep.charts)),
     ]
     for c, png in zip(rep.charts, print_pngs):
-        files.append((safe.file_name(c.stem, ext="png"), png, f"figur: {_title(c)}"))
-    text = readme(rep, [(n, what) for n, _b, what in files])
+        files.append((safe.file_name(c.stem, ext="png"), png, f"figur: {_title(c)}", demo_note([c])))
+    text = readme(rep, [(n, what, note) for n, _b, what, note in files])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(_info(README_NAME, rep.made), ("\ufeff" + text).encode("utf-8"),
                    compress_type=zipfile.ZIP_DEFLATED)
-        for name, data, _what in files:
+        for name, data, _what, _note in files:
             # PNG and the Office files are compressed already.
             z.writestr(_info(name, rep.made), data, compress_type=zipfile.ZIP_STORED)
     return rep.file_name(f"saksvedlegg_{stamp}", "zip"), buf.getvalue()

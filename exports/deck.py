@@ -4,7 +4,8 @@ Title slide (municipality, county, date, sources), one slide per indicator famil
 image, the key sentence, the facts and the source line (plus the county map after its family),
 and a closing slide with the definitions. Every piece of text is at least 18 pt and set
 explicitly on each run (no inherited theme sizes), so it reads at the back of a room; "DEMODATA"
-stands on every slide when any number is demo. Charts are images (slide style: no title of
+stands on exactly the slides whose figures come from demo data (a slide of real NAV numbers
+has no chip, whatever other indicators still show). Charts are images (slide style: no title of
 their own, large fonts) with a text alternative; the speaker notes hold the caption.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pptx.util import Emu, Inches, Pt
 
 from exports import figures, images
 from exports.kommune import Chart, Report
+from indicators import charts
 from indicators import format as fmt
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -101,7 +103,8 @@ def _title_slide(prs, rep: Report) -> None:
     _text(s, (Inches(0.8), Inches(1.5), Inches(11.5), Inches(1.6)),
           [(f"Unge utenfor arbeid og utdanning: {rep.name}", 40, True, INK)],
           anchor=MSO_ANCHOR.BOTTOM)
-    fams = ", ".join(c.ind.short for c in rep.charts if c.family != "Kart") or "ingen tall ennå"
+    fams = "; ".join(charts.ind_title(c.ind, c.table.age, c.table.category)
+                     for c in rep.charts if c.family != "Kart") or "ingen tall ennå"
     _text(s, (Inches(0.8), Inches(3.2), Inches(11.5), Inches(1.0)),
           [(f"Nøkkeltall fra Innenfor: {fams}", 24, False, INK)])
     _text(s, (Inches(0.8), Inches(4.3), Inches(11.5), Inches(0.6)),
@@ -113,12 +116,21 @@ def _title_slide(prs, rep: Report) -> None:
             srcs.append(ind.source)
     src = ("Kilder: " + "; ".join(srcs) + ". Bearbeidet av Innenfor.") if srcs else \
         "Kilder: ingen tall i datalageret ennå."
-    _text(s, (Inches(0.8), Inches(5.1), Inches(11.8), Inches(1.3)), [(src, 18, False, GREY)])
+    _text(s, (Inches(0.8), Inches(5.1), Inches(11.8), Inches(1.3)),
+          [(src, 18, False, GREY, 4)] + ([(rep.split_story, 18, False, INK)] if rep.split_story else []))
     if rep.demo:
         _text(s, (Inches(0.8), Inches(6.45), Inches(11.8), Inches(0.65)),
-              [("DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk.", 22, True, RED)],
+              [(demo_words(rep), 22 if rep.all_demo else 18, True, RED)],
               anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
     _notes(s, f"Presentasjon laget med Innenfor {long_date(rep.made)} for {rep.name}.")
+
+
+def demo_words(rep: Report) -> str:
+    """What the title slide says about demo: all of it, or which slides (they carry the chip)."""
+    if rep.all_demo:
+        return "DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk."
+    fams = fmt.listing(dict.fromkeys(c.ind.short for c in rep.charts if c.demo))
+    return f"DEMODATA: tallene for {fams} er oppdiktet (lysbildene er merket). De andre er ekte."
 
 
 def _picture(slide, png: bytes, box, alt: str) -> None:
@@ -132,12 +144,12 @@ def _picture(slide, png: bytes, box, alt: str) -> None:
     pic._element.nvPicPr.cNvPr.set("descr", alt)        # the text alternative
 
 
-def _chart_slide(prs, c: Chart, png: bytes, demo_any: bool) -> None:
+def _chart_slide(prs, c: Chart, png: bytes) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
     _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
           [(c.title, title_size(c.title), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
-    if c.demo or demo_any:
+    if c.demo:                 # this slide's own figures, never another indicator's
         _demo_tag(s)
     _text(s, (MARGIN, Inches(1.2), Inches(12.3), Inches(1.05)), [(c.sentence, 22, False, INK)])
     _picture(s, png, CHART_BOX, c.alt)
@@ -150,25 +162,21 @@ def _chart_slide(prs, c: Chart, png: bytes, demo_any: bool) -> None:
     _notes(s, f"{c.sentence}\n\n{c.alt}\n\nDefinisjon: {c.ind.definition}\n{c.source}")
 
 
-def _missing_slide(prs, rep: Report, description: str, demo_any: bool) -> None:
+def _missing_slide(prs, rep: Report, description: str) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
-    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)), [(description, 32, True, INK)],
-          anchor=MSO_ANCHOR.MIDDLE)
-    if demo_any:
-        _demo_tag(s)
+    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
+          [(description, title_size(description), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
     _text(s, (MARGIN, Inches(2.5), Inches(12.3), Inches(1.5)),
           [(f"Ingen tall for {rep.name} i datalageret ennå.", 28, False, INK, 12),
            ("Tallene kommer med når en koordinator laster inn filer fra kilden.", 20, False, GREY)])
 
 
-def _closing_slide(prs, rep: Report, demo_any: bool) -> None:
+def _closing_slide(prs, rep: Report) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
     _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
           [("Definisjoner og kilder", 32, True, INK)], anchor=MSO_ANCHOR.MIDDLE)
-    if demo_any:
-        _demo_tag(s)
     inds = rep.indicators
     cols = 2
     box_w, box_h = Inches(6.05), Inches(2.7)
@@ -205,7 +213,6 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
     prs.core_properties.title = f"Unge utenfor arbeid og utdanning: {rep.name}"
     prs.core_properties.author = "Innenfor"
     prs.core_properties.language = "nb-NO"
-    demo = rep.demo
     _title_slide(prs, rep)
     by_family = {}
     for c, png in zip(rep.charts, pngs):
@@ -214,18 +221,19 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
     for family, description, _ids in views.FAMILIES:
         if family in by_family:
             for c, png in by_family.pop(family):
-                _chart_slide(prs, c, png, demo)
+                _chart_slide(prs, c, png)
                 # The map follows the family it belongs to.
                 for mc, mpng in list(by_family.get("Kart", [])):
                     if mc.ind.id == c.ind.id:
-                        _chart_slide(prs, mc, mpng, demo)
+                        _chart_slide(prs, mc, mpng)
                         by_family["Kart"].remove((mc, mpng))
         else:
-            _missing_slide(prs, rep, description, demo)
+            missing = next((m for m in rep.missing if m.startswith(description)), description)
+            _missing_slide(prs, rep, missing)
     for rest in by_family.values():
         for c, png in rest:
-            _chart_slide(prs, c, png, demo)
-    _closing_slide(prs, rep, demo)
+            _chart_slide(prs, c, png)
+    _closing_slide(prs, rep)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

@@ -117,8 +117,14 @@ def xlsx(tables_: DataTable | list[DataTable], *, title: str = "", made: date | 
          "kolonnen Enhet. Tom verdi betyr at tallet er skjermet eller mangler: se kolonnen Status "
          "(«beregnet» er tall Innenfor har regnet ut, for eksempel summert fra kommunene). "
          "Hver rad har kilden, definisjonen og om tallene er demodata (ja/nei).")
-    if any(t.demo for t in ts):
+    demo = [t for t in ts if t.demo]
+    if demo and len(demo) == len(ts):
         line("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk.", red, red)
+    elif demo:      # say which: the other tables are real numbers
+        which = "; ".join(dict.fromkeys(t.title or t.ind.short for t in demo))
+        line("DEMODATA", f"Tallene for {which} er oppdiktet for utprøving og er ikke ekte "
+             "statistikk (kolonnen Demodata sier «ja» på de radene). De andre tallene er ekte.",
+             red, red)
     for t in ts:
         i += 1
         for label, value in tables.about(t):

@@ -1,10 +1,10 @@
 """A chart figure made ready for a file: fixed size, and the words that must travel with it.
 
 Two styles:
-- PRINT (PNG/SVG/PDF for a political case): the figure's own title and subtitle, the place if it
-  is not in the title already, and a footer under the chart with the source line, the
-  indicator's definition, selection, unit, period, notes and "Demodata" when the numbers are
-  demo. Sized for an A4 page.
+- PRINT (PNG/SVG/PDF for a political case): the figure's own title and subtitle, the place and
+  the selection (age band, category) if the title does not say them already, and a footer
+  under the chart with the source line, the indicator's definition, selection, unit, period,
+  notes and "Demodata" when the numbers are demo. Sized for an A4 page.
 - SLIDE (the chart image on a PowerPoint slide): no title or footer (the slide says them, in
   text of at least 18 pt; the deck's closing slide has the definitions) and fonts about 1.6
   times larger, so the axis labels can be read at the back of a room.
@@ -235,6 +235,15 @@ def _thin_x_ticks(layout: dict, data: list, plot_w: float) -> None:
             ax["ticklabelstandoff"] = round(tick_px * 0.3)
 
 
+def split_title(title: str, chars: int) -> tuple[str, str]:
+    """(what fits on the title line, the rest): cut after the last comma that keeps the line
+    within `chars` characters; ('title', '') when it fits or has no comma to cut at."""
+    if len(title) <= chars:
+        return title, ""
+    cut = title.rfind(", ", 0, chars)
+    return (title[:cut], title[cut + 2:]) if cut > 0 else (title, "")
+
+
 # --- the one public function -----------------------------------------------------------------
 
 EDGE = 24   # px of white round the image
@@ -295,6 +304,18 @@ def prepare(fig, style: str | Style = "print", *, place: str | None = None,
         sub = tf.setdefault("subtitle", {})
         if place and place not in ttext and place not in str(sub.get("text") or ""):
             sub["text"] = (f"{_esc(place)}. " + str(sub.get("text") or "")).strip()
+        # The age band stands in the title block, not only in the footer: figures for all ages
+        # must never read as the youth figure.
+        selection = str(m.get("selection") or "")
+        if selection and selection not in ttext and selection not in str(sub.get("text") or ""):
+            sub["text"] = (f"{_esc(fmt.upper_first(selection))}. " + str(sub.get("text") or "")).strip()
+        # Plotly never wraps a title: what does not fit the width (the period, as a rule) goes
+        # to the start of the subtitle, cut after a comma.
+        title_px = ((tf.get("font") or {}).get("size") or 20)
+        head, tail = split_title(ttext, int((w - 2 * EDGE) / (title_px * 0.5)))
+        if tail:
+            tf["text"] = head
+            sub["text"] = (f"{fmt.upper_first(tail)}. " + str(sub.get("text") or "")).strip()
         tf.update({"xref": "container", "x": EDGE / w, "xanchor": "left", "yref": "container",
                    "y": 1, "yanchor": "top", "pad": {"t": 14}})
         margin["t"] = round(max(margin.get("t", 80), 80) * k + 6)

@@ -58,7 +58,24 @@ class Report:
 
     @property
     def demo(self) -> bool:
+        """Any figure in the report is demo (each chart says whether its own are)."""
         return any(c.demo for c in self.charts)
+
+    @property
+    def all_demo(self) -> bool:
+        return bool(self.charts) and all(c.demo for c in self.charts)
+
+    @property
+    def demo_titles(self) -> list[str]:
+        """The charts whose figures are demo, by title (for the words that say which)."""
+        return [c.title for c in self.charts if c.demo]
+
+    @property
+    def split_story(self) -> str:
+        """«Ålesund ble delt i … 1. januar 2024; …» for a municipality split out of an older
+        one (the same words as Min kommune), else ''."""
+        s = views.split_of(self.code)
+        return s.story if s else ""
 
     @property
     def tables(self) -> list[DataTable]:
@@ -120,38 +137,41 @@ def _family_choice(con, ids: list[str], code: str) -> tuple | None:
 def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county: str | None,
                  county_name: str, period: str | None, age: str, category: str) -> Chart | None:
     available = queries.periods(con, ind.id, age=age, category=category)
-    codes = [code] + ([county] if county else []) + [views.NORWAY]
-    df = queries.series(con, ind.id, codes, age=age, category=category)
-    if not views.has_known(df, code):
+    old = views.old_codes(code)                 # 1507 for Ålesund and Haram, in its own years
+    codes = [code, *old] + ([county] if county else []) + [views.NORWAY]
+    df = views.label_old(queries.series(con, ind.id, codes, age=age, category=category))
+    if not views.has_known(df, code, old):
         return None                           # nothing to draw for this municipality
     # As Min kommune: a chosen period aligned to this indicator, else the municipality's newest.
     p = views.align_period(period, ind.period_type, available) if period else \
-        views.newest_period(df, code, available)
+        views.newest_period(df, code, available, old)
     if p is None:
         return None
-    demo = queries.is_demo(con, ind.id, age=age, category=category)
     f = facts.facts(ind, df, code, county=county, period=p, age=age, category=category, place=name)
     # Shares: the municipality with its county and Norway. Counts of differently sized places
     # on one axis would flatten the municipality's line: only the municipality.
+    lines = views.with_old_lines([(code, "kommune")])
     if ind.kind == "share":
-        lines = [(code, "kommune")] + ([(county, "fylke")] if county else []) + [(views.NORWAY, "land")]
-        shown = df
-    else:
-        lines = [(code, "kommune")]
-        shown = df[df["region_code"] == code]
+        lines += ([(county, "fylke")] if county else []) + [(views.NORWAY, "land")]
+    shown = df[df["region_code"].isin([c for c, _r in lines])]
+    shown_periods = sorted(set(shown["period"]))
+    # Demo and sources of the figures this slide shows (real data hides its indicator's demo).
+    demo = queries.is_demo(con, ind.id, age=age, category=category, periods=shown_periods or None)
     periods_text = fmt.period_range(shown["period"]) if len(shown) else fmt.DASH
-    title = f"{ind.short} i {name}, {periods_text}"
+    title = charts.place_title(ind, name, age, category)
     fig = charts.trend(shown, ind=ind, lines=lines, age=age, category=category, demo=demo,
-                       all_periods=available, title=title, view="min-kommune")
-    table = DataTable(ind=ind, frame=shown, age=age, category=category, title=title,
-                      sources=queries.sources_for(con, ind.id), demo=demo,
+                       all_periods=available, title=f"{title}, {periods_text}", view="min-kommune")
+    table = DataTable(ind=ind, frame=shown, age=age, category=category, title=f"{title}, {periods_text}",
+                      sources=queries.sources_for(con, ind.id, shown_periods or None), demo=demo,
                       notes=charts.meta(fig).get("notes", []))
     who = f"{name}, {county_name} og landet" if ind.kind == "share" else name
-    return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=f"{ind.short} i {name}",
+    selection = fmt.dimension_text(ind, age, category)
+    return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=title,
                  sentence=f.sentence(), facts=[x.text for x in facts.fact_lines(f, county_name)],
                  period=p, periods_text=periods_text, demo=demo, table=table,
                  stem=fmt.slug("innenfor", name, ind.id, file_period(shown["period"])),
-                 alt=f"Linjediagram: {ind.short} for {who}, {periods_text}. {f.sentence()}")
+                 alt=f"Linjediagram: {ind.short} ({selection}) for {who}, {periods_text}. "
+                     f"{f.sentence()}")
 
 
 def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_name: str,
@@ -169,15 +189,19 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
     fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period=p,
                             area_name=county_name, breaks=maps.breaks(con, ind.id, age, category),
                             selected=code, age=age, category=category, demo=demo)
-    refs = queries.series(con, ind.id, [county], age=age, category=category, periods=[p])
-    row = views.row_for(frame.assign(period=p), code, p)
+    old = views.old_codes(code)
+    refs = queries.series(con, ind.id, [code, *old, county], age=age, category=category, periods=[p])
+    # The municipality's own figure, or the old municipality's in its own years (said so).
+    f = facts.facts(ind, views.label_old(refs), code, county=None, period=p, age=age,
+                    category=category, place=name)
+    row = f.row
     county_row = views.row_for(refs, county, p)
-    sentence = fmt.sentence(ind, name, row, period_=p, age=age, category=category,
+    sentence = fmt.sentence(ind, f.place_of(row), row, period_=p, age=age, category=category,
                             reference=county_row, reference_name=county_name)
     known = frame[frame["status"].isin(fmt.KNOWN) & frame["value"].notna()]
     map_facts = []
     if row and row.get("status") in fmt.KNOWN:
-        map_facts.append(f"{name}: {fmt.value(row['value'], ind)}")
+        map_facts.append(fmt.upper_first(f"{f.place_of(row)}: {fmt.value(row['value'], ind)}"))
     if county_row and county_row.get("status") in fmt.KNOWN:
         map_facts.append(f"{county_name}: {fmt.value(county_row['value'], ind)}")
     if len(known) > 1:
@@ -190,7 +214,8 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
         map_facts.append(f"{hidden} kommuner uten tall (skjermet eller mangler)")
     map_facts.append("Fargeklassene er de samme for alle år.")
     ptext = fmt.period(p)
-    title = f"{ind.short} i kommunene i {county_name}, {ptext}"
+    selection = fmt.dimension_text(ind, age, category)
+    title = f"{ind.short} i kommunene i {county_name}, {selection}, {ptext}"
     frame_out = frame.assign(period=p, level="kommune")
     tbl = DataTable(ind=ind, frame=frame_out, age=age, category=category, title=title,
                     sources=queries.sources_for(con, ind.id, [p]), demo=demo,
@@ -199,8 +224,8 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
                  sentence=sentence, facts=map_facts, period=p, periods_text=ptext, demo=demo,
                  table=tbl, stem=fmt.slug("innenfor", name, "kart", ind.id, county_name,
                                                file_period([p])),
-                 alt=f"Kart over {ind.short} i kommunene i {county_name} {fmt.period_phrase(p)}, "
-                     f"{name} markert med svart kant. {sentence}")
+                 alt=f"Kart over {ind.short} ({selection}) i kommunene i {county_name} "
+                     f"{fmt.period_phrase(p)}, {name} markert med svart kant. {sentence}")
 
 
 def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
@@ -222,7 +247,8 @@ def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
             if chart and first_share is None and ind.kind == "share":
                 first_share = (ind, choice[1], choice[2])
         if chart is None:
-            rep.missing.append(description)
+            first = indicators.get(choice[0] if choice else ids[0])
+            rep.missing.append(facts.family_heading(description, first, first.default_age))
         else:
             rep.charts.append(chart)
     if with_map and first_share is not None and county:

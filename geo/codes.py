@@ -214,17 +214,55 @@ def name_forms(name: str) -> set[str]:
 
 @cache
 def name_matches(code: str, name: str) -> bool:
+    """Whether `name` is a name `code` has carried. Every part of it must fit: each of the forms
+    joined by « - » ('Hábmer - Hamarøy'), and what stands in parentheses must be years or (an
+    abbreviation of) the qualifier or county the known name has ('Sande (Vestf.)'). Extra text
+    after a right name ('Skien - <img …>', 'Skien (klikk her)') does not fit."""
     if not name:
         return True
-    given = name_forms(name)
-    if code in known_names():
-        return any(given & name_forms(n) for n in known_names()[code])
+    folded = fold_name(name)
+    parts = {p.strip() for p in folded.split(" - ") if p.strip()} or {folded}
+
+    def fits(known: str) -> bool:
+        forms = name_forms(known)
+        return folded in forms or parts <= forms
     all_counties = {**counties_2020(), **counties_2024(), **COUNTIES_2020_2023}
+    qualifiers = " ".join(re.findall(r"\(([^)]*)\)", " ".join(known_names().get(code, ())))
+                          + list(all_counties.values()))
+    if not _qualifiers_fit(name, text.fold(qualifiers).split()):
+        return False
+    if code in known_names():
+        return any(fits(n) for n in known_names()[code])
     if code in all_counties or code in OLD_COUNTIES:
-        if code in all_counties and given & name_forms(all_counties[code]):
-            return True
-        return code in OLD_COUNTIES  # pre-2020 county names are not in the reference: trust the number
-    return code == NORWAY and bool(given & {"hele landet", "landet", "norge", "i alt"})
+        if code in all_counties:
+            # The reference has counties' Norwegian names only: the other forms («Troms - Romsa -
+            # Tromssa») must be names, next to one that fits.
+            forms = name_forms(all_counties[code])
+            if fits(all_counties[code]) or (parts & forms and all(map(_is_name, parts))):
+                return True
+        # Pre-2020 county names are not in the reference: trust the number, if it is a name.
+        return code in OLD_COUNTIES and _is_name(folded)
+    return code == NORWAY and (folded in _NORWAY or parts <= _NORWAY)
+
+
+_NORWAY = {"hele landet", "landet", "norge", "i alt"}
+
+
+def _is_name(folded: str) -> bool:
+    """Words of letters (folded), with spaces, hyphens, apostrophes or abbreviation dots between."""
+    return bool(re.fullmatch(r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?", folded))
+
+
+def _qualifiers_fit(name: str, words: list[str]) -> bool:
+    """Each «(…)» in `name` holds years ('(2020-2023)', '(-2019)') or words that begin words
+    of a known qualifier or a county name ('(Vestf.)', '(M.R.)', '(Telemark)')."""
+    for inside in re.findall(r"\(([^)]*)\)", name or ""):
+        if re.fullmatch(r"[\d\s\-–]*", inside):
+            continue
+        tokens = re.split(r"[\s.]+", text.fold(inside).strip(" ."))
+        if not all(t and any(w.startswith(t) for w in words) for t in tokens):
+            return False
+    return "(" not in re.sub(r"\([^)]*\)", "", name or "")   # no unclosed «(»
 
 
 def county_to_2024(code: str) -> tuple[str, bool] | None:

@@ -25,6 +25,9 @@ REFERENCE_STYLE = {
     "fylke": {"color": "#555555", "dash": "dash", "label": "fylket"},
     "region": {"color": "#8c6d31", "dash": "dot", "label": "regiongruppen"},
     "land": {"color": "#222222", "dash": "dashdot", "label": "landet"},
+    # The old municipality a split one came from (1507 for Ålesund and Haram), in its own years:
+    # its rows are named for what they are (views.label_old), so the legend is the name.
+    "gammel": {"color": "#CC79A7", "dash": "dot", "label": ""},
 }
 
 
@@ -107,7 +110,16 @@ def config(fig, *, topojson_url: str | None = None) -> dict:
 
 
 def ind_title(ind: Indicator, age, category) -> str:
+    """'Unge utenfor (NEET), 15–29 år': every title says the age band of its figures."""
     return f"{ind.short}, {fmt.dimension_text(ind, age, category)}"
+
+
+def place_title(ind: Indicator, place: str, age, category, periods_text: str | None = None) -> str:
+    """A chart title about one place, with the age band in the same line: 'Unge utenfor
+    (NEET) i Skien, 15–29 år, 2015–2024'; 'Arbeidssøkere, andel i Skien, alle aldre, helt
+    ledige, 2011–2026'."""
+    t = f"{ind.short} i {place}, {fmt.dimension_text(ind, age, category)}"
+    return f"{t}, {periods_text}" if periods_text else t
 
 
 def _value_axis(ind: Indicator) -> dict:
@@ -165,7 +177,10 @@ def _x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
     a = {"gridcolor": GRID, "tickfont": {"size": 14}, "title": {"text": ""}}
     if period_type == "month":
         # Years only on the axis (plotly would name months in English); hover has Norwegian.
-        a.update(type="date", tickformat="%Y", dtick="M12", ticklabelmode="period")
+        # A long series gets every second (or fifth) year, so the years never run together.
+        years = len({p[:4] for p in all_periods})
+        step = 12 if years <= 8 else 24 if years <= 16 else 60
+        a.update(type="date", tickformat="%Y", dtick=f"M{step}", ticklabelmode="period")
     else:
         cats = [fmt.period_short(p) for p in all_periods]
         a.update(type="category", categoryorder="array", categoryarray=cats, tickangle=0)
@@ -180,22 +195,31 @@ def _x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
 def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age: str | None = None,
           category: str = "alle", demo: bool = False, all_periods: list[str] | None = None,
           moving_average: bool = False, title: str | None = None, height: int = 520,
-          view: str = "utvikling") -> go.Figure:
+          view: str = "utvikling", subtitle: str = "", title_size: int | None = None) -> go.Figure:
     """One line per (region_code, role): role 'kommune' in colour, references ('fylke',
     'region', 'land') dashed. Gaps where a value is suppressed or missing; provisional values
-    and series breaks get their own marked points (symbol and legend entry, not colour)."""
+    and series breaks get their own marked points (symbol and legend entry, not colour).
+    A narrow chart (Min kommune) keeps its title short and on one line (plotly never wraps a
+    title, and cuts off the first of several lines): `title_size` and a `subtitle`."""
     ptype = ind.period_type
     all_periods = sorted(all_periods or df["period"].unique().tolist())
     months = ptype == "month"
     data, colour_i = [], 0
     marked = {"provisional": [], "break": []}
     gaps = False
+    # The years of an old municipality's own line (1507 for Ålesund and Haram, 2020–2023) are a
+    # gap in the lines of the municipalities it became: they had no figures of their own then.
+    old_years = set(df.loc[df["region_code"].isin([c for c, r in lines if r == "gammel"]), "period"])
     for code, role in lines:
         g = df[df["region_code"] == code].sort_values("period")
         if not g["status"].isin(fmt.KNOWN).any():      # nothing to draw: no empty legend entry
             continue
         name = g["region_name"].iloc[0]
         rs = views.rows(g)
+        if role == "kommune" and old_years - set(g["period"]):
+            rs = sorted(rs + [{"region_code": code, "region_name": name, "period": p, "value": None,
+                               "status": "missing"} for p in old_years - set(g["period"])],
+                        key=lambda r: r["period"])
         if role == "kommune":
             style = {"color": LINE_COLORS[colour_i % len(LINE_COLORS)], "width": 3.5}
             colour_i += 1
@@ -203,12 +227,12 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
         else:
             ref = REFERENCE_STYLE[role]
             style = {"color": ref["color"], "width": 2.5, "dash": ref["dash"]}
-            legend = name if role == "land" else f"{name} ({ref['label']})"
+            legend = name if role == "land" or not ref["label"] else f"{name} ({ref['label']})"
         ys = [r["value"] if r["status"] in fmt.KNOWN else None for r in rs]
         known = [i for i, y in enumerate(ys) if y is not None]    # a break inside the line
         gaps = gaps or (bool(known) and any(y is None for y in ys[known[0]:known[-1]]))
         data.append({
-            "type": "scatter", "x": _x(g["period"], ptype), "name": legend, "y": ys,
+            "type": "scatter", "x": _x([r["period"] for r in rs], ptype), "name": legend, "y": ys,
             "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,
             "marker": {"size": 8 if role == "kommune" else 6},
             "customdata": [[name, fmt.period(r["period"]), fmt.value(r["value"], ind, r["status"]),
@@ -227,8 +251,11 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
                                     "line": {"width": 2, "color": "#000000"}}})
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
     title = title or f"{ind_title(ind, age, category)}, {periods_text}"
-    layout = base_layout(title=title, subtitle="12 måneders glidende gjennomsnitt" if moving_average else "",
-                          demo=demo, height=height)
+    subtitle = ". ".join(x for x in (subtitle, "12 måneders glidende gjennomsnitt" if moving_average
+                                      else "") if x)
+    layout = base_layout(title=title, subtitle=subtitle, demo=demo, height=height)
+    if title_size:
+        layout["title"]["font"]["size"] = title_size
     layout.update({"xaxis": _x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
                    "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
                               "font": {"size": 14}}})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo import regions as georegions
 from indicators import format as fmt
 from indicators import views
 from vocab import indicators
@@ -17,24 +18,47 @@ from vocab.regions import NORWAY
 
 
 def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -> tuple | None:
-    """Which (indicator, age, category) stands for a family on Min kommune and in the deck: the
-    first of `ids` (its total before its parts, e.g. NAV 'helt ledige' when only that is
-    published; its default age band if the store has it) with a known value for the
-    municipality; else the first with any data; None if none. The readers are passed in
+    """Which (indicator, age, category) stands for a family on Min kommune and in the deck.
+
+    Young people first: an indicator of the family in its own age band (NAV's «under 30 år»)
+    is chosen before any indicator in another band, so figures for all ages never stand in for
+    the youth figure while a youth figure exists (they are used, and then said to be for all
+    ages, only when the store has nothing else). Within that order: the first of `ids` (its
+    total before its parts, e.g. NAV 'helt ledige' when only that is published) with a known
+    value for the municipality (or, for a municipality split later, for the old municipality
+    in its own years); else the first with any data; None if none. The readers are passed in
     (cached on the page, a connection in the exports): ages(id), periods(id, age, category),
     series(id, regions, age=, category=)."""
-    first = None
+    own_band, other_bands = [], []
     for i in ids:
         ind = indicators.get(i)
         found = ages(i)
-        age = ind.default_age if (ind.default_age in found or not found) else found[0]
+        if ind.default_age in found or not found:
+            own_band.append((ind, ind.default_age))
+        other_bands += [(ind, a) for a in found if a != ind.default_age]
+    other_bands.sort(key=lambda x: fmt.is_all_ages(x[1]))      # another youth band before all ages
+    codes = [municipality, *views.old_codes(municipality)]
+    first = None
+    for ind, age in own_band + other_bands:
         for cat in ["alle"] + [c for c in ind.categories if c != "alle"]:
-            if not periods(i, age, cat):
+            if not periods(ind.id, age, cat):
                 continue
-            first = first or (i, age, cat)
-            if views.has_known(series(i, [municipality], age=age, category=cat), municipality):
-                return i, age, cat
+            first = first or (ind.id, age, cat)
+            if views.has_known(series(ind.id, codes, age=age, category=cat), municipality,
+                               views.old_codes(municipality)):
+                return ind.id, age, cat
     return first
+
+
+def family_heading(description: str, ind: Indicator, age: str | None, category: str = "alle") -> str:
+    """A family's heading with the age band it is shown for, so the heading says whose figures
+    they are: «Unge utenfor arbeid, utdanning og opplæring (NEET), 15–29 år»; for all ages
+    «Arbeidssøkere hos NAV, alle aldre (ingen tall for unge under 30 år)»."""
+    words = fmt.dimension_text(ind, age, category)
+    if fmt.is_all_ages(age or ind.default_age):
+        youth = fmt.dimension_text(ind, ind.default_age)
+        return f"{description}, {words} (ingen tall for unge {youth})"
+    return f"{description}, {words}"
 
 
 @dataclass
@@ -51,6 +75,16 @@ class Facts:
     age: str | None = None
     category: str = "alle"
     last_known: dict | None = None      # the municipality's newest row with a known value
+    split: georegions.Split | None = None   # the split it came out of (1508 Ålesund: 1507)
+
+    def is_old(self, row: dict | None) -> bool:
+        """The row is the old municipality's (1507 for Ålesund or Haram in 2020–2023)."""
+        return bool(row) and self.split is not None and row.get("region_code") == self.split.code
+
+    def place_of(self, row: dict | None) -> str:
+        """Where a row's figure is for: the municipality, or «det gamle Ålesund (1507: Ålesund
+        og Haram)» for the old municipality's figure."""
+        return self.split.old_place if self.is_old(row) and self.split else self.place
 
     @property
     def has_value(self) -> bool:
@@ -73,10 +107,16 @@ class Facts:
             return ""
         return f"siden {fmt.period(views.previous_period(self.period, self.indicator.period_type))}"
 
+    def comparable(self, other: dict | None) -> bool:
+        """`other` is for the same area as this period's figure (not the old municipality's
+        figure for a later part of it, or the other way round)."""
+        return not other or not self.row or self.is_old(other) == self.is_old(self.row)
+
     def change(self, other: dict | None) -> float | None:
-        """The change from `other` to this period, rounded as shown (None when unknown)."""
+        """The change from `other` to this period, rounded as shown (None when unknown or for
+        another area: Ålesund alone in 2024 against the old Ålesund with Haram in 2023)."""
         if not self.has_value or not other or other.get("status") not in fmt.KNOWN \
-                or other.get("value") is None:
+                or other.get("value") is None or not self.comparable(other):
             return None
         return round(self.row["value"] - other["value"], fmt.decimals_for(self.indicator))
 
@@ -116,29 +156,40 @@ class Facts:
                                     fmt.value(ref.get("value"), self.indicator))
 
     def sentence(self, reference_name: str = "landet") -> str:
-        return fmt.sentence(self.indicator, self.place, self.row, period_=self.period,
+        previous = self.previous if self.comparable(self.previous) else None
+        return fmt.sentence(self.indicator, self.place_of(self.row), self.row, period_=self.period,
                             age=self.age, category=self.category, reference=self.national,
-                            reference_name=reference_name, previous=self.previous)
+                            reference_name=reference_name, previous=previous)
 
 
 def facts(ind: Indicator, df: pd.DataFrame, municipality: str, *, county: str | None,
           period: str | None, age: str | None = None, category: str = "alle",
           place: str | None = None) -> Facts:
     """Facts for `municipality` in `period` from a series frame holding the municipality,
-    its county and Norway over all periods."""
+    its county and Norway over all periods (and, for a municipality split out of an older one,
+    the old municipality: its figures stand for the area in its own years, said so)."""
     if place is None:
         m = df[df["region_code"] == municipality]["region_name"]
         place = m.iloc[0] if len(m) else municipality
-    f = Facts(indicator=ind, place=place, period=period, row=None, age=age, category=category)
+    split = views.split_of(municipality)
+    f = Facts(indicator=ind, place=place, period=period, row=None, age=age, category=category,
+              split=split if split and split.code != municipality else None)
     if period is None:
         return f
     idx = views.index_rows(df)
-    f.row = views.row_for(idx, municipality, period)
-    f.previous = views.row_for(idx, municipality, views.previous_period(period, ind.period_type))
-    f.five = views.row_for(idx, municipality, views.shift_years(period, -5))
+    old = views.old_codes(municipality)
+
+    def mine(p: str | None) -> dict | None:
+        r = views.row_for(idx, municipality, p)
+        return r if r is not None else next(
+            (x for c in old if (x := views.row_for(idx, c, p)) is not None), None)
+
+    f.row = mine(period)
+    f.previous = mine(views.previous_period(period, ind.period_type))
+    f.five = mine(views.shift_years(period, -5))
     f.county = views.row_for(idx, county, period) if county else None
     f.national = views.row_for(idx, NORWAY, period)
-    f.last_known = views.row_for(idx, municipality, views.latest_known(df, municipality))
+    f.last_known = mine(views.latest_known(df, municipality, old))
     return f
 
 
@@ -163,21 +214,21 @@ class FactLine:
 
 def fact_lines(f: Facts, county_name: str | None) -> list[FactLine]:
     """The lines Min kommune shows for one family, in order. The first (kind «value») is the
-    figure for the period — the page shows it as the metric, the presentation as a line. With a
-    figure: the interval (shares with counts), the change since the previous period and over five
-    years, the comparison with the county (when named) and with Norway. Without one: why (a
-    suppressed figure) and the last known figure."""
+    figure for the period — the page shows it as the metric, the presentation as a line; it says
+    in the same line when the figure is for all ages, or for the old municipality a split one
+    came from. With a figure: the interval (shares with counts), the change since the previous
+    period and over five years (never across a split), the comparison with the county (when
+    named) and with Norway. Without one: why (a suppressed figure) and the last known figure."""
     ind = f.indicator
     period = fmt.period(f.period) if f.period is not None else ""
-    out = [FactLine("value", fmt.upper_first(period), f.value_text)]
+    out = [FactLine("value", fmt.upper_first(period), f.value_text, whose(f, f.row))]
     if f.has_value:
         ci = f.interval
         if ci:
             out.append(FactLine("interval", "95 % usikkerhetsintervall", fmt.interval(ci)))
-        out.append(FactLine("change", f"Endring {f.since}", f.change_text(f.previous) or "ingen tall"))
+        out.append(_change_line(f, "change", f"Endring {f.since}", f.previous))
         five = fmt.period(views.shift_years(f.period, -5))
-        out.append(FactLine("five_years", f"Endring over fem år (siden {five})",
-                            f.change_text(f.five) or "ingen tall"))
+        out.append(_change_line(f, "five_years", f"Endring over fem år (siden {five})", f.five))
         if county_name:
             out.append(FactLine("county", f.comparison_label(f.county, county_name)))
         out.append(FactLine("national", f.comparison_label(f.national, "landet")))
@@ -188,5 +239,25 @@ def fact_lines(f: Facts, county_name: str | None) -> list[FactLine]:
     if last and f.period is not None:
         out.append(FactLine("last_known", "Siste kjente tall",
                             fmt.value(last["value"], ind, last["status"]),
-                            f"({fmt.period(last['period'])})"))
+                            " ".join(x for x in (f"({fmt.period(last['period'])})",
+                                                 whose(f, last)) if x)))
     return out
+
+
+def whose(f: Facts, row: dict | None, *, age: bool = True) -> str:
+    """What a figure is for when it is not the municipality's youth figure, said beside it:
+    «(alle aldre, ikke bare unge)», «(det gamle Ålesund med Haram)». `age=False` where the line
+    names the age band already (the page's metric label)."""
+    bits = []
+    if age and fmt.is_all_ages(f.age or f.indicator.default_age):
+        bits.append("alle aldre, ikke bare unge")
+    if f.is_old(row) and f.split:
+        bits.append(f.split.old_area)
+    return f"({'; '.join(bits)})" if bits else ""
+
+
+def _change_line(f: Facts, kind: str, label: str, other: dict | None) -> FactLine:
+    if other and f.split and not f.comparable(other) and other.get("status") in fmt.KNOWN:
+        return FactLine(kind, label, "kan ikke sammenlignes",
+                        f"({f.split.name} ble delt 1. januar {f.split.last_year + 1})")
+    return FactLine(kind, label, f.change_text(other) or "ingen tall")

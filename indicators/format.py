@@ -130,24 +130,42 @@ def comparison_label(cmp: Comparison | None, ref_name: str, ref_text: str) -> st
 
 # --- sentences -------------------------------------------------------------------------------
 
-# How each indicator is named inside a sentence, and the age wording its default age implies.
+# How each indicator is named inside a sentence: «{alder}» is its age band, always said, so a
+# figure for all ages can never read as the youth figure.
 SUBJECTS = {
-    "neet": ("Andelen unge utenfor arbeid og utdanning", ""),
-    "ufore": ("Andelen uføre blant unge", "18–29 år"),
-    "ot_tilmeldt": ("Antallet unge registrert i Oppfølgingstjenesten", ""),
-    "arbeidssokere": ("Antallet arbeidssøkere", "under 30 år"),
-    "arbeidssokere_andel": ("Andelen arbeidssøkere", "under 30 år"),
+    "neet": "Andelen unge {alder} utenfor arbeid og utdanning",
+    "ufore": "Andelen uføre blant unge {alder}",
+    "ot_tilmeldt": "Antallet unge {alder} registrert i Oppfølgingstjenesten",
+    "arbeidssokere": "Antallet arbeidssøkere {alder}",
+    "arbeidssokere_andel": "Andelen arbeidssøkere {alder}",
 }
+
+# Age bands that are not young people: a figure for them is said to be for all ages.
+ALL_AGES = ("alle", "15-74", "15+")
+
+
+def is_all_ages(age: str | None) -> bool:
+    return age in ALL_AGES
+
+
+def age_words(ind: Indicator, age: str | None = None) -> str:
+    """The age band as said in a sentence: '15–29 år', 'under 30 år', 'i alle aldre'."""
+    a = age or ind.default_age
+    words = lower_first(indicators.label("age", a))
+    return f"i {words}" if a == "alle" else words
 
 
 def subject(ind: Indicator, age: str | None = None, category: str = "alle") -> str:
-    base, default_words = SUBJECTS.get(ind.id, (f"Verdien for «{ind.short}»", ""))
-    age = age or ind.default_age
-    s = f"{base} {default_words}".strip() if age == ind.default_age else base
-    within = [] if age == ind.default_age else [indicators.label("age", age).lower()]
+    """'Andelen unge 15–29 år utenfor arbeid og utdanning', 'Antallet arbeidssøkere i alle
+    aldre (helt ledige)': the indicator with its age band (and category) in the same words."""
+    template = SUBJECTS.get(ind.id, f"Verdien for «{ind.short}», {{alder}}")
+    a = age or ind.default_age
+    if is_all_ages(a) and "unge {alder}" in template:      # «unge i alle aldre» says nothing
+        template = template.replace("unge {alder}", "{alder}")
+    s = template.format(alder=age_words(ind, a))
     if category and category != "alle":
-        within.append(indicators.label("category", category).lower())
-    return f"{s} ({', '.join(within)})" if within else s
+        s += f" ({indicators.label('category', category).lower()})"
+    return s
 
 
 def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | None = None,

@@ -67,6 +67,19 @@ def features(area: str, county: str | None = None) -> list[dict]:
             if not county or f["properties"].get("fylke") == county]
 
 
+@lru_cache(maxsize=1)
+def _covering() -> dict[str, str]:
+    return {part: f["properties"]["kode"] for f in boundaries.load("norge")["features"]
+            for part in f["properties"].get("dekker") or ()}
+
+
+def feature_of(code: str | None) -> str | None:
+    """The map feature a municipality is drawn in: its own, or the area that covers it (1508
+    Ålesund and 1580 Haram are drawn in 1507, the 2020 area: no Haram border in the source), so
+    selecting either outlines that area."""
+    return _covering().get(code, code) if code else code
+
+
 def frame(area: str, county: str | None, ind: Indicator, rows_for) -> pd.DataFrame:
     """One row per map feature (views.map_frame). `rows_for(codes)` reads the series rows of
     one period for the features' own codes and the parts they cover (Ålesund 1507 = 1508 +
@@ -194,9 +207,10 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
 def select(model: dict, selected: str | None) -> dict:
     """The same map with another municipality outlined (drawn last, so neighbours' borders do
     not cover its outline): a cheap copy, so one cached model serves every selection."""
-    regions = [r for r in model["regions"] if r["code"] != selected]
-    regions += [r for r in model["regions"] if r["code"] == selected]
-    return {**model, "regions": regions, "selected": selected}
+    drawn = feature_of(selected)
+    regions = [r for r in model["regions"] if r["code"] != drawn]
+    regions += [r for r in model["regions"] if r["code"] == drawn]
+    return {**model, "regions": regions, "selected": drawn}
 
 
 # --- the plotly figure (exports, presentation) ------------------------------------------------
@@ -212,6 +226,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     classes and the statuses. With `geojson_url` the browser fetches the geometry once (plotly
     keeps it for the page's lifetime) and reruns send only values; without it the geometry is
     inline (exports, tests). Only features listed in `frame` are drawn."""
+    selected = feature_of(selected)
     frame = _selected_last(frame, selected)
     entries, z = classes(frame, breaks, ind)
     n = len(entries)

@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 
+from geo import regions as georegions
 from indicators import format as fmt
 from vocab import regions
 from vocab.indicators import Indicator
@@ -19,10 +20,11 @@ from vocab.status import COMPUTED_WORD, combined
 from vocab.status import WORDS as STATUS_WORDS
 
 # The four indicator families of Min kommune, each with the indicators that can stand for it
-# (the first one with data is shown).
+# (the first one with data is shown). The descriptions name no age: the heading adds the age
+# band of the figures shown (indicators.facts.family_heading).
 FAMILIES = [
     ("NEET", "Unge utenfor arbeid, utdanning og opplæring (NEET)", ["neet"]),
-    ("Uføre", "Unge uføre under 30 år", ["ufore"]),
+    ("Uføre", "Unge uføre", ["ufore"]),
     ("OT", "Unge registrert i Oppfølgingstjenesten (OT)", ["ot_tilmeldt"]),
     ("NAV", "Arbeidssøkere hos NAV", ["arbeidssokere_andel", "arbeidssokere"]),
 ]
@@ -75,28 +77,83 @@ def previous_period(p: str, period_type: str) -> str:
     return shift_years(p, -1)
 
 
-def latest_known(df: pd.DataFrame, code: str) -> str | None:
-    """The newest period with a known value for one region."""
-    k = df[(df["region_code"] == code) & df["status"].isin(fmt.KNOWN)] if df is not None and len(df) else df
+def latest_known(df: pd.DataFrame, code: str, also: tuple[str, ...] = ()) -> str | None:
+    """The newest period with a known value for one region (or the regions in `also`: the old
+    municipality a split one came from, for its own years)."""
+    codes = [code, *also]
+    k = df[df["region_code"].isin(codes) & df["status"].isin(fmt.KNOWN)] if df is not None and len(df) else df
     return None if k is None or k.empty else str(k["period"].max())
 
 
-def newest_period(df: pd.DataFrame, code: str, available: list[str]) -> str | None:
+def newest_period(df: pd.DataFrame, code: str, available: list[str],
+                  also: tuple[str, ...] = ()) -> str | None:
     """The period to show for a region when none was chosen: its newest row, known or not (a
     suppressed newest month is shown as suppressed, never silently swapped for an older one);
-    without rows, the newest period there is."""
-    mine = df[df["region_code"] == code] if df is not None and len(df) else None
+    without rows, the newest period there is. `also`: codes whose rows count as the region's
+    (the old municipality a split one came from)."""
+    mine = df[df["region_code"].isin([code, *also])] if df is not None and len(df) else None
     if mine is not None and not mine.empty:
         return str(mine["period"].max())
     return available[-1] if available else None
 
 
-def has_known(df: pd.DataFrame, code: str) -> bool:
+def has_known(df: pd.DataFrame, code: str, also: tuple[str, ...] = ()) -> bool:
     """Any known value for the region (else a chart of it would show only the references)."""
     if df is None or df.empty:
         return False
-    mine = df[df["region_code"] == code]
+    mine = df[df["region_code"].isin([code, *also])]
     return bool((mine["status"].isin(fmt.KNOWN) & mine["value"].notna()).any())
+
+
+def county_lines(county: str, period: str | None) -> list[str]:
+    """The county reference lines for an area chosen in the county picker, in the area's own
+    time: 38 Vestfold og Telemark itself in 2020–2023, else its parts 39 and 40 (today's
+    counties, back-cast); Norway none (it is drawn as Norway); any other county itself."""
+    if county == NORWAY:
+        return []
+    year = fmt.period_year(period) if period else None
+    if georegions.existed(county, year):
+        return [county]
+    return list(georegions.SPLIT_2024.get(county, ()))
+
+
+# --- a municipality split later (1507 Ålesund → 1508 Ålesund + 1580 Haram) ---------------------
+
+def split_of(code: str) -> georegions.Split | None:
+    """The split a municipality came out of (or is), as geo.regions says; None for most."""
+    return georegions.split_of(code)
+
+
+def old_codes(code: str) -> tuple[str, ...]:
+    """The old municipality whose figures stand for this one's area in its own years (1508 and
+    1580: 1507 for 2020–2023); () for every other municipality."""
+    s = split_of(code)
+    return (s.code,) if s and s.code != code else ()
+
+
+def with_old_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Trend lines with the old municipality's own line after each municipality that came out
+    of a split (role «gammel»): one rule for Min kommune, Utvikling and the exports."""
+    out: list[tuple[str, str]] = []
+    for code, role in lines:
+        out.append((code, role))
+        if role == "kommune":
+            out += [(c, "gammel") for c in old_codes(code) if (c, "gammel") not in out]
+    return out
+
+
+def label_old(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an old split municipality named for what they are: «Gamle Ålesund (1507:
+    Ålesund og Haram), 2020–2023», never plain «Ålesund» beside today's Ålesund."""
+    if df is None or df.empty:
+        return df
+    olds = {c: s.label for c, s in georegions.splits().items()}
+    hit = df["region_code"].isin(list(olds))
+    if not hit.any():
+        return df
+    df = df.copy()
+    df.loc[hit, "region_name"] = df.loc[hit, "region_code"].map(olds)
+    return df
 
 
 def align_period(p: str | None, period_type: str, available: list[str]) -> str | None:
@@ -176,21 +233,28 @@ def class_labels(breaks: list[float], ind: Indicator) -> list[str]:
 def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.DataFrame:
     """One row per map feature (code, name, value, numerator, denominator, status).
 
-    A feature with `dekker` (Ålesund 1507 = 1508 + 1580) shows the figure published for its
-    own code (2020–2023 data stays on 1507), else its parts' sum where numerator and
-    denominator are known, otherwise 'missing'. Features without a row get 'missing'."""
+    A feature with `dekker` (1507, the area of 2024's 1508 Ålesund + 1580 Haram: the boundary
+    source has no Haram border) is named for that area in every period. In the years the old
+    municipality existed (2020–2023) it shows the old municipality's own figure, named as
+    everywhere (geo.regions.Split.label: «Gamle Ålesund (1507: Ålesund og Haram), 2020–2023»);
+    in the other years its parts' sum where
+    numerator and denominator are known, otherwise 'missing'. Features without a row get
+    'missing'."""
     by_code = {r["region_code"]: r for r in rows(table)} if table is not None and len(table) else {}
     out = []
     for f in features:
         code, name = f["kode"], f["navn"]
-        parts = None if code in by_code else f.get("dekker")
-        if parts:
+        parts = f.get("dekker")
+        r = by_code.get(code)
+        if parts and r:                                  # the old municipality, in its own years
+            split = georegions.splits().get(code)
+            name = split.label if split else f"{name} ({code})"
+            r = {**r, "note": _join(r.get("note"), split.story if split else "")}
+        elif parts:
             rs = [by_code.get(c) for c in parts]
             if any(rs):
-                name = " og ".join(r["region_name"] if r else c for r, c in zip(rs, parts))
+                name = " og ".join(x["region_name"] if x else c for x, c in zip(rs, parts))
             r = _sum_rows(rs, ind)
-        else:
-            r = by_code.get(code)
         base = {"region_code": code, "region_name": (r or {}).get("region_name") or name,
                 "value": None, "numerator": None, "denominator": None, "status": "missing",
                 "note": None, "period": None, "computed": False}
@@ -201,6 +265,10 @@ def map_frame(table: pd.DataFrame, features: list[dict], ind: Indicator) -> pd.D
         out.append(base)
     return pd.DataFrame(out, columns=["region_code", "region_name", "value", "numerator",
                                       "denominator", "status", "note", "period", "computed"])
+
+
+def _join(*notes) -> str:
+    return "; ".join(n for n in notes if n and isinstance(n, str))
 
 
 def _sum_rows(rs: list, ind: Indicator) -> dict | None:
@@ -214,8 +282,9 @@ def _sum_rows(rs: list, ind: Indicator) -> dict | None:
         return {"status": st, "period": period, "computed": True}
     num = [r.get("numerator") for r in rs]
     den = [r.get("denominator") for r in rs]
+    names = " og ".join(f"{r['region_name']} ({r['region_code']})" for r in rs if r)
     out = {"numerator": None, "denominator": None, "status": st, "period": period,
-           "note": "summert over to kommuner", "computed": True}
+           "note": f"summert over {names}", "computed": True}
     if ind.kind == "share":
         if any(x is None for x in num + den):
             return {"status": "missing", "period": period, "note": "kan ikke slås sammen",

@@ -37,16 +37,23 @@ def main(argv=None) -> int:
     fe.add_argument("--if-online", action="store_true",
                     help="uten kontakt med SSB: si det på én linje og avslutt uten feil (make run)")
     args = p.parse_args(argv)
-    if args.cmd == "fetch":
-        return fetch(args)
-    if args.cmd == "build":
-        results = building.build(store.db_path(args.db), args.if_stale, args.replace)
-        if isinstance(results, int):
-            return results
-    else:
-        results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period,
-                                      preliminary=args.preliminary, on_conflict=args.on_conflict)
-                   for f in args.files]
+    try:
+        if args.cmd == "fetch":
+            return fetch(args)
+        if args.cmd == "build":
+            results = building.build(store.db_path(args.db), args.if_stale, args.replace)
+            if isinstance(results, int):
+                return results
+        else:
+            results = [pipeline.load_path(f, args.db, loaded_by=args.by, period=args.period,
+                                          preliminary=args.preliminary, on_conflict=args.on_conflict)
+                       for f in args.files]
+    except Exception as e:
+        # A full disk or a read-only folder is a sentence, not a traceback.
+        if (why := store.disk_problem(e, args.db, "Lageret er som før.")) is None:
+            raise
+        print(why, file=sys.stderr)
+        return 1
     for r in results:
         print(r.line())
         for prob in r.problems[5:]:

@@ -2,58 +2,145 @@
 need a coordinator sign-in.
 
 Accounts come from `.streamlit/secrets.toml` ([coordinators] name = "hash") or the environment
-(INNENFOR_COORDINATORS="kari=pbkdf2_sha256$...;ola=pbkdf2_sha256$..."), never from the
-repository. Make a hash with:  python -m loaders.access hash
+(INNENFOR_COORDINATORS="kari=scrypt$...;ola=scrypt$..."), never from the repository. Make a
+hash with:  python -m loaders.access hash
+
+Passwords are hashed with scrypt (memory-hard, in the standard library). Hashes made by older
+versions (pbkdf2_sha256$...) are still accepted. The accounts live in secrets.toml or the
+environment, which Innenfor never writes (a deployment's secrets may be read-only, and a TOML
+rewrite would lose the operator's comments), so at the first sign-in with an old hash an scrypt
+hash of the same password is kept in the sign-in book below, tied to that old hash, and used
+from then on; the log asks the operator to replace the old hash.
+
+The sign-in book is `<store>.innlogging.sqlite3` beside the store: SQLite with its own lock, not
+a table in the DuckDB store, because every write to the store copies and swaps the whole file
+(a failed sign-in would then cost a store rewrite, queue behind loads and be lost when the demo
+store is rebuilt). Each attempt is counted *before* its password is checked, in one
+transaction, so parallel guesses cannot slip past the limit, and the counts survive a restart:
+
+- MAX_FAILURES failed tries per name from one client (the browser's cookie, else its address)
+  pause that client for that name for LOCKOUT_SECONDS;
+- MAX_FAILURES_PER_NAME failed tries per name from clients that have never signed in as that
+  name pause all such clients; a browser that has signed in as the name before is not paused
+  by them, so a stranger cannot lock a coordinator out.
+
+Every attempt costs exactly one hash of the same cost (an unknown name is hashed against a
+dummy), so the time taken does not tell whether a name exists.
 """
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import logging
 import secrets
+import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Mapping
+from contextlib import closing
+from pathlib import Path
 
+from loaders import store
 from vocab import settings
 
-ITERATIONS = 240_000
-MAX_ITERATIONS = 10_000_000   # more than this is a typo, not a stronger hash
-MAX_FAILURES = 5            # failed sign-ins per account before a pause
+# scrypt as OWASP recommends it (N=2^15, r=8, p=3): 32 MiB and about half a second per hash.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 3
+SCRYPT_MAX_MEMORY = 256 * 1024 * 1024   # a configured hash asking for more is a typo
+PBKDF2_ITERATIONS = 240_000             # what older versions wrote (still accepted)
+MAX_ITERATIONS = 10_000_000             # more than this is a typo, not a stronger hash
+MAX_FAILURES = 5                        # per name and client before a pause
+MAX_FAILURES_PER_NAME = 20              # per name, from clients that never signed in as it
 LOCKOUT_SECONDS = 15 * 60
+TRUSTED_SECONDS = 180 * 24 * 3600       # a browser that signed in is known this long
+BOOK_SUFFIX = ".innlogging.sqlite3"
 
 log = logging.getLogger(__name__)
-_failures: dict[str, list[float]] = {}
-_lock = threading.Lock()
+# At most two hashes at a time (64 MiB): parallel sign-ins queue instead of exhausting memory.
+_HASHING = threading.BoundedSemaphore(2)
+_DUMMY_SALT = secrets.token_bytes(16)
+
+
+# --- hashes ------------------------------------------------------------------------------------
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int = 32) -> bytes:
+    with _HASHING:
+        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=length,
+                              maxmem=128 * r * (n + p + 2) + 1024 * 1024)
 
 
 def make_hash(password: str, salt: bytes | None = None) -> str:
+    """«scrypt$N$r$p$salt$digest» (base64), what `python -m loaders.access hash` prints."""
     salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, ITERATIONS)
-    return f"pbkdf2_sha256${ITERATIONS}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def make_pbkdf2_hash(password: str, salt: bytes | None = None,
+                     iterations: int = PBKDF2_ITERATIONS) -> str:
+    """The old format (pbkdf2_sha256$rounds$salt$digest), still accepted; for tests."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse(stored: str) -> tuple | None:
+    """('scrypt', n, r, p, salt, digest) or ('pbkdf2', rounds, salt, digest); None (and a logged
+    configuration error) for a hash that cannot be read."""
+    parts = (stored or "").strip().split("$")
+    try:
+        if parts[0] == "scrypt" and len(parts) == 6:
+            n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+            if not (2 <= n <= 2 ** 20 and n & (n - 1) == 0 and 1 <= r <= 64 and 1 <= p <= 64
+                    and 128 * r * n <= SCRYPT_MAX_MEMORY):
+                raise ValueError(f"scrypt-parametre N={n}, r={r}, p={p}")
+            salt, digest = (base64.b64decode(x, validate=True) for x in parts[4:])
+            return "scrypt", n, r, p, salt, digest
+        if parts[0] == "pbkdf2_sha256" and len(parts) == 4:
+            rounds = int(parts[1])
+            if not 1 <= rounds <= MAX_ITERATIONS:   # a huge count would hang the sign-in
+                raise ValueError(f"iterations {parts[1]}")
+            salt, digest = (base64.b64decode(x, validate=True) for x in parts[2:])
+            return "pbkdf2", rounds, salt, digest
+        raise ValueError("ukjent hash-type" if len(parts) > 1 else "ikke en hash")
+    except (ValueError, OverflowError, binascii.Error) as e:
+        log.error("Feil i koordinatoroppsettet: en passord-hash kan ikke leses (%s). Lag den på "
+                  "nytt med: python -m loaders.access hash", e)
+        return None
+
+
+def _matches(password: str, parsed: tuple) -> bool:
+    if parsed[0] == "scrypt":
+        _, n, r, p, salt, want = parsed
+        got = _scrypt(password, salt, n, r, p, len(want) or 32)
+    else:
+        _, rounds, salt, want = parsed
+        with _HASHING:
+            got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, rounds)
+    return hmac.compare_digest(got, want)
+
+
+def _dummy(password: str) -> None:
+    """The same work as checking a password against a default hash, for a name without one."""
+    _scrypt(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
 def check_hash(password: str, stored: str) -> bool:
-    try:
-        algo, iterations, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if algo != "pbkdf2_sha256":
-        return False
-    try:
-        rounds = int(iterations)
-        if not 1 <= rounds <= MAX_ITERATIONS:   # a huge count would hang or overflow the sign-in
-            raise ValueError(f"iterations {iterations}")
-        want = base64.b64decode(digest, validate=True)
-        got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"),
-                                  base64.b64decode(salt, validate=True), rounds)
-    except (ValueError, OverflowError) as e:   # (binascii.Error is a ValueError)
-        log.error("Feil i koordinatoroppsettet: en passord-hash kan ikke leses (%s). Lag den på "
-                  "nytt med: python -m loaders.access hash", e)
-        return False
-    return hmac.compare_digest(got, want)
+    parsed = _parse(stored)
+    return parsed is not None and _matches(password or "", parsed)
 
+
+def is_old_hash(stored: str) -> bool:
+    return (stored or "").startswith("pbkdf2_sha256$")
+
+
+# --- accounts ----------------------------------------------------------------------------------
 
 def accounts(secrets_mapping=None) -> dict[str, str]:
     """Configured coordinators: name → password hash. Empty means uploads are switched off."""
@@ -64,48 +151,189 @@ def accounts(secrets_mapping=None) -> dict[str, str]:
         if name and h:
             found[name.strip()] = h.strip()
     if secrets_mapping:
-        try:
-            for name, h in dict(settings.secret(secrets_mapping, "coordinators") or {}).items():
+        section = settings.secret(secrets_mapping, "coordinators")
+        if isinstance(section, Mapping):
+            for name, h in section.items():
                 found[str(name)] = str(h)
-        except Exception:  # noqa: BLE001 - a malformed secrets file means "no accounts there"
-            pass
+        elif section is not None:
+            log.error("Feil i koordinatoroppsettet: [coordinators] i secrets.toml er ikke en "
+                      "tabell med navn = \"hash\".")
     return found
 
 
-def seconds_locked(name: str, now: float | None = None) -> int:
-    now = now or time.time()
-    with _lock:
-        recent = [t for t in _failures.get(name, []) if now - t < LOCKOUT_SECONDS]
-        _failures[name] = recent
-        if len(recent) < MAX_FAILURES:
-            return 0
-        return int(LOCKOUT_SECONDS - (now - recent[-MAX_FAILURES])) + 1
+# --- the sign-in book --------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+    client TEXT NOT NULL, at REAL NOT NULL, trusted INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_name ON attempts (name, at);
+CREATE TABLE IF NOT EXISTS trusted (name TEXT NOT NULL, client TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (name, client));
+CREATE TABLE IF NOT EXISTS upgraded (name TEXT NOT NULL, configured TEXT NOT NULL,
+    hash TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (name, configured));
+"""
 
 
-def sign_in(name: str, password: str, accounts_map: dict[str, str],
-            now: float | None = None) -> tuple[bool, str]:
-    """(ok, Norwegian message). Unknown names and wrong passwords count alike."""
+def book_path(db=None) -> Path:
+    p = store.db_path(db)
+    return p.with_name(p.name + BOOK_SUFFIX)
+
+
+def _key(text: str) -> str:
+    """Names and clients are kept as hashes: the book holds no names, addresses or cookies."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _open(db=None) -> sqlite3.Connection:
+    p = book_path(db)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(p, timeout=30, isolation_level=None)
+    try:
+        con.executescript(_SCHEMA)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+class Unavailable(Exception):
+    """The sign-in book cannot be written (full disk, read-only folder)."""
+
+
+def _reserve(db, name: str, client: str, now: float) -> tuple[int, bool, int]:
+    """(seconds to wait, whether the pause is for the name across clients, tries left) — and,
+    when not paused, this attempt counted as a failure until it succeeds."""
+    with closing(_open(db)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            since = now - LOCKOUT_SECONDS
+            con.execute("DELETE FROM attempts WHERE at <= ?", [since])
+            con.execute("DELETE FROM trusted WHERE at <= ?", [now - TRUSTED_SECONDS])
+            trusted = con.execute("SELECT count(*) FROM trusted WHERE name = ? AND client = ?",
+                                  [name, client]).fetchone()[0] > 0
+            mine = [r[0] for r in con.execute(
+                "SELECT at FROM attempts WHERE name = ? AND client = ? AND at > ? ORDER BY at",
+                [name, client, since])]
+            if len(mine) >= MAX_FAILURES:
+                con.execute("COMMIT")
+                return int(LOCKOUT_SECONDS - (now - mine[-MAX_FAILURES])) + 1, False, 0
+            if not trusted:
+                theirs = [r[0] for r in con.execute(
+                    "SELECT at FROM attempts WHERE name = ? AND trusted = 0 AND at > ? ORDER BY at",
+                    [name, since])]
+                if len(theirs) >= MAX_FAILURES_PER_NAME:
+                    con.execute("COMMIT")
+                    return int(LOCKOUT_SECONDS - (now - theirs[-MAX_FAILURES_PER_NAME])) + 1, True, 0
+            con.execute("INSERT INTO attempts (name, client, at, trusted) VALUES (?, ?, ?, ?)",
+                        [name, client, now, int(trusted)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return 0, False, MAX_FAILURES - len(mine) - 1
+
+
+def _succeeded(db, name: str, client: str, now: float, upgrade: tuple[str, str] | None) -> None:
+    with closing(_open(db)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("DELETE FROM attempts WHERE name = ? AND client = ?", [name, client])
+        con.execute("INSERT OR REPLACE INTO trusted VALUES (?, ?, ?)", [name, client, now])
+        if upgrade:
+            con.execute("INSERT OR REPLACE INTO upgraded VALUES (?, ?, ?, ?)",
+                        [name, _key(upgrade[0]), upgrade[1], now])
+        con.execute("COMMIT")
+
+
+def _upgraded(db, name: str, configured: str) -> str | None:
+    with closing(_open(db)) as con:
+        row = con.execute("SELECT hash FROM upgraded WHERE name = ? AND configured = ?",
+                          [name, _key(configured)]).fetchone()
+    return row[0] if row else None
+
+
+def _check(db, key: str, password: str, stored: str | None) -> tuple[bool, tuple[str, str] | None]:
+    """(password right, (old hash, its scrypt upgrade) to keep) with exactly one hash, of the
+    default cost for every current account and every unknown name."""
+    parsed = _parse(stored) if stored else None
+    if parsed is None:
+        _dummy(password)
+        return False, None
+    if parsed[0] == "pbkdf2" and stored:
+        newer = _upgraded(db, key, stored)
+        if newer and (up := _parse(newer)) is not None:
+            return _matches(password, up), None
+        if _matches(password, parsed):
+            return True, (stored, make_hash(password))
+        return False, None
+    return _matches(password, parsed), None
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+UNAVAILABLE = ("Innlogging er ikke mulig akkurat nå: Innenfor får ikke skrevet i mappen {folder} "
+               "(full disk eller skrivebeskyttet mappe), og uten det kan ikke innloggingsforsøkene "
+               "telles. Si fra til den som drifter Innenfor.")
+
+
+def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float | None = None, *,
+            client: str = "", db=None) -> tuple[bool, str]:
+    """(ok, Norwegian message). Unknown names and wrong passwords count and cost alike.
+    `client` names the browser (cookie) or address the attempt came from; `db` the store whose
+    sign-in book counts the attempts."""
     name = (name or "").strip()
-    wait = seconds_locked(name, now)
+    password = password or ""
+    now = time.time() if now is None else now
+    key, who = _key(name), _key(client or "")
+    try:
+        wait, name_wide, left = _reserve(db, key, who, now)
+    except (sqlite3.Error, OSError):
+        log.exception("innloggingsboka %s kan ikke skrives", book_path(db))
+        return False, UNAVAILABLE.format(folder=book_path(db).parent)
     if wait:
-        return False, f"For mange mislykkede forsøk. Prøv igjen om {max(1, wait // 60)} minutter."
+        msg = f"For mange mislykkede forsøk. Prøv igjen om {_minutes(wait)} minutter"
+        if name_wide:
+            msg += ", eller fra en nettleser du har logget inn med før"
+        return False, msg + "."
     stored = accounts_map.get(name)
-    if stored and check_hash(password or "", stored):
-        with _lock:
-            _failures.pop(name, None)
-        return True, f"Logget inn som {name}."
-    if not stored:
-        check_hash(password or "", make_hash("x"))   # same work either way: no name probing by timing
-    with _lock:
-        _failures.setdefault(name, []).append(now or time.time())
-    left = MAX_FAILURES - len(_failures[name])
-    return False, "Feil brukernavn eller passord." + (f" {left} forsøk igjen før pause." if left > 0 else "")
+    ok, upgrade = _check(db, key, password, stored)
+    if not ok:
+        return False, "Feil brukernavn eller passord." + (
+            f" {left} forsøk igjen før pause." if left > 0 else "")
+    try:
+        _succeeded(db, key, who, now, upgrade)
+    except (sqlite3.Error, OSError):
+        log.exception("innloggingsboka %s kan ikke skrives", book_path(db))
+        return False, UNAVAILABLE.format(folder=book_path(db).parent)
+    if upgrade:
+        log.warning("Koordinatoren «%s» har en passord-hash av den gamle typen (PBKDF2). Innenfor "
+                    "bruker nå en scrypt-hash av samme passord, lagret i %s. Lag en ny hash med "
+                    "python -m loaders.access hash og bytt ut den gamle i secrets.toml eller "
+                    "INNENFOR_COORDINATORS.", name, book_path(db))
+    return True, f"Logget inn som {name}."
 
 
-def reset_rate_limits() -> None:
-    with _lock:
-        _failures.clear()
+def reset_rate_limits(db=None) -> None:
+    """Forget every counted attempt and known browser (tests, and `unlock`)."""
+    p = book_path(db)
+    if not p.exists():
+        return
+    with closing(_open(db)) as con:
+        con.execute("DELETE FROM attempts")
+        con.execute("DELETE FROM trusted")
 
+
+def unlock(name: str, db=None) -> int:
+    """Lift the pause for one name (every client); returns how many attempts were forgotten."""
+    if not book_path(db).exists():
+        return 0
+    with closing(_open(db)) as con:
+        return con.execute("DELETE FROM attempts WHERE name = ?", [_key(name.strip())]).rowcount
+
+
+USAGE = ("Bruk: python -m loaders.access hash          (lag en passord-hash)\n"
+         "      python -m loaders.access unlock NAVN   (opphev pausen etter for mange forsøk)")
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["hash"]:
@@ -114,5 +342,8 @@ if __name__ == "__main__":
         if pw != getpass.getpass("Gjenta passord: "):
             sys.exit("Passordene er ulike.")
         print(make_hash(pw))
+    elif len(sys.argv) == 3 and sys.argv[1] == "unlock":
+        n = unlock(sys.argv[2])
+        print(f"Pausen for «{sys.argv[2].strip()}» er opphevet ({n} forsøk glemt).")
     else:
-        sys.exit("Bruk: python -m loaders.access hash")
+        sys.exit(USAGE)

@@ -8,19 +8,16 @@ import html
 import io
 import math
 import re
-import threading
+import unicodedata
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
-from vocab.keys import NORMALISED as COLUMNS
 
 # normalise() returns the columns vocab.keys.NORMALISED, one row per published cell.
 # `row` is the line (CSV) or row (xlsx) a value was read from; `sheet` the xlsx sheet it is on,
@@ -28,6 +25,8 @@ from vocab.keys import NORMALISED as COLUMNS
 # Text columns are str, or ordered categoricals with sorted categories (coded_strings): a 1M-row
 # file then never spells out its few hundred distinct strings a million times.
 
+MAX_UNPACKED = 200 * 1024 * 1024   # what an xlsx may unpack to (its members, uncompressed)
+MAX_SHARED_STRINGS = 2_000_000     # distinct texts an xlsx may declare
 HEAD_CHARS = 64 * 1024   # what detection looks at: never the whole (possibly 50 MB) file
 
 # SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and NAV/Udir's '*'.
@@ -168,9 +167,37 @@ class RawFile:
     def first_lines(self) -> list[str]:
         return (self.head_text or "").splitlines()[:12]
 
+    def check_unpacked_size(self) -> None:
+        """Refuse an xlsx that would unpack to more than MAX_UNPACKED (a «zip bomb»: a few hundred
+        kB that inflate to gigabytes), or with more shared strings than MAX_SHARED_STRINGS, before
+        anything is unpacked. The sizes are the zip's own table of contents; Python's zipfile
+        never inflates a member past the size stated there."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                infos = z.infolist()
+                total = sum(i.file_size for i in infos)
+                head = b""
+                if total <= MAX_UNPACKED and "xl/sharedStrings.xml" in z.namelist():
+                    with z.open("xl/sharedStrings.xml") as f:
+                        head = f.read(2048)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+            return   # a damaged zip is named by the reader that tries to open it
+        if total > MAX_UNPACKED or len(infos) > 10_000:
+            raise LoadError(f"Excel-filen pakkes ut til {total // 1024 // 1024} MB, mer enn "
+                            f"{MAX_UNPACKED // 1024 // 1024} MB som er grensen. Filen er enten skadet "
+                            "eller laget for å fylle opp minnet; Innenfor åpner den ikke. Last ned "
+                            "tabellen på nytt fra kilden.")
+        m = re.search(rb'\buniqueCount="(\d+)"', head) or re.search(rb'\bcount="(\d+)"', head)
+        if m and int(m.group(1)) > MAX_SHARED_STRINGS:
+            raise LoadError(f"Excel-filen sier den har {int(m.group(1)):,} ulike tekster".replace(",", " ")
+                            + f", mer enn {MAX_SHARED_STRINGS:,} som er grensen".replace(",", " ")
+                            + ". Filen er enten skadet eller laget for å fylle opp minnet; Innenfor "
+                            "åpner den ikke. Last ned tabellen på nytt fra kilden.")
+
     @cached_property
     def workbook(self):
         import openpyxl
+        self.check_unpacked_size()
         try:
             wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
         except Exception as e:
@@ -229,125 +256,31 @@ def _is_utf8(data: bytes) -> bool:
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>/]*>(?:(?!</c>).)*?<f\b[^>]*?(?:/>|>([^<]*)</f>)'
                            rb'((?:(?!</c>).)*)</c>', re.S)
 _CACHED_VALUE = re.compile(rb"<v>[^<]+</v>")
+_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def normalised_frame(rows) -> pd.DataFrame:
-    """The normalised rows (a list of dicts, or a DataFrame with some or all of COLUMNS)."""
-    df = pd.DataFrame(rows, columns=COLUMNS) if not isinstance(rows, pd.DataFrame) else \
-        rows.reindex(columns=COLUMNS)
-    for col in ("value", "numerator", "denominator"):
-        if df[col].dtype != "float64":
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    for col in ("indicator", "region", "region_name", "level", "period", "age", "sex", "category",
-                "status", "note", "sheet"):
-        if isinstance(df[col].dtype, pd.CategoricalDtype) and not df[col].hasnans:
-            continue
-        if df[col].dtype != "str" or df[col].hasnans:
-            df[col] = df[col].astype("str").fillna("")
-    if df["row"].dtype != "int64":
-        df["row"] = pd.to_numeric(df["row"], errors="coerce").fillna(0).astype("int64")
-    return df
-
-
-_factors = threading.local()   # column → (codes, values), remembered within pipeline.prepare()
-
-
-@contextmanager
-def remember_factors():
-    """While active, str columns factorized with factorize() keep their (codes, distinct values),
-    so grouping by a column never hashes its strings twice."""
-    _factors.cache = {}
-    try:
-        yield
-    finally:
-        _factors.cache = None
-
-
-def _arrow(col):
-    arr = col.array if isinstance(col, pd.Series) else col
-    return getattr(arr, "_pa_array", arr)   # the Arrow data: shared by copies of a frame
-
-
-def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
-    """(number of each row's value among the distinct values, the distinct values). The values
-    are distinct; their order is not promised, and for a categorical column they may include
-    values no row has."""
-    cache = getattr(_factors, "cache", None)
-    key = id(_arrow(col))
-    if cache is not None and key in cache:
-        return cache[key][1:]
-    if isinstance(col.dtype, pd.CategoricalDtype) and not col.hasnans:
-        idx, uniq = col.cat.codes.to_numpy().astype(np.intp), col.cat.categories   # (int8 overflows)
-    else:
-        idx, uniq = pd.factorize(col, use_na_sentinel=False)
-    if cache is not None:
-        cache[key] = (_arrow(col), idx, list(uniq))   # keeps the data alive: its id stays unique
-    return idx, list(uniq)
-
-
-def combined_codes(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, int]:
-    """(a number per row for its combination of `cols`, the numbers' upper bound): a factorize
-    per column, combined arithmetically."""
-    n = len(df)
-    code = np.zeros(n, dtype=np.int64)
-    size = 1
-    for c in cols:
-        idx, uniq = factorize(df[c])
-        k = max(len(uniq), 1)
-        if size * k >= 2 ** 62:   # keep the combined number small
-            code = pd.factorize(code)[0].astype(np.int64)
-            size = int(code.max()) + 1 if n else 1
-        code *= k   # (in place: no new 8-byte array per column)
-        code += idx
-        size *= k
-    return code, size
-
-
-def groups(df: pd.DataFrame, cols: list[str], ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(group number of each row, position of each group's first row) for the distinct values
-    of `cols`, numbered in order of first appearance (ordered=False: in no particular order).
-    Vectorised: the combinations (combined_codes) numbered through a dense table when there can be
-    few (a file has a few hundred places and periods), else a hash table."""
-    n = len(df)
-    code, size = combined_codes(df, cols)
-    if size <= 2 * n:   # a table of every possible combination costs at most 10 bytes a row
-        seen = np.zeros(size, dtype=bool)
-        seen[code] = True
-        dense = np.cumsum(seen, dtype=np.int32) - 1   # group numbers in order of `code`
-        grp = dense[code]
-        first = np.full(int(seen.sum()), n, dtype=np.int64)
-        np.minimum.at(first, grp, np.arange(n, dtype=np.int64))
-        if not ordered:
-            return grp, first
-        order = np.argsort(first, kind="stable")   # renumber in order of first appearance
-        renumber = np.empty_like(order)
-        renumber[order] = np.arange(len(order))
-        return renumber[grp], first[order]
-    grp = pd.factorize(code)[0]
-    first = pd.Series(grp).drop_duplicates().index.to_numpy()
-    return grp, first
-
-
-def coded_strings(values: list, idx: np.ndarray, repeat: int = 1) -> pd.Categorical:
-    """A text column from its values and each row's index into them, `repeat` times over: an
-    ordered categorical with sorted categories, so it sorts, compares and has min/max as str
-    does, and reaches the store as an Arrow dictionary (no string per row is built)."""
-    strs = ["" if v is None else str(v) for v in values]
-    uniq = sorted(set(strs)) or [""]
-    pos = {u: i for i, u in enumerate(uniq)}
-    small = np.int8 if len(uniq) < 128 else np.int16 if len(uniq) < 32768 else np.int32
-    codes = np.array([pos[x] for x in strs] or [0], dtype=small)[idx]
-    if repeat != 1:
-        codes = np.tile(codes, repeat)
-    dtype = pd.CategoricalDtype(uniq, ordered=True)
-    return cast(pd.Categorical, pd.Categorical.from_codes(codes, dtype=dtype))
-
-
-def plain(df: pd.DataFrame, cols=None) -> pd.DataFrame:
-    """`cols` (default: all) as str, for code that sets values a categorical does not have or
-    builds strings from it. Used where few rows are involved (merged municipalities, breaks)."""
-    return df.assign(**{c: df[c].astype("str") for c in (df.columns if cols is None else cols)
-                        if isinstance(df[c].dtype, pd.CategoricalDtype)})
+def formula_cells(raw: RawFile, sheets) -> dict[str, dict[tuple[int, int], tuple[bool, str]]]:
+    """The formula cells on the sheets titled `sheets`: {title: {(row, column index from 0):
+    (whether a value is stored, the formula)}}. The sources never write formulas: a formula in
+    a downloaded table is an analyst's (a sum row, a share column, a look-up)."""
+    from openpyxl.utils import column_index_from_string
+    wanted, out = set(sheets), {}
+    with zipfile.ZipFile(io.BytesIO(raw.data)) as z:
+        names = set(z.namelist())
+        for ws in raw.workbook.worksheets:
+            path = getattr(ws, "_worksheet_path", None)
+            if ws.title not in wanted or not path or path not in names:
+                continue
+            xml = z.read(path)
+            found: dict[tuple[int, int], tuple[bool, str]] = {}
+            if b"<f>" in xml or b"<f " in xml:
+                for m in _FORMULA_CELL.finditer(xml):
+                    col, row = _REF.fullmatch(m.group(1).decode()).groups()   # type: ignore[union-attr]
+                    found[(int(row), column_index_from_string(col) - 1)] = (
+                        bool(_CACHED_VALUE.search(m.group(3))),
+                        html.unescape((m.group(2) or b"").decode("utf-8", "replace")))
+            out[ws.title] = found
+    return out
 
 
 def mojibake(text: str) -> str | None:
@@ -362,7 +295,32 @@ def mojibake(text: str) -> str | None:
     return fixed if fixed != text else None
 
 
-_NUM = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
+_NUM = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$", re.ASCII)
+# Invisible characters a copy from a web page or a word processor leaves in a cell: zero-width
+# space/joiners, word joiner, BOM, soft hyphen. Removed before a cell is read.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+MAX_COUNT = 6_000_000   # more people than live in Norway: no count in any source can be larger
+
+
+def plain_text(text: str) -> str:
+    """The text with full-width, half-width and no-break forms folded to what they stand for
+    (NFKC of those characters only: full-width digits U+FF10–FF19 → 0–9, U+00A0 → space) and
+    invisible characters removed: what the cell means. Other compatibility characters are kept
+    (garbled UTF-8 must stay as it is to be recognised; a superscript two is not «2»)."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", "".join(
+        unicodedata.normalize("NFKC", ch) if unicodedata.decomposition(ch).startswith(_FOLDED) else ch
+        for ch in text))
+
+
+_FOLDED = ("<wide>", "<narrow>", "<noBreak>")
+
+
+def _finite(x: float, shown) -> float:
+    if not math.isfinite(x):
+        raise ValueError(f"«{str(shown)[:40]}» er ikke et endelig tall")
+    return x + 0.0   # -0 → 0
 
 
 def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
@@ -378,8 +336,12 @@ def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
     if isinstance(cell, (int, float)):
         if isinstance(cell, float) and math.isnan(cell):
             return None, "missing", "tom celle"
-        return float(cell), "ok", ""
-    s = str(cell).strip().strip('"').strip()
+        try:
+            x = float(cell)
+        except OverflowError:   # an int of 400 digits
+            raise ValueError(f"«{str(cell)[:20]}…» er ikke et endelig tall") from None
+        return _finite(x, cell), "ok", ""
+    s = plain_text(str(cell)).strip().strip('"').strip()
     if s == "":
         return None, "missing", "tom celle"
     if s in SYMBOLS:
@@ -391,17 +353,17 @@ def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
     if other in s:
         raise ValueError(f"«{s}» har feil desimaltegn (filen bruker «{decimal}»)")
     s = re.sub(r"[ \u00a0\u202f]", "", s).replace(",", ".")
-    return float(s), "ok", ""
+    return _finite(float(s), s), "ok", ""
 
 
-_LABEL = re.compile(r"^\s*(?:K-|F-)?(\d{1,4})(?:\s+(.*?))?\s*$")
+_LABEL = re.compile(r"^\s*(?:K-|F-)?(\d{1,4})(?:\s+(.*?))?\s*$", re.ASCII)
 _YEARS_SUFFIX = re.compile(r"\s*\((?:\d{4})?\s*-\s*(?:\d{4})?\)\s*$")
 
 
 def parse_region_label(label) -> tuple[str, str, str]:
     """('4003', 'Skien', 'kommune') from 'K-4003 Skien', '3807 Skien (2020-2023)', '40 Telemark',
     '0 Hele landet'. Raises ValueError for a label with no number."""
-    s = "" if label is None else str(label).strip()
+    s = "" if label is None else plain_text(str(label)).strip()
     if isinstance(label, (int, float)) and not isinstance(label, bool):
         s = f"{int(label)}"
     m = _LABEL.match(s)

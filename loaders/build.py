@@ -14,6 +14,7 @@ DEMO_DIR = store.ROOT / "data" / "demo"
 def build(db, if_stale: bool, replace: bool):
     """The demo build's results, or an exit code when it leaves the store as it is. A store
     with coordinators' files is never replaced unasked (`make run` runs build --if-stale)."""
+    report_leftovers(db)
     kind = store_kind(db)
     if kind in ("coordinator", "empty") and store.upgrade(db):
         print(f"Lageret {db} er oppgradert til den nye tabellformen (år og periodetype lagret).")
@@ -37,6 +38,33 @@ def build(db, if_stale: bool, replace: bool):
     except store.Busy as e:
         print(e)
         return 1
+    except Exception as e:
+        if (why := store.disk_problem(e, db, "Lageret er som før.")) is None:
+            raise
+        print(why)
+        return 1
+
+
+def report_leftovers(db: Path) -> None:
+    """Say what an interrupted load or build left (and remove what dead processes left), and
+    which files in the store lack their original in the archive (loading them again mends it)."""
+    removed = store.clean_leftovers(db)
+    if removed:
+        print(f"Ryddet bort {len(removed)} halvskrevne filer etter en avbrutt lagring eller bygging: "
+              + ", ".join(f.name for f in removed) + ". Lageret er som det var før den.")
+    left = [f for f in store.leftovers(db)[0] if f.exists()]
+    if left:
+        print("Kunne ikke fjerne halvskrevne filer (skrivebeskyttet mappe?): "
+              + ", ".join(str(f) for f in left))
+    if store.store_is_readable(db):
+        with store.reader(db) as con:
+            missing = store.missing_originals(con, db.parent / "raw")
+        if missing:
+            names = ", ".join(f"«{n}»" for n, _ in missing[:5]) + (
+                f" og {len(missing) - 5} til" if len(missing) > 5 else "")
+            print(f"{len(missing)} filer i lageret mangler originalfilen i arkivet {db.parent / 'raw'}: "
+                  f"{names}. Last inn de samme filene på nytt, så arkiveres originalene "
+                  "(tallene endres ikke).")
 
 
 def demo_files() -> list[Path]:

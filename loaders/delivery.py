@@ -14,7 +14,9 @@ import re
 
 import pandas as pd
 
-from loaders.base import SYMBOLS, LoadError, RawFile, normalised_frame, parse_cell, parse_region_label
+from loaders.base import SYMBOLS, LoadError, RawFile, parse_cell, parse_region_label
+from loaders.frames import normalised_frame
+from loaders.plausible import warnings as implausible
 from vocab import indicators
 from vocab.keys import TEMPLATE
 from vocab.status import STATUSES, WORDS
@@ -61,7 +63,7 @@ def near_miss(raw: RawFile) -> str | None:
     return None
 
 
-def read(raw: RawFile) -> tuple[list[dict], str]:
+def read(raw: RawFile) -> tuple[list[dict], str, list]:
     text = raw.text or ""
     head = raw.first_lines[0]
     if "\t" in head and ";" not in head and "," not in head:
@@ -85,7 +87,7 @@ def read(raw: RawFile) -> tuple[list[dict], str]:
             raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
                             f"Er filen avkortet, eller brukes «{delim}» inne i en verdi?")
         rows.append({"_row": n, **dict(zip(header, (c.strip() for c in cells)))})
-    return rows, _decimal(rows, delim)
+    return rows, _decimal(rows, delim), raw._notes   # (warnings go to raw._notes)
 
 
 def _decimal(rows: list[dict], delim: str) -> str:
@@ -116,7 +118,7 @@ def _age(s: str) -> str:
 
 
 def normalise(table) -> pd.DataFrame:
-    rows, decimal = table
+    rows, decimal, notes = table
     known = indicators.all_indicators()
     out = []
     for r in rows:
@@ -154,4 +156,6 @@ def normalise(table) -> pd.DataFrame:
                     "sex": sex, "category": r["kategori"].strip().lower() or "alle",
                     "value": value, "numerator": count, "denominator": den, "status": status,
                     "note": note1 if status != "ok" else "", "row": n})
-    return normalised_frame(out)
+    df = normalised_frame(out)
+    notes.extend(implausible(df))
+    return df

@@ -8,7 +8,8 @@ import pandas as pd
 
 from geo import codes
 from loaders import merges
-from loaders.base import coded_strings, factorize, groups, mojibake, plain
+from loaders.base import mojibake
+from loaders.frames import coded_strings, factorize, groups, plain
 from loaders.validate import MAX_PROBLEMS
 from vocab import indicators
 from vocab import periods as periods_

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo import codes
-from loaders.base import plain
+from loaders.frames import plain
 from vocab.keys import KEY
 
 

@@ -3,6 +3,7 @@ a place (Ukjent, Øvrige områder, Svalbard, Utlandet), and finding the place a 
 its label ('4001 Porsgrunn') or, in files without numbers, by its level and name."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache
 
@@ -72,41 +73,154 @@ def name_index(level: str) -> dict[str, set[str]]:
     return idx
 
 
-def place_by_name(key):
-    """(Nivå, name) → (2024 code, name, level); 'skip'; or an error text.
+def month_of(v) -> str:
+    """'2025-01' from a month as NAV files and analysts write it: 202501, '2025M01', '2025-01',
+    an Excel date, '2025-01-01 00:00:00', or a date in the month as Norwegians write it
+    ('01.01.2025', '1.1.2025'). Anything else is returned as written, for validation to name."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return f"{v.year:04d}-{v.month:02d}"
+    s = str(v).strip()
+    if isinstance(v, float) and v.is_integer():
+        s = str(int(v))
+    if m := re.fullmatch(r"(\d{4})(\d{2})", s) or re.fullmatch(r"(\d{4})M(\d{2})", s):
+        return f"{m[1]}-{m[2]}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2}(?:[ T].*)?)?", s):
+        return f"{m[1]}-{m[2]}"
+    if (m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?", s)) and 1 <= int(m[1]) <= 31 \
+            and 1 <= int(m[2]) <= 12:
+        return f"{m[3]}-{int(m[2]):02d}"
+    return s
 
-    Safe only because such files use NAV's *current* geography (Midt-Telemark and Telemark have
-    figures back to 2011), so 2024 names are the right key; the level column keeps 'Oslo' the
-    county apart from 'Oslo' the municipality; a name that is several 2024 places (Herøy, Våler)
-    or none is refused, never guessed."""
-    level_raw, name = (str(x or "").strip() for x in key)
+
+_LAND = ("landet", "hele landet", "norge", "i alt")
+_LAND_LEVELS = ("landet", "land", "hele landet", "norge", "nasjonalt")   # ('Nordland kommuner' is not)
+_IN_COUNTY = re.compile(r"^(.*?)\s+kommuner$", re.I)
+_PARENTHESES = re.compile(r"\(([^)]*)\)")
+
+
+@cache
+def _all_municipality_names() -> dict[str, frozenset[str]]:
+    """Every folded form of every name a municipality number of 2017–2024 has carried → the
+    numbers (a name alone is then checked against the year: Sande was two places until 2020)."""
+    idx: dict[str, set[str]] = {}
+    for code, names in codes.known_names().items():
+        for n in names:
+            for form in codes.name_forms(n):
+                idx.setdefault(form, set()).add(code)
+    return {k: frozenset(v) for k, v in idx.items()}
+
+
+@cache
+def _county_numbers(name: str) -> frozenset[str]:
+    """The county numbers of any year a county name is (Vestfold: 07, 39)."""
+    forms = codes.name_forms(name)
+    table = {**codes.OLD_COUNTY_NAMES, **codes.counties_2020(), **codes.COUNTIES_2020_2023,
+             **codes.counties_2024()}
+    return frozenset(c for c, n in table.items() if forms & codes.name_forms(n))
+
+
+@cache
+def _counties_of(code: str) -> frozenset[str]:
+    """The county numbers a municipality number lay in: its own era's and 2024's."""
+    out = {code[:2]}
+    if (home := codes.to_2024(code)) is not None:
+        out |= {home.code[:2], *(c[:2] for c in home.split_into)}
+    if code[:2] in codes.OLD_COUNTIES:
+        out.add(codes.OLD_COUNTIES[code[:2]][0])
+    return frozenset(out)
+
+
+def _home(code: str) -> str:
+    home = codes.to_2024(code)
+    return home.code if home is not None else code
+
+
+def _shown(code: str, forms: set[str]) -> str:
+    """How a municipality number was named: 'Sande (Vestfold)' for 0713 asked as 'Sande'."""
+    names = sorted(n for n in codes.known_names().get(code, ()) if forms & codes.name_forms(n))
+    return next((n for n in names if "(" in n), names[0] if names else codes.name_of(code))
+
+
+def place_by_name(key):
+    """(Nivå, name[, county, year]) → (code, name, level); 'skip'; or an error text.
+
+    Such files use NAV's *current* geography (Midt-Telemark and Telemark have figures back to
+    2011), so a 2024 name is placed under its 2024 number; a name that was a different place in
+    the row's year is that place (its number then, harmonised later). The level column keeps
+    'Oslo' the county apart from 'Oslo' the municipality. A name that is several places in the
+    year (Herøy, Våler; Sande until 2019) needs the county — from the level ('Nordland
+    kommuner'), a county column or the name ('Herøy (Nordland)') — else it is refused, never
+    guessed; so is a name that is no place."""
+    level_raw, name, county, year = (tuple(key) + ("", 0))[:4]
+    level_raw, name, county = (str(x or "").strip() for x in (level_raw, name, county))
+    year = int(year or 0)
     lv = codes.fold_name(level_raw)
     if not name:
         return "mangler navn på kommune/fylke"
     if not_a_place(name):
         return "skip"
-    if "land" in lv:
-        if codes.fold_name(name) in ("landet", "hele landet", "norge", "i alt"):
-            return ("0", name, "land")
+    if codes.fold_name(name) in _LAND and (lv in _LAND_LEVELS or not lv):
+        return ("0", name, "land")
+    if lv in _LAND_LEVELS:
         return f"«{name}» på nivået «{level_raw}» er ikke landet"
     if "fylke" in lv:
-        level = "fylke"
-    elif "kommune" in lv:
-        level = "kommune"
-    else:
+        return _county(name, year)
+    if lv and "kommune" not in lv:
         return f"ukjent nivå «{level_raw}» (forventet Landet, Fylker eller … kommuner)"
-    hits = set().union(*(name_index(level).get(f, set()) for f in codes.name_forms(name)))
-    number = {"kommune": "kommunenummer", "fylke": "fylkesnummer"}[level]
-    if not hits:
-        return f"«{name}» er ikke et {level}navn i 2024-inndelingen; bruk en fil med {number}"
-    if len(hits) > 1:
-        return (f"«{name}» er navnet på flere {level}r ({', '.join(sorted(hits))}); filen har ikke "
-                f"{number}, så raden kan ikke plasseres")
-    code = hits.pop()
-    # 'Telemark kommuner': the municipality must lie in that county.
-    county = re.match(r"^(.*?)\s+kommuner$", level_raw, re.I)
-    if level == "kommune" and county:
-        cc = name_index("fylke").get(codes.fold_name(county[1]))
-        if cc and code[:2] not in cc:
-            return f"«{name}» ({code}) ligger ikke i {county[1]}"
-    return (code, name, level)
+    hint = (_IN_COUNTY.match(level_raw) or [None, None])[1] or county or \
+        next(iter(_PARENTHESES.findall(name)), "")
+    found = _municipality(name, hint.strip(), year)
+    if not lv and isinstance(found, str) and isinstance(county_found := _county(name, year), tuple):
+        return county_found   # no level column: a county name is the county
+    if not lv and isinstance(found, tuple) and isinstance(_county(name, year), tuple):
+        return (f"«{name}» er både et fylke og en kommune, og filen har ingen kolonne for nivå "
+                "(Landet, Fylker, … kommuner); raden kan ikke plasseres")
+    return found
+
+
+def _county(name: str, year: int):
+    idx = dict(name_index("fylke"))
+    if 2020 <= year <= 2023:   # Viken, Vestfold og Telemark, Troms og Finnmark
+        for code, n in codes.COUNTIES_2020_2023.items():
+            for form in codes.name_forms(n):
+                idx[form] = idx.get(form, set()) | {code}
+    hits = set().union(*(idx.get(f, set()) for f in codes.name_forms(name)))
+    if len(hits) == 1:
+        return (hits.pop(), name, "fylke")
+    if hits:
+        return f"«{name}» er navnet på flere fylker ({', '.join(sorted(hits))}); raden kan ikke plasseres"
+    return f"«{name}» er ikke et fylkenavn i 2024-inndelingen; bruk en fil med fylkesnummer"
+
+
+def _municipality(name: str, hint: str, year: int):
+    forms = codes.name_forms(name)
+    now = set().union(*(name_index("kommune").get(f, set()) for f in forms))
+    then = {c for f in forms for c in _all_municipality_names().get(f, ())
+            if year and codes.valid_in(c, year)}
+    found = now | then
+    if hint:
+        counties = _county_numbers(hint)
+        if not counties:
+            return f"ukjent fylke «{hint}» for «{name}»"
+        inside = {c for c in found if _counties_of(c) & counties}
+        if found and not inside:
+            return f"«{name}» ({', '.join(sorted(found))}) ligger ikke i {hint}"
+        found = inside
+    if not found:
+        when = f" eller i {year}" if year and year != 2024 else ""
+        return f"«{name}» er ikke et kommunenavn i 2024-inndelingen{when}; bruk en fil med kommunenummer"
+    by_home: dict[str, str] = {}   # 2024 number → the number the place had that year
+    for c in sorted(found, key=lambda c: (not (year and codes.valid_in(c, year)), c)):
+        by_home.setdefault(_home(c), c)
+    if len(by_home) > 1:
+        shown = sorted(by_home.values())
+        county = codes.counties_2024().get(sorted(by_home)[-1][:2], "")
+        return (f"«{name}» er navnet på flere kommuner ({', '.join(shown)})"
+                + (f" i {year}" if year else "") + ": " + " og ".join(_shown(c, forms) for c in shown)
+                + ". Filen har ikke kommunenummer, så raden kan ikke plasseres: skriv fylket i navnet "
+                f"(f.eks. «{name} ({county})») eller i nivået («{county} "
+                "kommuner»), eller bruk en fil med kommunenummer")
+    home, code = by_home.popitem()
+    if home in now:
+        return (home, name, "kommune")   # NAV's current geography: the 2024 number
+    return (code, name, "kommune")       # a place of that year, harmonised later

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 
 from geo import codes
-from loaders.base import LoadError, RawFile, normalised_frame, parse_cell, parse_region_label
+from loaders.base import LoadError, RawFile, parse_cell, parse_region_label
+from loaders.frames import normalised_frame
 from loaders.nav_common import not_a_place, skipped_warning
+from loaders.plausible import warnings as implausible
 
 NAME = "NAV HL060-tabell (xlsx, fylke og kommune per måned)"
 
@@ -173,7 +175,9 @@ def normalise(table):
                 out[key] = obs
     if skipped:
         table.setdefault("notes", []).append(skipped_warning(skipped, skipped_rows))
-    return normalised_frame(list(out.values()))
+    df = normalised_frame(list(out.values()))
+    table.setdefault("notes", []).extend(implausible(df))
+    return df
 
 
 def _region(labels, level_word, county_names, sheet, n) -> dict:

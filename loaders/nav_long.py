@@ -9,15 +9,16 @@ The xlsx extracts have sheets Landet/Fylker/<county> and a second pivot block to
 sheets (yrkesbakgrunn, stilling) are out of scope and left out with a warning.
 
 Also read: NAV's series as processed by an analyst, with names instead of numbers (Nivå,
-Geografisk enhet, Dato, 'Andel av arbeidsstyrken' as a fraction). Names are mapped to 2024 codes
-only where the name is one place at that level; see place_by_name.
+Geografisk enhet, maybe a county column, Dato as 2025-01-01 or 01.01.2025, 'Andel av
+arbeidsstyrken' as a fraction). A name is placed only where it is one place at that level in
+that year; see nav_common.place_by_name. A workbook with the table on several sheets is read
+once, and fractions under '% av arbeidsstyrken' are found and read as percent (nav_checks).
 
 Vectorised on purpose (categorical columns, each distinct value parsed once, no string built per
 row): the loader benchmark reads 1M rows."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from typing import Any
@@ -28,16 +29,19 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from geo import codes
-from loaders.base import (
-    LoadError,
-    RawFile,
-    Release,
-    coded_strings,
-    factorize,
-    normalised_frame,
-    parse_cell,
+from loaders.base import LoadError, RawFile, Release, parse_cell
+from loaders.frames import coded_strings, factorize, normalised_frame
+from loaders.nav_checks import check_totals, false_zeros, one_copy_per_sheet, percent_or_fraction
+from loaders.nav_common import (
+    category_code,
+    month_of,
+    place_by_label,
+    place_by_name,
+    sex_code,
+    skipped_warning,
 )
-from loaders.nav_common import category_code, place_by_label, place_by_name, sex_code, skipped_warning
+from loaders.plausible import warnings as implausible
+from vocab import periods
 from vocab.text import rows, where
 
 NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
@@ -48,7 +52,7 @@ HEADERS = {
     "periode": "period",
     "navaerende kommune nr navn": "label", "navaerende fylke nr navn": "label",
     "kommune nr navn": "label", "fylke nr navn": "label",
-    "geografisk enhet": "name", "niva": "level",
+    "geografisk enhet": "name", "niva": "level", "fylke": "county", "fylkesnavn": "county",
     "arbeidsmarkedsstatus hovedgruppe": "category", "arbeidsmarkedsstatus": "category",
     "kjonn": "sex", "alder": "age", "aldersgruppe": "age",
     "beh personer i mnd": "count", "antall personer": "count", "antall": "count",
@@ -57,7 +61,6 @@ HEADERS = {
 }
 AGES = {"under 30 ar": "under30", "under 30": "under30", "i alt": "alle", "alle": "alle",
         "alle aldre": "alle", "": "alle"}
-ZERO_NOTE = "«0» i filen er trolig NAVs «*» (færre enn 4) gjort om til 0"
 
 
 def _canon(cell) -> str | None:
@@ -82,7 +85,7 @@ def _blocks(header) -> list[dict[str, int]]:
 
 
 def _complete(b) -> bool:
-    return ("period" in b and "category" in b and ("label" in b or {"name", "level"} <= b.keys())
+    return ("period" in b and "category" in b and ("label" in b or "name" in b)
             and bool({"count", "percent", "fraction"} & b.keys()))
 
 
@@ -115,15 +118,16 @@ def _sheet_header(ws):
 
 
 def read(raw: RawFile) -> dict:
+    headers: dict[str, str] = {}   # our column → the file's header, for messages
     if raw.is_xlsx:
-        frame = _read_xlsx(raw)
+        frame = _read_xlsx(raw, headers)
     else:
-        frame = _read_csv(raw)
+        frame = _read_csv(raw, headers)
     # Warnings go to raw._notes, which the pipeline shows with the result.
-    return {"frame": frame, "notes": raw._notes, "xlsx": raw.is_xlsx}
+    return {"frame": frame, "notes": raw._notes, "xlsx": raw.is_xlsx, "headers": headers}
 
 
-def _read_xlsx(raw: RawFile) -> pd.DataFrame:
+def _read_xlsx(raw: RawFile, headers: dict) -> pd.DataFrame:
     parts, other = [], []
     found_in = {ws.title: _sheet_header(ws) for ws in raw.workbook.worksheets}
     raw.check_formulas(t for t, f in found_in.items() if f)
@@ -133,6 +137,9 @@ def _read_xlsx(raw: RawFile) -> pd.DataFrame:
             other.append(ws.title)
             continue
         hrow, blocks = found
+        titles = next(ws.iter_rows(min_row=hrow, max_row=hrow, values_only=True))
+        for c, i in blocks[0].items():
+            headers.setdefault(c, str(titles[i]).strip())
         body = list(ws.iter_rows(min_row=hrow + 1, values_only=True))
         for b, cols in enumerate(blocks):
             data = {c: [r[i] if i < len(r) else None for r in body] for c, i in cols.items()}
@@ -173,7 +180,7 @@ def near_miss(raw: RawFile) -> str | None:
             + ". Last ned uttrekket på nytt med alle kolonnene.") if missing else None
 
 
-def _read_csv(raw: RawFile) -> pd.DataFrame:
+def _read_csv(raw: RawFile, headers: dict) -> pd.DataFrame:
     sep = _sep(raw.first_lines[0] if raw.first_lines else "")
     if not raw.data[-16:].rstrip(b"\0").endswith((b"\n", b"\r")):
         # NAV ends every line; a last line without an ending is a cut-off file, and its last
@@ -192,6 +199,7 @@ def _read_csv(raw: RawFile) -> pd.DataFrame:
     if table is None or table.num_columns != len(names):
         raise LoadError(_bad_line(raw.text or "", sep))
     block = _blocks(names)[0]
+    headers.update({c: names[i].strip() for c, i in block.items()})
     out = pa.table([table.column(i) for i in block.values()], names=list(block)).to_pandas()
     n = len(out)
     return out.assign(row=np.arange(2, n + 2), block=0,
@@ -237,19 +245,6 @@ def _first_row(df: pd.DataFrame, mask) -> str:
     return where(df["sheet"].iat[i], int(df["row"].to_numpy()[i]))
 
 
-def _period(v) -> str:
-    if isinstance(v, (dt.date, dt.datetime)):
-        return f"{v.year:04d}-{v.month:02d}"
-    s = str(v).strip()
-    if isinstance(v, float) and v.is_integer():
-        s = str(int(v))
-    if m := re.fullmatch(r"(\d{4})(\d{2})", s) or re.fullmatch(r"(\d{4})M(\d{2})", s):
-        return f"{m[1]}-{m[2]}"
-    if m := re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2}(?:[ T].*)?)?", s):
-        return f"{m[1]}-{m[2]}"
-    return s   # validation names the row with a period it cannot read
-
-
 def _parse_values(df, col, decimal):
     """(value array, codes, [(value, status, note) per distinct cell]) for a number column."""
     def one(v):
@@ -280,17 +275,19 @@ def normalise(table):
         # NAV's second pivot block may repeat rows of the first: keep one of each identical row.
         data_cols = [c for c in df.columns if c not in ("row", "sheet", "block")]
         df = df[~(df.duplicated(subset=data_cols) & (df["block"] > 0))].reset_index(drop=True)
+    if table.get("xlsx") and df["sheet"].nunique() > 1:
+        df = one_copy_per_sheet(df, notes)
     if df.empty:
         return normalised_frame([])
     n = len(df)
+    coded = {"period": _factor(df["period"], month_of)[::-1]}
 
-    # Places: by number and name, or (processed files) by name within a level.
+    # Places: by number and name, or (processed files) by name within a level and year.
     if "label" in df:
         idx, res = _factor(df["label"], place_by_label)
         labels = df["label"]
     else:
-        keys = pd.Series(list(zip(df["level"], df["name"])), index=df.index)
-        idx, res = _factor(keys, place_by_name)
+        idx, res = _names(df, coded["period"])
         labels = df["name"]
     bad = [i for i, r in enumerate(res) if isinstance(r, str) and r != "skip"]
     if bad:
@@ -301,7 +298,7 @@ def normalise(table):
         notes.append(skipped_warning(pd.unique(labels[skip]), int(skip.sum())))
     place = [r if isinstance(r, tuple) else ("", "", "") for r in res]
     # Text columns as (distinct values, index of each row): built once, at the end (_frame).
-    coded = {name: ([p[i] for p in place], idx) for i, name in enumerate(("region", "region_name", "level"))}
+    coded |= {name: ([p[i] for p in place], idx) for i, name in enumerate(("region", "region_name", "level"))}
     coded["category"] = _mapped(df, "category", category_code, "ukjent arbeidsmarkedsstatus",
                                 "Helt ledige, Delvis ledige eller Arbeidssøkere på tiltak")
     coded["sex"] = _mapped(df, "sex", sex_code, "ukjent kjønn", "Kvinner, Menn eller Begge kjønn") \
@@ -318,7 +315,6 @@ def normalise(table):
                          + ", ".join(f"«{a}»" for a in groups) + " er ikke med i Innenfor "
                          f"({rows(int(other.sum()))} er ikke lest inn).")
             skip |= other
-    coded["period"] = _factor(df["period"], _period)[::-1]
     coded["sheet"] = _factor(df["sheet"], lambda x: x if isinstance(x, str) else "")[::-1]   # for messages
 
     decimal = _decimal(df, [c for c in ("count", "percent", "fraction") if c in df],
@@ -333,17 +329,22 @@ def normalise(table):
                                     "arbeidsstyrken» er over 1, så den er ikke en andel (brøk). "
                                     "Bruk kolonnenavnet «% av arbeidsstyrken» for prosent.")
                 share = (np.round(share[0] * 100, 10),) + share[1:]   # fraction → percent
+            else:
+                share = percent_or_fraction(share, ~skip, table.get("headers", {}).get(col, col),
+                                            df, notes)
     keep = ~skip
     parts = []   # (indicator, (value, index, [(value, status, note)]), numerator)
     if "count" in df:
-        count = _false_zeros(_parse_values(df, "count", decimal), share, keep, notes)
+        count = false_zeros(_parse_values(df, "count", decimal), share, keep, notes)
         parts.append(("arbeidssokere", count, count[0]))
     if share is not None:
         parts.append(("arbeidssokere_andel", share, np.full(n, np.nan)))
     out = _frame(parts, coded, df["row"].to_numpy(), keep)
     if "count" in df and {"alle", "kvinner", "menn"} <= set(coded["sex"][0]):
-        _check_totals(out[out["indicator"] == "arbeidssokere"])
-    return normalised_frame(out)
+        check_totals(out[out["indicator"] == "arbeidssokere"])
+    df = normalised_frame(out)
+    notes.extend(implausible(df))
+    return df
 
 
 def _frame(parts, coded, row, keep) -> pd.DataFrame:
@@ -380,45 +381,24 @@ def _mapped(df, col, fn, what, expected):
     return res, idx
 
 
-def _false_zeros(count, share, keep, notes):
-    """NAV publishes '*' for 1–3 persons. A file with no '*' at all but a 0 where the share is
-    above 0 has had '*' replaced by 0 (an analyst's processing): then no 0 in it can be trusted,
-    and every 0 is stored as suppressed rather than as a number that may be false."""
-    value, idx, res = count
-    zero = (value == 0) & keep
-    if share is None or not zero.any():
-        return count
-    contradiction = zero & (share[0] > 0)
-    if not contradiction.any():
-        return count
-    has_star = any(r[1] == "suppressed" for r in res)
-    mark = contradiction if has_star else zero
-    res = res + [(None, "suppressed", ZERO_NOTE)]
-    if has_star:
-        notes.append(f"{int(mark.sum())} antall er «0» selv om andelen er over 0; de er lagret som "
-                     "skjermet (færre enn 4), ikke som 0.")
-    else:
-        notes.append("Filen har «0» der andelen er over 0 og ingen «*»: NAVs «*» (færre enn 4) er "
-                     f"gjort om til 0. Alle {int(mark.sum())} nuller er derfor lagret som skjermet, "
-                     "ikke som 0.")
-    return np.where(mark, np.nan, value), np.where(mark, len(res) - 1, idx), res
-
-
-def _check_totals(counts: pd.DataFrame) -> None:
-    """'Begge kjønn' must be Kvinner + Menn wherever all three are published: catches a second
-    block read against the wrong rows, and files that were edited by hand."""
-    ok = counts[counts["status"] == "ok"]
-    if not {"alle", "kvinner", "menn"} <= set(pd.unique(ok["sex"])):
-        return
-    key = ["region", "period", "category", "age"]
-    w = ok.groupby(key + ["sex"], sort=False)["value"].sum().unstack("sex")
-    w = w.dropna(subset=["alle", "kvinner", "menn"])
-    bad = w[(w["kvinner"] + w["menn"] - w["alle"]).abs() > 1e-9]
-    if len(bad):
-        at = ok[ok["sex"] == "alle"].groupby(key, sort=False)[["sheet", "row"]].first()
-        shown = [f"{where(at.loc[k, 'sheet'], at.loc[k, 'row'])}: {k[0]} {k[1]} {k[2]}: begge "
-                 f"kjønn {t['alle']:g}, men kvinner {t['kvinner']:g} + menn {t['menn']:g} = "
-                 f"{t['kvinner'] + t['menn']:g}."
-                 for k, t in zip(bad.index[:5], bad.head(5).to_dict("records"))]
-        raise LoadError(f"Tallene for begge kjønn stemmer ikke med kvinner + menn i {len(bad)} "
-                        "tilfeller; filen kan være redigert eller feil lest.", shown)
+def _names(df: pd.DataFrame, period: tuple) -> tuple[np.ndarray, list]:
+    """Places by name (no numbers): each distinct (level, name, county, year) placed once
+    (nav_common.place_by_name), since a name may be one place in one year and two in another."""
+    n = len(df)
+    parts = [factorize(df[c]) if c in df else (np.zeros(n, dtype=np.intp), [""])
+             for c in ("level", "name", "county")]
+    values, idx = period
+    years = [periods.year(v) or 0 for v in values]
+    parts.append((np.asarray(idx, dtype=np.intp), years))
+    code = np.zeros(n, dtype=np.int64)
+    for i, uniq in parts:
+        code = code * max(len(uniq), 1) + i
+    combos, inverse = np.unique(code, return_inverse=True)
+    res = []
+    for combo in combos:
+        rest, key = int(combo), []
+        for _i, uniq in reversed(parts):
+            rest, k = divmod(rest, max(len(uniq), 1))
+            key.append(uniq[k])
+        res.append(place_by_name(tuple(reversed(key))))
+    return inverse.astype(np.intp), res

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import compare, store
-from loaders.base import LoadError, RawFile, Release, coded_strings, factorize, remember_factors
+from loaders import compare, plans, store
+from loaders.base import LoadError, RawFile, Release
 from loaders.detect import detect
+from loaders.frames import coded_strings, factorize, remember_factors
 from loaders.harmonise import harmonise
-from loaders.validate import validate
+from loaders.validate import MAX_PROBLEMS, validate
 from vocab import indicators, settings
 from vocab.keys import KEY
 from vocab.numbers import integer
@@ -145,6 +146,8 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
     `preliminary`: the coordinator marks the figures preliminary (a file can also say so itself).
     `on_conflict`: when another source has other figures for the same cells, 'ny' shows this
     file's and 'gammel' keeps showing the stored ones; without it such a file is refused."""
+    if plans.kind(raw):                 # the partnership's targets or measures, not figures
+        return load_plan(raw, db, loaded_by=loaded_by, dry_run=dry_run)
     if period is not None:
         raw.period_hint = period
     path = store.db_path(db)
@@ -158,9 +161,9 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
         with store.reader(path) as con:
             seen = store.find_source(con, raw.sha256)
         if seen:
-            return LoadResult(file_name=raw.name, outcome="duplicate", format_name=result.format_name,
-                              message=f"Filen er allerede lastet inn (som «{seen[1]}», "
-                                      f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.")
+            return _duplicate(raw, path, result.format_name,
+                              f"Filen er allerede lastet inn (som «{seen[1]}», "
+                              f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.", dry_run)
     if obs is None:
         return result
     release = _release(raw, mod, preliminary)
@@ -185,8 +188,8 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
             # Checked again under the lock: another coordinator may have saved meanwhile.
             seen = store.find_source(con, raw.sha256)
             if seen:
-                result.outcome, result.rows = "duplicate", 0
-                result.message = f"Filen er allerede lastet inn (som «{seen[1]}»); ingenting endret."
+                result = _duplicate(raw, path, result.format_name, f"Filen er allerede lastet inn "
+                                    f"(som «{seen[1]}»); ingenting endret.", dry_run)
                 raise store.Rollback
             found = compare.compare(con, table, product=release.product, released=released,
                                     is_demo=is_demo)
@@ -198,15 +201,87 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
                                            fmt=mod.NAME, loaded_by=loaded_by, is_demo=is_demo,
                                            release=release,
                                            priority=_priority(con, found, on_conflict))
+            # The original is archived (and on disk) before the store is swapped: a load is
+            # complete only with its original; if archiving fails, nothing is stored. The
+            # checkpoint first, so a disk too full for the store leaves no original behind.
+            con.execute("CHECKPOINT")
+            store.archive(raw.data, raw.sha256, path.parent / "raw")
     except store.Rollback:
         return result
     except store.Busy as e:
         result.outcome, result.rows = "rejected", 0
         result.message = str(e)
         return result
-    store.archive(raw.data, raw.sha256, path.parent / "raw")
+    except Exception as e:
+        if (why := store.disk_problem(e, path)) is None:
+            raise
+        log.warning("lagring av %s stoppet: %s", raw.name, e)
+        result.outcome, result.rows, result.source_id = "rejected", 0, None
+        result.rejected_rows, result.message, result.warnings = 0, why, []
+        return result
     result.outcome = "loaded"
     return result
+
+
+def load_plan(raw: RawFile, db=None, *, loaded_by: str | None = None,
+              dry_run: bool = False) -> LoadResult:
+    """A targets or measures template (loaders.plans): checked, then stored with its original
+    like any file, all rows or none."""
+    plan = plans.read(raw)
+    name = plans.TARGET_NAME if plan.kind == "targets" else plans.MEASURE_NAME
+    result = LoadResult(file_name=raw.name, format_name=name, rejected_rows=len(plan.rows))
+    if plan.problems:
+        result.message = f"Fant {integer(len(plan.problems))} problem(er); ingenting er lagret."
+        result.problems, result.problem_count = plan.problems[:MAX_PROBLEMS], len(plan.problems)
+        return result
+    if plan.rows.empty:
+        result.message = "Fant ingen rader i malen."
+        return result
+    path = store.db_path(db)
+    result.rows, result.rejected_rows = len(plan.rows), 0
+    if dry_run:
+        result.outcome = "checked"
+        return result
+    try:
+        with store.writer(path) as con:
+            if seen := store.find_source(con, raw.sha256):
+                result = _duplicate(raw, path, name, f"Filen er allerede lastet inn (som «{seen[1]}»); "
+                                    "ingenting endret.", dry_run)
+                raise store.Rollback
+            result.source_id = plans.write(con, plan, file_name=raw.name, sha256=raw.sha256,
+                                           loaded_by=loaded_by)
+            store.archive(raw.data, raw.sha256, path.parent / "raw")   # before the swap
+    except store.Rollback:
+        return result
+    except store.Busy as e:
+        result.outcome, result.rows, result.message = "rejected", 0, str(e)
+        return result
+    except Exception as e:
+        if (why := store.disk_problem(e, path)) is None:
+            raise
+        result.outcome, result.rows, result.source_id, result.message = "rejected", 0, None, why
+        return result
+    result.outcome = "loaded"
+    return result
+
+
+def _duplicate(raw: RawFile, path: Path, format_name: str, message: str,
+               dry_run: bool) -> LoadResult:
+    """These bytes are in the store already. A store written by an older Innenfor (which
+    archived after the swap) can lack the original: archived now, so it is never lost."""
+    r = LoadResult(file_name=raw.name, outcome="duplicate", format_name=format_name, message=message)
+    archive = path.parent / "raw"
+    if dry_run or store.has_original(raw.sha256, archive):
+        return r
+    try:
+        store.archive(raw.data, raw.sha256, archive)
+    except Exception as e:
+        if (why := store.disk_problem(e, path, "Tallene er lagret fra før.")) is None:
+            raise
+        r.message += " Originalfilen mangler i arkivet og kunne ikke legges dit: " + why
+        return r
+    r.message += " Originalfilen manglet i arkivet og er nå lagt dit."
+    return r
 
 
 def _release(raw: RawFile, mod, preliminary: bool) -> Release:

@@ -11,15 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from geo import codes
-from loaders.base import (
-    SYMBOLS,
-    LoadError,
-    RawFile,
-    Release,
-    normalised_frame,
-    parse_cell,
-    parse_region_label,
-)
+from loaders.base import SYMBOLS, LoadError, RawFile, Release, parse_cell, parse_region_label, plain_text
+from loaders.frames import normalised_frame
+from loaders.plausible import agrees
+from loaders.plausible import warnings as implausible
+from loaders.ssb_checks import fractions, is_sum_label, sums_note
 from vocab import indicators, text
 
 NEET_TABLES = {"13563", "13556"}
@@ -73,8 +69,9 @@ def check_table(title: str | None) -> None:
 
 
 def clean(text) -> str:
-    """A label as plain text: no HTML tags (SSB's XLSX notes have them), single spaces."""
-    s = re.sub(r"<[^>]*>", " ", "" if text is None else str(text))
+    """A label as plain text: no HTML tags (SSB's XLSX notes have them), single spaces,
+    full-width characters folded and invisible ones removed (loaders.base.plain_text)."""
+    s = re.sub(r"<[^>]*>", " ", "" if text is None else plain_text(str(text)))
     return re.sub(r"\s+", " ", s).strip().strip('"').strip()
 
 
@@ -143,7 +140,7 @@ def period_code(label) -> str:
     if isinstance(label, float) and label.is_integer():
         s = str(int(label))
     s = s.split(" ")[0] if s else s
-    if m := re.fullmatch(r"(\d{4})M(\d{2})", s):
+    if m := re.fullmatch(r"([0-9]{4})M([0-9]{2})", s):
         return f"{m[1]}-{m[2]}"
     return s
 
@@ -214,9 +211,13 @@ def _resolve_period(cells: list[Cell], hint: str | None) -> set[str]:
     given = {period_code(c.period) for c in cells if clean(c.period)}
     if any(not clean(c.period) for c in cells):
         if hint is None:
-            raise LoadError("Filen sier ikke hvilket år tallene gjelder. Oppgi året når du laster inn "
-                            "(f.eks. python -m loaders load --period 2022 FIL), og sjekk året i "
-                            "SSB-tabellen filen ble hentet fra.")
+            sheets = sorted({c.sheet for c in cells if not clean(c.period) and c.sheet})
+            named = ", ".join(f"«{s}»" for s in sheets[:4])
+            where = (f" ({'arkene' if len(sheets) > 1 else 'arket'} {named} har verken en årskolonne "
+                     "eller året i overskriften)") if sheets else ""
+            raise LoadError(f"Filen sier ikke hvilket år tallene gjelder{where}. Oppgi året når du "
+                            "laster inn (f.eks. python -m loaders load --period 2022 FIL), og sjekk "
+                            "året i SSB-tabellen filen ble hentet fra.")
         for c in cells:
             if not clean(c.period):
                 c.period = hint
@@ -233,7 +234,7 @@ def _region(label: str, period: str) -> tuple[str, str, str]:
     forms = codes.name_forms(name)
     if forms & {"hele landet", "landet", "norge"}:
         return "0", name, "land"
-    year = int(period[:4]) if re.match(r"\d{4}", period) else 0
+    year = int(period[:4]) if re.match(r"[0-9]{4}", period) else 0
     table = codes.counties_2024() if year >= 2024 else codes.counties_2020() if year >= 2020 else {}
     found = {code for code, n in table.items() if forms & codes.name_forms(n)}
     if len(found) == 1:
@@ -264,9 +265,13 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
     if not any("alder" in c.dims for c in cells):
         raise LoadError("Filen har ingen aldersvariabel. NEET gjelder 15–29 år; ta med «alder» i "
                         "uttaket. " + WHAT_TO_DOWNLOAD)
+    sums: dict[tuple, str] = {}   # (sheet, row) → label of a sum row an analyst added
     for c in cells:
         if c.dims.get("status") is not None:
             statuses.setdefault(clean(c.dims["status"]))
+        if is_sum_label(c.region):
+            sums.setdefault((c.sheet, c.row), clean(c.region))
+            continue
         role = _role(c.dims)
         if role is None:
             continue
@@ -288,18 +293,24 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
             (old, old_cell) = g[role]
             if old_cell.sheet != c.sheet and old[:2] == parsed[:2]:
                 continue   # the same table pasted in two sheets
+            first_at = text.lower_first(where_cell(old_cell))
             raise LoadError(f"{where_cell(c)}: to verdier for samme region, alder, kjønn og år ({key[0]}, "
-                            f"{key[1]} år, {key[3]}); den første står i {where_cell(old_cell).lower()}.")
+                            f"{key[1]} år, {key[3]}); den første står i {first_at}.")
         g[role] = (parsed, c)
     if not any("numerator" in g or "share" in g for g in groups.values()):
-        raise LoadError(_no_neet_message(list(statuses), other_ages))
+        raise LoadError(_no_neet_message(list(statuses), other_ages)
+                        + _sheets_read(sorted({c.sheet for c in cells if c.sheet})))
     if period_hint is not None and stated and str(period_hint).strip() not in stated:
         raise LoadError(f"Filen gjelder {', '.join(sorted(stated))}, men oppgitt periode er "
                         f"{period_hint}. Fjern --period eller oppgi riktig år.")
     if other_ages:
         notes.append("Aldersgruppene " + ", ".join(f"«{a}»" for a in sorted(other_ages))
                      + " er utelatt: NEET gjelder 15–29 år og undergruppene 15–19, 20–24 og 25–29.")
-    rows, skipped, no_share = [], [], []
+    rows: list[dict] = []
+    skipped: list[str] = []
+    no_share: list[str] = []
+    as_fraction: list[tuple] = []   # (share, from the counts, where)
+    share_only: list[tuple[int, Cell]] = []            # (row index, where): no counts beside
     for (region, age, sex, period), g in groups.items():
         if "numerator" not in g and "share" not in g:
             continue   # residents only: nothing to show as NEET
@@ -316,6 +327,14 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
         # From the counts when both are there: SSB's share is rounded to one decimal, and the
         # same figure from a table without it (13563) must be the same number.
         value = 100 * num[0] / den[0] if num[0] is not None and den[0] else share[0]
+        if status == "ok" and share[0] is not None:
+            if value is share[0]:
+                share_only.append((len(rows), g["share"][1]))
+            elif not agrees(share[0], value):
+                if agrees(100 * share[0], value):
+                    as_fraction.append((share[0], value, g["share"][1]))   # 0,113 for 11,3 %
+                else:   # off its own counts: validate refuses it, naming the share's row
+                    value, first = share[0], g["share"][1]
         note = next((p[2] for p in (num, share) if p[2]), "")
         if status == "ok" and value is None:   # a count with neither residents nor a share
             status, note = "missing", "NEET-antall uten bosatte i alt; andelen kan ikke regnes ut"
@@ -331,6 +350,9 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
                      "numerator": num[0] if status in ("ok", "missing") else None,
                      "denominator": den[0], "status": status, "note": note, "row": first.row,
                      "sheet": first.sheet})
+    fractions(rows, as_fraction, share_only, notes)
+    if sums:
+        notes.append(sums_note(sums))
     if no_share:
         notes.append(f"{len(no_share)} NEET-tall har antall, men verken bosatte i alt eller andel, og "
                      "lagres uten andel (f.eks. " + ", ".join(sorted(set(no_share))[:3]) + "). Ta med "
@@ -338,7 +360,16 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
     if skipped:
         notes.append("Regioner uten tall som ikke er kommuner eller fylker er hoppet over: "
                      + ", ".join(sorted(set(skipped))[:5]) + ".")
-    return normalised_frame(rows)
+    df = normalised_frame(rows)
+    notes.extend(implausible(df))
+    return df
+
+
+def _sheets_read(sheets: list[str]) -> str:
+    if not sheets:
+        return ""
+    return (" Arkene som ble lest: " if len(sheets) > 1 else " Arket som ble lest: ") + \
+        ", ".join(f"«{s}»" for s in sheets[:8]) + (" m.fl." if len(sheets) > 8 else "") + "."
 
 
 def _no_neet_message(statuses: list[str], other_ages: set[str]) -> str:

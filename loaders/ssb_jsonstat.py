@@ -18,10 +18,11 @@ import math
 import re
 from datetime import UTC, datetime
 
-from loaders.base import LoadError, RawFile, Release
+from loaders.base import SYMBOLS, LoadError, RawFile, Release
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, release_of, table_id
 
 NAME = "SSB PxWebApi JSON-stat2"
+_NONFINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}   # as JSON writes them
 
 
 def _json(raw: RawFile):
@@ -60,7 +61,33 @@ def read(raw: RawFile):
         if key not in j:
             raise LoadError(f"JSON-stat2-svaret mangler «{key}»; filen kan være avkortet eller ikke et "
                             "svar fra SSBs API.")
+    _check_size(j)
     return j, raw.period_hint, raw._notes
+
+
+MAX_CELLS = 10_000_000   # cells a response may declare (the product of `size`)
+MAX_SPARSE = 50          # … and at most this many per value it gives
+
+
+def _check_size(j: dict) -> None:
+    """Refuse a response whose `size` declares far more cells than it could hold (a 200 kB file
+    declaring 10⁸ cells), before anything is built for them."""
+    size, values = j["size"], j["value"]
+    if not isinstance(size, list) or not all(isinstance(n, int) and not isinstance(n, bool)
+                                             and n >= 0 for n in size):
+        raise LoadError("JSON-stat2-svaret har en ugyldig «size»: den skal være en liste med antall "
+                        "kategorier per dimensjon. Hent tabellen på nytt fra SSB.")
+    total = math.prod(size)
+    given = len(values) if isinstance(values, (list, dict)) else 0
+    if total > MAX_CELLS or total > MAX_SPARSE * max(given, 1):
+        raise LoadError(f"JSON-stat2-svaret sier det har {_spaced(total)} celler (produktet av "
+                        f"«size»), men gir bare {_spaced(given)} verdier. Innenfor leser høyst "
+                        f"{_spaced(MAX_CELLS)} celler, og høyst {MAX_SPARSE} per verdi som er gitt. "
+                        "Filen er skadet eller ikke et svar fra SSBs API; hent tabellen på nytt.")
+
+
+def _spaced(n: int) -> str:
+    return f"{n:,}".replace(",", " ") if n < 10 ** 15 else f"10^{len(str(n)) - 1}"
 
 
 def _categories(j: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -146,7 +173,7 @@ def normalise(table):
     if isinstance(values, list) and len(values) != total:
         raise LoadError(f"JSON-stat2-svaret har {len(values)} verdier, men dimensjonene gir {total}. "
                         "Filen kan være avkortet.")
-    cells = []
+    cells, overruled = [], []
     for n, combo in enumerate(itertools.product(*(c for _, _, c in cats))):
         dims, region, period = {}, "", ""
         for (d, _, _), (code, label) in zip(cats, combo):
@@ -157,7 +184,19 @@ def normalise(table):
                 period = code
             else:
                 dims[k] = _text(code, label)
-        v = _get(values, n)
-        cells.append(Cell(region=region, period=period, raw=v if v is not None else _get(status, n),
+        v, symbol = _get(values, n), _get(status, n)
+        if isinstance(v, float) and not math.isfinite(v):
+            raise LoadError(f"Verdi nr. {n + 1}: «{_NONFINITE[str(v)]}» er ikke et endelig tall. SSB "
+                            "skriver et manglende tall som null med et symbol i «status» («..», «:»). "
+                            "Hent tabellen på nytt fra SSB.")
+        if v is not None and isinstance(symbol, str) and SYMBOLS.get(symbol, ("ok",))[0] != "ok":
+            overruled.append(f"verdi nr. {n + 1} ({v} med «{symbol}»)")
+            v = None   # the source's status wins: a suppressed figure is never shown
+        cells.append(Cell(region=region, period=period, raw=v if v is not None else symbol,
                           dims=dims, row=n + 1, sheet="#Verdi"))
+    if overruled:
+        notes.append(f"{len(overruled)} verdier har både et tall og et symbol for skjermet eller "
+                     "manglende tall i «status»; symbolet gjelder, og tallet er ikke lagret: "
+                     + ", ".join(overruled[:5]) + (f" og {len(overruled) - 5} til" if len(overruled) > 5
+                                                    else "") + ".")
     return neet_frame(cells, decimal=".", period_hint=hint, notes=notes)

@@ -9,23 +9,18 @@ download does not name it.
 
 Long sheets (a header row Kommune_nr / Kommune / Innvandring / alder / I alt / Utenfor arbeid …)
 are read as loaders.ssb_csv_long reads the long CSV. Other sheets (pivots, charts, notes) are
-named in a warning and not read."""
+named in a warning and not read; so is what an analyst added to the SSB sheets (formula columns
+and sum rows, tables beside: loaders.ssb_sheet)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
-from loaders.base import LoadError, RawFile, Release
-from loaders.ssb_common import (
-    Cell,
-    check_table,
-    clean,
-    dim_kind,
-    guess_kind,
-    neet_frame,
-    release_of,
-    table_id,
-)
+from loaders.base import LoadError, RawFile, Release, formula_cells
+from loaders.ssb_common import Cell, clean, dim_kind, neet_frame, release_of, table_id
 from loaders.ssb_csv_long import is_long_header, long_cells
+from loaders.ssb_sheet import Additions, blank, statbank_cells, text
+from vocab.text import where
 
 NAME = "SSB Statistikkbanken Excel"
 
@@ -35,10 +30,7 @@ class Sheet:
     name: str
     kind: str            # statbank | long
     rows: list[list]
-
-
-def _blank(row) -> bool:
-    return not any(clean(v) for v in row)
+    formulas: dict = field(default_factory=dict)   # loaders.base.formula_cells of the sheet
 
 
 def _rows(ws, limit: int | None = None) -> list[list]:
@@ -53,7 +45,7 @@ def _rows(ws, limit: int | None = None) -> list[list]:
 
 
 def _kind(rows: list[list]) -> str | None:
-    first = next((r for r in rows if not _blank(r)), None)
+    first = next((r for r in rows if not blank(r)), None)
     if first is None:
         return None
     if table_id(clean(first[0])):
@@ -67,99 +59,60 @@ def detect(raw: RawFile) -> bool:
     return any(_kind(_rows(ws, 30)) for ws in raw.workbook.worksheets)
 
 
+def _check_finite(title: str, rows: list[list]) -> None:
+    """Refuse a cell holding an endless number (1e309 is stored as text in the XML, and read as
+    infinity): no count or share is that, and a column of them must not just be left out."""
+    from openpyxl.utils import get_column_letter
+    for i, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            if isinstance(v, float) and not math.isfinite(v):
+                raise LoadError(f"{where(title, i)}: cellen {get_column_letter(j + 1)}{i} har et tall "
+                                "som er for stort eller ikke et endelig tall. Rett cellen i Excel, "
+                                "eller last ned tabellen på nytt fra SSB.")
+
+
 def read(raw: RawFile):
     sheets, skipped = [], []
     for ws in raw.workbook.worksheets:
         kind = _kind(_rows(ws, 30))
         if kind:
-            sheets.append(Sheet(ws.title, kind, _rows(ws)))
+            rows = _rows(ws)
+            _check_finite(ws.title, rows)
+            sheets.append(Sheet(ws.title, kind, rows))
         else:
             skipped.append(ws.title)
-    raw.check_formulas(s.name for s in sheets)
+    # Formulas are the analyst's: their columns and rows are left out (loaders.ssb_sheet), and
+    # a formula without a stored value is refused only where it would be read.
+    found = formula_cells(raw, [s.name for s in sheets])
+    for s in sheets:
+        s.formulas = found.get(s.name, {})
     return sheets, skipped, raw.period_hint, raw._notes
 
 
-def _text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return clean(v)
-
-
-def statbank_cells(sheet: Sheet) -> list[Cell]:
+def long_sheet_cells(sheet: Sheet, notes: list) -> list[Cell]:
     rows = sheet.rows
-    i = next(n for n, r in enumerate(rows) if not _blank(r))
-    title = clean(rows[i][0])
-    check_table(title)
-    i += 1
-    while i < len(rows) and (_blank(rows[i]) or (_text(rows[i][0]) and _blank(rows[i][1:]))):
-        i += 1   # blank rows and the saved-query URL under the title
-    heading = []
-    while i < len(rows) and not _text(rows[i][0]) and not _blank(rows[i]):
-        heading.append((i + 1, rows[i]))
-        i += 1
-    if not heading:
-        raise LoadError(f"Ark «{sheet.name}»: fant ikke overskriftsradene under tittelen «{title[:60]}».")
-    stub_w = min(next(j for j, v in enumerate(r) if _text(v)) for _, r in heading)
-    last = heading[-1][1]
-    width = 0
-    while stub_w + width < len(last) and _text(last[stub_w + width]):
-        width += 1
-    cols = range(stub_w, stub_w + width)
-    labels = []   # per header row: the label over each column (outer labels cover their block)
-    for _, r in heading:
-        current, row_labels = "", []
-        for j in cols:
-            current = _text(r[j]) if j < len(r) and _text(r[j]) else current
-            row_labels.append(current)
-        labels.append(row_labels)
-    kinds = _names([guess_kind(sorted(set(ls))) for ls in labels])
+    i = next(n for n, r in enumerate(rows) if not blank(r))
     data = []
-    for n in range(i, len(rows)):
-        if _blank(rows[n]):
-            break   # footnotes follow the first blank row
-        data.append((n + 1, rows[n]))
-    if not data:
-        raise LoadError(f"Ark «{sheet.name}»: fant ingen tallrader under overskriften.")
-    filled, stubs = [""] * stub_w, []
-    for _, r in data:
-        filled = [_text(r[j]) or filled[j] if j < len(r) else filled[j] for j in range(stub_w)]
-        stubs.append(filled)
-    stub_kinds = ["region"] + _names([guess_kind(sorted({s[j] for s in stubs}))
-                                      for j in range(1, stub_w)], taken=set(kinds))
-    cells = []
-    for (row_no, r), stub in zip(data, stubs):
-        base = {k: v for k, v in zip(stub_kinds[1:], stub[1:])}
-        for c, j in enumerate(cols):
-            dims = {**base, **{k: labels[h][c] for h, k in enumerate(kinds)}}
-            period = dims.pop("period", "")
-            cells.append(Cell(region=stub[0], period=period, raw=r[j] if j < len(r) else None,
-                              dims=dims, row=row_no, sheet=sheet.name))
-    return cells
-
-
-def _names(kinds: list[str], taken: set | None = None) -> list[str]:
-    """Unique dimension names: a second unrecognised variable must not overwrite the first."""
-    seen, out = set(taken or ()), []
-    for n, k in enumerate(kinds, start=1):
-        out.append(k if k not in seen else f"variabel {n}")
-        seen.add(out[-1])
-    return out
-
-
-def long_sheet_cells(sheet: Sheet) -> list[Cell]:
-    rows = sheet.rows
-    i = next(n for n, r in enumerate(rows) if not _blank(r))
-    header = [_text(v) for v in rows[i]]
+    for n in range(i + 1, len(rows)):
+        if blank(rows[n]):
+            break   # the table ends at the first blank row
+        data.append(n)
+    added = Additions(sheet.name, rows, sheet.formulas, [i], data)
+    header = [text(v) for v in added.cleaned(i)]
     while header and not header[-1]:
         header.pop()
     is_dim = [dim_kind(h) is not None for h in header]
     body = []
-    for n in range(i + 1, len(rows)):
-        if _blank(rows[n]):
-            break
-        r = (list(rows[n]) + [None] * len(header))[:len(header)]
+    for n in data:
+        if n in added.sum_rows:
+            continue
+        r = (added.cleaned(n) + [None] * len(header))[:len(header)]
         # labels as text (Excel stores 3801 and 2022 as numbers); values as published
-        body.append((n + 1, [_text(v) if dim else v for v, dim in zip(r, is_dim)]))
+        body.append((n + 1, [text(v) if dim else v for v, dim in zip(r, is_dim)]))
+    titles = rows[i]
+    if note := added.note({c: text(titles[c]) for c in added.columns if c < len(titles)}, []):
+        notes.append(note)
+    added.check_values({(n - 1, j) for n, _ in body for j in range(len(header))})
     return long_cells(header, body, sheet=sheet.name)
 
 
@@ -177,7 +130,8 @@ def normalise(table):
     sheets, skipped, hint, notes = table
     cells = []
     for s in sheets:
-        cells += statbank_cells(s) if s.kind == "statbank" else long_sheet_cells(s)
+        cells += (statbank_cells(s.name, s.rows, s.formulas, notes) if s.kind == "statbank"
+                  else long_sheet_cells(s, notes))
     df = neet_frame(cells, decimal=",", period_hint=hint, notes=notes)
     if skipped:
         notes.append("Leste arkene " + ", ".join(f"«{s.name}»" for s in sheets) + "; "

@@ -16,7 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo import codes, regions
+from loaders import disk, shared
 from loaders.base import Release
+from loaders.disk import has_original as has_original  # re-exported: part of the store's interface
+from loaders.disk import missing_originals as missing_originals
 from vocab import periods, settings
 from vocab.keys import KEY
 from vocab.status import SQL_HAS_VALUE, SQL_STATUSES
@@ -56,6 +59,16 @@ CREATE TABLE IF NOT EXISTS observations (
     year INTEGER NOT NULL, period_kind TEXT NOT NULL, computed BOOLEAN NOT NULL DEFAULT FALSE,
     CHECK ((status IN {SQL_HAS_VALUE}) = (value IS NOT NULL)));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+""" + """
+-- The partnership's plans (loaders.plans): each row belongs to the file or form entry it came in.
+CREATE TABLE IF NOT EXISTS targets (
+    indicator TEXT NOT NULL, region_code TEXT NOT NULL, age TEXT NOT NULL, category TEXT NOT NULL,
+    baseline_period TEXT NOT NULL, target_value DOUBLE NOT NULL, target_year INTEGER NOT NULL,
+    decided_by TEXT NOT NULL, decided_on DATE, source_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS measures (
+    name TEXT NOT NULL, region_code TEXT NOT NULL, start_date DATE NOT NULL, end_date DATE,
+    age TEXT, indicators TEXT, responsible TEXT, category TEXT, description TEXT, link TEXT,
+    source_id INTEGER NOT NULL);
 """
 
 # The columns of `observations`, in the order write() inserts them.
@@ -114,7 +127,8 @@ def needs_upgrade(con) -> bool:
     """A store written before observations had year, period_kind and computed, or sources
     their release."""
     obs, src = _columns(con, "observations"), _columns(con, "sources")
-    return bool(obs) and ("year" not in obs or any(c not in src for t, c, _, _ in _ADDED))
+    return bool(obs) and ("year" not in obs or any(c not in src for t, c, _, _ in _ADDED)
+                          or not _columns(con, "targets"))
 
 
 def _upgrade(con) -> None:
@@ -124,6 +138,7 @@ def _upgrade(con) -> None:
     if not needs_upgrade(con):
         return
     con.execute("BEGIN")
+    con.execute(SCHEMA)                  # tables added since (CREATE … IF NOT EXISTS)
     for table, col, kind, fill in _ADDED:
         if col not in _columns(con, table):
             con.execute(f"ALTER TABLE {table} ADD COLUMN {col} {kind}")
@@ -173,9 +188,22 @@ def exists(path=None) -> bool:
     return db_path(path).exists()
 
 
+def store_is_readable(path=None) -> bool:
+    """The file is there and opens as a store (has the sources table)."""
+    if not exists(path):
+        return False
+    try:
+        with reader(path) as con:
+            return bool(_columns(con, "sources"))
+    except Exception:  # noqa: BLE001 - anything that does not open is "not a store"
+        return False
+
+
 @contextmanager
 def reader(path=None):
-    """A read-only connection; readers never take the writer's lock."""
+    """A read-only connection; readers never take the writer's lock. With PostgreSQL, the local
+    copy is first brought up to date when another replica has changed it (loaders.shared)."""
+    shared.refresh(db_path(path))
     con = connect(path, read_only=True)
     try:
         yield con
@@ -221,22 +249,60 @@ def writer(path=None, wait_seconds: float = 30.0):
 
     Readers keep reading the old file (DuckDB allows one writing process per file, and a
     reader must never see half a load); writers queue on a lock file, so two coordinators
-    saving at once are serialised and nothing is lost."""
-    with locked(path, wait_seconds) as p:
+    saving at once are serialised and nothing is lost. What a dead writer left (its copy, a
+    half-written original) is removed first. Whatever the block archives (a load's original)
+    is on disk before the swap: a store never holds a file whose original is missing."""
+    # With PostgreSQL (loaders.shared), its lock is held too, the local copy is made current
+    # first, and what the block changed is sent there before the local swap.
+    with locked(path, wait_seconds) as p, shared.session(p, wait_seconds) as pg:
+        clean_leftovers(p)
         tmp = p.with_name(f"{p.name}.{os.getpid()}.writing")
         try:
             if p.exists():
                 shutil.copyfile(p, tmp)
             con = connect(tmp)
             try:
+                before = shared.source_ids(con)
                 yield con
+                if pg is not None:
+                    after = shared.source_ids(con)
+                    shared.push(pg, con, sorted(after - before), sorted(before - after), p.parent / "raw")
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            disk.fsync(tmp)
             os.replace(tmp, p)
+            disk.fsync_dir(p.parent, after_swap=True)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError:   # (a read-only folder): reported by the next clean_leftovers
+                    pass
+
+
+# --- files beside the store (loaders.disk) ---------------------------------------------------------
+
+def leftovers(path=None) -> tuple[list[Path], list[Path]]:
+    """(dead, busy) half-written files beside the store at `path` (loaders.disk.leftovers)."""
+    return disk.leftovers(db_path(path))
+
+
+def clean_leftovers(path=None) -> list[Path]:
+    """Remove what dead writers left beside the store at `path` (loaders.disk.clean_leftovers)."""
+    return disk.clean_leftovers(db_path(path))
+
+
+def archive(raw_data: bytes, sha256: str, archive_dir: Path | None = None) -> Path:
+    """Keep the original bytes, named by hash, durably (loaders.disk.archive)."""
+    return disk.archive(raw_data, sha256, archive_dir or RAW_ARCHIVE)
+
+
+def disk_problem(e: BaseException, path=None,
+                 outcome: str = "Ingenting er lagret, og lageret er som før.") -> str | None:
+    """A Norwegian sentence for a write the disk under the store at `path` refused, or None
+    (loaders.disk.problem)."""
+    return disk.problem(e, db_path(path).parent, outcome)
 
 
 def find_source(con, sha256: str):
@@ -316,11 +382,14 @@ def set_last_source_id(con, n: int) -> None:
 
 
 def remove_source(con, source_id: int) -> int:
-    """Undo one loaded file: its observations go; the same rows from other files stay."""
+    """Undo one loaded file: its rows (figures, targets or measures) go; the same rows from
+    other files stay. Returns how many rows went."""
     con.execute("BEGIN")
     try:
-        n = con.execute("SELECT count(*) FROM observations WHERE source_id = ?", [source_id]).fetchone()[0]
-        con.execute("DELETE FROM observations WHERE source_id = ?", [source_id])
+        n = 0
+        for table in ("observations", "targets", "measures"):
+            n += con.execute(f"SELECT count(*) FROM {table} WHERE source_id = ?", [source_id]).fetchone()[0]
+            con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
         con.execute("DELETE FROM sources WHERE source_id = ?", [source_id])
         con.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
                     "WHERE key = 'version'")
@@ -340,15 +409,3 @@ def history(con):
                min(o.period) AS first_period, max(o.period) AS last_period
         FROM sources s LEFT JOIN observations o USING (source_id)
         GROUP BY ALL ORDER BY s.source_id DESC""").df()
-
-
-def archive(raw_data: bytes, sha256: str, archive_dir: Path | None = None) -> Path:
-    """Keep the original bytes, named by hash (never by the user's file name)."""
-    d = archive_dir or RAW_ARCHIVE
-    d.mkdir(parents=True, exist_ok=True)
-    p = d / sha256
-    if not p.exists():
-        tmp = p.with_suffix(".tmp")
-        tmp.write_bytes(raw_data)
-        tmp.replace(p)
-    return p

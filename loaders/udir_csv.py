@@ -15,12 +15,19 @@ import io
 import re
 
 from geo import codes
-from loaders.base import LoadError, RawFile, normalised_frame, parse_cell
+from loaders.base import LoadError, RawFile, parse_cell
+from loaders.frames import normalised_frame
+from loaders.plausible import warnings as implausible
 
 NAME = "Udir statistikkbank (CSV)"
 
 _VALUE_COL = re.compile(r"^(\d{4})-(\d{2})\.(.+)$")
 _LABELS = {"enhetnivaa", "nasjonaltkode", "fylkekode", "enhetnavn", "organisasjonsnummer"}
+# Any export from Udir's statistikkbank: a column per year or school year and filters
+# ('2021.Alle eierformer.Antall barnehager', '2020-21.…Prosentandel') beside label columns
+# named like EnhetNivaa, BarnehageenhetNivaa, IndikatorNivaa, Kommunekode, Skolenavn.
+_ANY_VALUE_COL = re.compile(r"^\d{4}(?:-\d{2})?\.\S")
+_UDIR_LABEL = re.compile(r"(nivaa|kode|navn|nummer)(_over)?$", re.I)
 # OT's registration reasons (folded). 'Alle'/'I alt' in the same filter position is the total.
 REASONS = [
     ("ikke_sokt", re.compile(r"ikke? sokt|ikkje sokt")),
@@ -44,13 +51,18 @@ def _lines(raw: RawFile, head: bool = False) -> tuple[str, list[str]]:
 
 
 def detect(raw: RawFile) -> bool:
+    """Any export from Udir's statistikkbank: OT tables are read, others refused by name."""
     if raw.head_text is None:
         return False
     sep, lines = _lines(raw, head=True)
     if not lines:
         return False
     head = [h.strip() for h in lines[0].split(sep)]
-    return bool(_LABELS & {h.lower() for h in head}) and any(_VALUE_COL.match(h) for h in head)
+    if bool(_LABELS & {h.lower() for h in head}) and any(_VALUE_COL.match(h) for h in head):
+        return True
+    values = [h for h in head if _ANY_VALUE_COL.match(h)]
+    sep_line = bool(raw.first_lines) and raw.first_lines[0].strip().lower().startswith("sep=")
+    return len(values) >= 1 and (sep_line or any(_UDIR_LABEL.search(h) for h in head))
 
 
 def read(raw: RawFile) -> dict:
@@ -90,6 +102,22 @@ def _columns(header: list[str]) -> tuple[list[dict], dict[str, int]]:
     return cols, notes
 
 
+def _not_ot(header: list[str], rows: list) -> str:
+    """Name an export from Udir's statistikkbank that is not an OT table by what it holds."""
+    measures = list(dict.fromkeys(re.split(r"\.(?=\S)", h)[-1] for h in header   # ('disp. (antall)')
+                                  if _ANY_VALUE_COL.match(h) and not h.endswith(".Brudd")))
+    topic = ""
+    for i, h in enumerate(header):
+        if h.lower() in ("indikatornavn", "indikatornavn_over") and rows:
+            topic = rows[0][1][i]
+    shown = ", ".join(f"«{m}»" for m in measures[:4]) + (" m.fl." if len(measures) > 4 else "")
+    return ("Filen er en eksport fra Udirs statistikkbank, men ikke om Oppfølgingstjenesten (OT): den "
+            f"har {shown}" + (f" om «{topic}»" if topic else "") + ", som ikke er en indikator i "
+            "Innenfor. Fra Udir leser Innenfor bare Oppfølgingstjenestens tabeller: antall ungdom "
+            "tilmeldt OT etter årsak (ikke søkt, takket nei, avbrutt, andre grunner) per fylke. "
+            "OT-tall per kommune leveres i leveransemalen.")
+
+
 def _reason_position(cols) -> int | None:
     for c in cols:
         for pos, f in enumerate(c["filters"]):
@@ -122,11 +150,9 @@ def normalise(table):
     cols, footnotes = _columns(header)
     measures = sorted({c["measure"] for c in cols})
     pos = _reason_position(cols)
-    if pos is None and not any(_OT_WORDS.search(codes.fold_name(m)) for m in measures):
-        raise LoadError("Udir-filen inneholder " + ", ".join(f"«{m}»" for m in measures) +
-                        ", som ikke er en indikator i Innenfor. Innenfor leser Oppfølgingstjenestens "
-                        "tabeller fra Udirs statistikkbank: antall ungdom tilmeldt OT etter årsak "
-                        "(ikke søkt, takket nei, avbrutt, andre grunner) per fylke.")
+    if (pos is None and not any(_OT_WORDS.search(codes.fold_name(m)) for m in measures)) or \
+            not _LABELS & {h.lower() for h in header}:
+        raise LoadError(_not_ot(header, table["rows"]))
     counts = [c for c in cols if codes.fold_name(c["measure"]).startswith("antall")]
     if not counts:
         raise LoadError("Udir-filen har bare målene " + ", ".join(f"«{m}»" for m in measures) +
@@ -196,4 +222,6 @@ def normalise(table):
         notes.append(f"{schools} rader for skoler er ikke lest inn (Innenfor viser fylker og landet).")
     if abroad:
         notes.append(f"{abroad} rader for «Utlandet» er ikke lest inn.")
-    return normalised_frame(out)
+    df = normalised_frame(out)
+    notes.extend(implausible(df))
+    return df

@@ -8,7 +8,9 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from loaders.base import combined_codes, factorize, groups
+from loaders.base import MAX_COUNT
+from loaders.frames import combined_codes, factorize, groups
+from loaders.plausible import agrees
 from vocab import indicators, periods
 from vocab.numbers import as_written
 from vocab.status import STATUSES, VALUE_STATUSES
@@ -38,6 +40,8 @@ def validate(df: pd.DataFrame) -> Problems:
         for r in df[mask].head(MAX_PROBLEMS).to_dict("records"):
             at = where(r["sheet"], r["row"]) if r["row"] else f"{r['region']} {r['period']}"
             fields = r | {f"{c}_text": as_written(r[c]) for c in ("numerator", "denominator", "value")}
+            if r["denominator"] and r["denominator"] == r["denominator"]:   # (not NaN)
+                fields["counts_share_text"] = as_written(100 * r["numerator"] / r["denominator"], 1)
             problems.append(f"{at}: " + template.format_map({str(k): v for k, v in fields.items()}))
 
     def per_value(col: str) -> tuple[np.ndarray, list]:
@@ -65,12 +69,26 @@ def validate(df: pd.DataFrame) -> Problems:
 
     def not_count(v: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            return (v < 0) | (~np.isnan(v) & (v != np.round(v)))
+            return (v < 0) | (~np.isnan(v) & ((v != np.round(v)) | np.isinf(v)))
+
+    def too_many(v: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(v) & (v > MAX_COUNT)
+
+    # Final guards, whatever a reader let through: a stored period is one of vocab.periods'
+    # forms in ASCII digits, a stored region code is ASCII (no page can break on either).
+    any_period = table(p_uniq, lambda p: any(rx.fullmatch(p) for rx in periods.PATTERNS.values()))
+    add(~is_known & ~any_period[p_idx], "perioden «{period}» er ikke en gyldig periode (skrives med "
+        "sifrene 0–9, f.eks. 2022, 2021-05 eller 2020-2021).")
+    r_idx, r_uniq = per_value("region")
+    ascii_region = table(r_uniq, lambda r: r.isascii() and r.isprintable() and r.strip() == r)
+    add(~ascii_region[r_idx], "regionnummeret «{region}» har tegn som ikke er vanlige sifre eller "
+        "bokstaver (A–Z, 0–9). Skriv nummeret med vanlige sifre.")
 
     for k in sorted((k for k, u in enumerate(ind_uniq) if u in known), key=lambda k: ind_uniq[k]):
         ind = known[ind_uniq[k]]
         m = ind_idx == k
-        ok = table(p_uniq, periods.PATTERNS[ind.period_type].match)
+        ok = table(p_uniq, periods.PATTERNS[ind.period_type].fullmatch)
         add(m & ~ok[p_idx], "ugyldig periode «{period}» for " + ind.id + " (forventet f.eks. "
             + periods.EXAMPLES[ind.period_type] + ").")
         add(m & school_year[p_idx] & ~consecutive[p_idx],
@@ -89,12 +107,24 @@ def validate(df: pd.DataFrame) -> Problems:
             + "_text} er ikke et ikke-negativt heltall.")
         bad_den = not_count(den)
         add(m & bad_den, "nevneren {denominator_text} er ikke et ikke-negativt heltall.")
+        counted = num if ind.kind == "share" else value
+        huge, huge_den = too_many(counted) & ~bad, too_many(den) & ~bad_den
+        add(m & huge, "antallet {" + ("numerator" if ind.kind == "share" else "value")
+            + "_text} er større enn folketallet i Norge (over " + f"{MAX_COUNT:,}".replace(",", " ")
+            + "); det kan ikke være et antall personer.")
+        add(m & huge_den, "nevneren {denominator_text} er større enn folketallet i Norge (over "
+            + f"{MAX_COUNT:,}".replace(",", " ") + "); det kan ikke være et antall personer.")
+        bad, bad_den = bad | huge, bad_den | huge_den
         over = num > den
         add(m & over & ~bad & ~bad_den,
             "antallet ({numerator_text}) er større enn nevneren ({denominator_text}).")
         if ind.kind == "share":
-            add(m & ((value < 0) | (value > 100)) & ~bad & ~bad_den & ~over,
-                "andelen {value_text} er utenfor 0–100.")
+            outside = (value < 0) | (value > 100) | np.isinf(value)
+            add(m & outside & ~bad & ~bad_den & ~over, "andelen {value_text} er utenfor 0–100.")
+            add(m & _off_its_counts(value, num, den) & ~outside & ~bad & ~bad_den & ~over,
+                "andelen {value_text} % stemmer ikke med antallet {numerator_text} av "
+                "{denominator_text} ({counts_share_text} %), heller ikke avrundet. Sjekk kolonnene "
+                "for antall, nevner og andel.")
     has_value = df["status"].isin(VALUE_STATUSES).to_numpy()
     add(is_known & has_value & np.isnan(value), "status «{status}» men ingen verdi.")
     add(is_known & ~has_value & ~np.isnan(value) & status_known,
@@ -109,3 +139,14 @@ def validate(df: pd.DataFrame) -> Problems:
     add(is_known & dup, "dobbel rad for {indicator} {region} {period} (alder {age}, "
         "kjønn {sex}, kategori {category}).")
     return problems
+
+
+def _off_its_counts(value: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Rows whose share is further from 100 × count / denominator than its rounding allows
+    (a share of 3,2 beside 1 085 of 9 572). Checked only where all three are there."""
+    off = np.zeros(len(value), dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        both = np.flatnonzero(~np.isnan(value) & ~np.isnan(num) & (den > 0))
+    if both.size:
+        off[both] = ~agrees(value[both], 100 * num[both] / den[both])
+    return off

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders import pipeline, store
+from loaders import pipeline, shared, store
 from loaders.base import RawFile
 from vocab import indicators
 from vocab.numbers import integer
@@ -88,6 +88,10 @@ def undo(source_id: int, db=None) -> str:
         return "Fant ikke filen i historikken; ingenting endret."
     except store.Busy as e:
         return str(e)
+    except Exception as e:
+        if (why := store.disk_problem(e, db, "Lageret er som før; filen ligger der fortsatt.")) is None:
+            raise
+        return why
     return f"«{row[0]}» er fjernet ({integer(n)} rader). Originalfilen er fortsatt arkivert."
 
 
@@ -96,4 +100,9 @@ def original(sha256: str, db=None) -> bytes | None:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         return None
     p = store.db_path(db).parent / "raw" / sha256
-    return p.read_bytes() if p.exists() else None
+    if p.exists():
+        return p.read_bytes()
+    if shared.url() is None:          # with PostgreSQL, another replica may have archived it
+        return None
+    with shared.connect() as pg:
+        return shared.get_original(pg, sha256)

@@ -437,7 +437,7 @@ def test_report_has_every_family_and_a_map(report):
     assert [c.family for c in report.charts] == ["NEET", "Kart", "Uføre", "OT", "NAV"]
     assert not report.missing and report.demo
     neet = report.charts[0]
-    assert neet.sentence.startswith("Andelen unge utenfor arbeid og utdanning i Skien var ")
+    assert neet.sentence.startswith("Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var ")
     assert "," in neet.sentence.split(" var ")[1][:6]                  # decimal comma
     assert neet.stem == "innenfor_skien_neet_2015-2024"
 

@@ -151,7 +151,7 @@ def test_sentence_like_the_issue():
     row = {"value": 11.668914, "numerator": 1125, "denominator": 9641, "status": "ok", "period": "2022"}
     norway = {"value": 9.656783, "numerator": 99160, "denominator": 1026843, "status": "ok", "period": "2022"}
     s = fmt.sentence(NEET, "Skien", row, reference=norway)
-    assert s == (f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
+    assert s == (f"Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
                  f"høyere enn landet (9,7{NB}%).")
 
 
@@ -159,7 +159,7 @@ def test_sentence_uncertain_and_age():
     row = {"value": 3.7, "numerator": 3, "denominator": 81, "status": "ok", "period": "2024"}
     ref = {"value": 4.4, "numerator": 5000, "denominator": 113000, "status": "ok", "period": "2024"}
     s = fmt.sentence(NEET, "Nissedal", row, age="15-19", reference=ref)
-    assert s.startswith("Andelen unge utenfor arbeid og utdanning (15–19 år) i Nissedal var 3,7")
+    assert s.startswith("Andelen unge 15–19 år utenfor arbeid og utdanning i Nissedal var 3,7")
     assert "ikke sikker forskjell fra landet (4,4" in s
 
 
@@ -176,20 +176,20 @@ def test_sentence_counts_use_change_not_national_comparison():
     row = {"value": 307, "status": "ok", "period": "2020-2021"}
     prev = {"value": 295, "status": "ok", "period": "2019-2020"}
     s = fmt.sentence(OT, "Skien", row, previous=prev, reference={"value": 50000, "status": "ok"})
-    assert s == ("Antallet unge registrert i Oppfølgingstjenesten i Skien var 307 i skoleåret "
-                 "2020–2021, 12 flere enn i 2019–2020 (295).")
+    assert s == ("Antallet unge 16–21 år registrert i Oppfølgingstjenesten i Skien var 307 i "
+                 "skoleåret 2020–2021, 12 flere enn i 2019–2020 (295).")
     s = fmt.sentence(NAV, "Skien", {"value": 568, "status": "ok", "period": "2021-05"},
                      category="helt_ledige", previous={"value": 600, "status": "ok", "period": "2020-05"})
     assert s.startswith("Antallet arbeidssøkere under 30 år (helt ledige) i Skien var 568 i mai 2021")
     assert "32 færre enn i mai 2020" in s
     both = fmt.sentence(NAV, "Skien", {"value": 2.7, "status": "ok", "period": "2026-01"}, age="alle",
                         category="helt_ledige")
-    assert both.startswith("Antallet arbeidssøkere (alle aldre, helt ledige) i Skien var")
+    assert both.startswith("Antallet arbeidssøkere i alle aldre (helt ledige) i Skien var")
     one = fmt.sentence(OT, "Nissedal", {"value": 9, "status": "ok", "period": "2020-2021"},
                        previous={"value": 8, "status": "ok", "period": "2019-2020"})
     assert one.endswith("9 i skoleåret 2020–2021, én mer enn i 2019–2020 (8).")
     s = fmt.sentence(NAV, "Skien", {"value": 568, "status": "ok", "period": "2021-05"}, age="alle")
-    assert s.startswith("Antallet arbeidssøkere (alle aldre) i Skien")
+    assert s.startswith("Antallet arbeidssøkere i alle aldre i Skien")
 
 
 def test_caption_has_definition_source_period_and_demo():

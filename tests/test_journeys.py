@@ -59,7 +59,7 @@ def read_min_kommune(page) -> dict:
     label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
     value = metric.get_by_test_id("stMetricValue").inner_text().strip()
     sentence = page.locator("[data-testid=stMarkdownContainer] strong") \
-        .filter(has_text=re.compile(r"^Andelen unge utenfor")).first.inner_text().strip()
+        .filter(has_text=re.compile(r"^Andelen unge 15–29 år utenfor")).first.inner_text().strip()
     return {"title": page.locator("h1").first.inner_text().strip(), "label": label, "value": value,
             "sentence": sentence,
             "period": page.get_by_role("slider", name="Periode").get_attribute("aria-valuetext"),
@@ -99,7 +99,7 @@ def test_politician_finds_skien_reads_neet_changes_period_and_shares_the_link(we
     assert PERCENT.match(before["value"]), before["value"]
     assert before["value"] == expected_value(app_server.db, SKIEN, latest)
     # The sentence says the same number in words, with decimal comma and a per cent sign.
-    assert before["sentence"].startswith("Andelen unge utenfor arbeid og utdanning i Skien var "
+    assert before["sentence"].startswith("Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var "
                                          f"{before['value']} i {latest}"), before["sentence"]
     assert re.search(rf"\d,\d{NB}%", before["sentence"])
 

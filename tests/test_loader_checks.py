@@ -21,20 +21,24 @@ def _file(tmp_path, name, rows):
 
 # --- access ------------------------------------------------------------------------------------
 
-def test_a_malformed_hash_is_a_failed_sign_in_and_a_logged_configuration_error(caplog):
-    access.reset_rate_limits()
-    good = access.make_hash("hemmelig")
-    _algo, _it, salt, digest = good.split("$")
-    for broken in (f"pbkdf2_sha256$abc${salt}${digest}", f"pbkdf2_sha256$100000000000${salt}${digest}",
-                   f"pbkdf2_sha256$-5${salt}${digest}", f"pbkdf2_sha256$1000$%%%${digest}"):
+def test_a_malformed_hash_is_a_failed_sign_in_and_a_logged_configuration_error(caplog, tmp_path):
+    db = tmp_path / "s.duckdb"                      # its sign-in book: s.duckdb.innlogging.sqlite3
+    good, old = access.make_hash("hemmelig"), access.make_pbkdf2_hash("hemmelig")
+    _algo, n, r, p, salt, digest = good.split("$")
+    _algo, _it, osalt, odigest = old.split("$")
+    for i, broken in enumerate((
+            f"pbkdf2_sha256$abc${osalt}${odigest}", f"pbkdf2_sha256$100000000000${osalt}${odigest}",
+            f"pbkdf2_sha256$-5${osalt}${odigest}", f"pbkdf2_sha256$1000$%%%${odigest}",
+            f"scrypt$1000${r}${p}${salt}${digest}",          # N not a power of two
+            f"scrypt${2 ** 24}${r}${p}${salt}${digest}",     # 16 GiB: a typo, not a stronger hash
+            f"scrypt${n}${r}${p}$%%%${digest}", f"scrypt${n}${r}${salt}${digest}")):
         caplog.clear()
         with caplog.at_level(logging.ERROR, logger="loaders.access"):
             assert access.check_hash("hemmelig", broken) is False
-            ok, msg = access.sign_in("kari", "hemmelig", {"kari": broken})
+            ok, msg = access.sign_in("kari", "hemmelig", {"kari": broken}, client=str(i), db=db)
         assert not ok and "Feil brukernavn eller passord" in msg
         assert any("koordinatoroppsettet" in r.getMessage() for r in caplog.records), broken
-    access.reset_rate_limits()
-    assert access.check_hash("hemmelig", good)
+    assert access.check_hash("hemmelig", good) and access.check_hash("hemmelig", old)
 
 
 # --- how rejections are counted ----------------------------------------------------------------

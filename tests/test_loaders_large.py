@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from bench.bench_loaders import make_file
-from loaders import base, nav_long, pipeline, store, workspace
+from loaders import base, frames, nav_long, pipeline, store, workspace
 from loaders.base import RawFile
 
 HEADER = ("År;År-måned;Nåværende Kommune Nr Navn;Arbeidsmarkedsstatus hovedgruppe;Kjønn;"
@@ -58,7 +58,7 @@ def test_categorical_columns_store_what_plain_text_columns_store(tmp_path, monke
     assert fast.outcome == "loaded", fast.line()
     assert any("1507" in w for w in fast.warnings)
     normalise = nav_long.normalise
-    monkeypatch.setattr(nav_long, "normalise", lambda table: base.plain(normalise(table)))
+    monkeypatch.setattr(nav_long, "normalise", lambda table: frames.plain(normalise(table)))
     slow = pipeline.load_path(src, tmp_path / "b" / "s.duckdb")
     assert (slow.outcome, slow.rows, slow.warnings) == (fast.outcome, fast.rows, fast.warnings)
     rows = _observations(tmp_path / "a" / "s.duckdb")

@@ -207,7 +207,8 @@ def test_kart_shows_alesund_1507_published_before_the_2024_split(writable_db, mo
                             "value": 10.0, "numerator": 500.0, "denominator": 5000.0}], "alesund.csv")
     at = open_page("kart", fylke="15", periode="2021")
     alesund = next(r for r in the_map(at)["regions"] if r["code"] == "1507")
-    assert alesund["words"][:2] == ["Ålesund", f"10,0{NB}%"]
+    # Named for what it is (the old Ålesund with Haram), never as today's Ålesund.
+    assert alesund["words"][:2] == ["Gamle Ålesund (1507: Ålesund og Haram), 2020–2023", f"10,0{NB}%"]
 
 
 def test_a_click_on_the_map_opens_min_kommune(app_env):
@@ -296,7 +297,9 @@ def test_sammenlign_default(app_env):
     known = [x for x in bars["x"] if x is not None]
     assert known == sorted(known)
     refs = [a["text"] for a in ranking["layout"]["annotations"] if a.get("text") != "DEMODATA"]
-    assert refs[0].startswith("Vestfold og Telemark") and refs[1].startswith("Landet")
+    # The partnership's area in 2024: its two counties as they are today, not 38 (2020–2023).
+    assert [r.rsplit(" ", 2)[0] for r in refs] == ["Vestfold", "Telemark", "Landet"]
+    assert not any(y.startswith("Vestfold og Telemark") for y in ys)      # never beside 39 and 40
     assert len(multiples["data"]) == 8
 
 
@@ -332,9 +335,9 @@ def test_min_kommune_default(app_env):
     t = text(at)
     assert [x.value for x in at.title] == ["Min kommune: Skien"]
     assert len(specs(at)) == 4 and len(at.metric) == 4
-    assert "Andelen unge utenfor arbeid og utdanning i Skien var 10,5" in t
+    assert "Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var 10,5" in t
     assert "Andelen uføre blant unge 18–29 år i Skien var" in t
-    assert "Antallet unge registrert i Oppfølgingstjenesten i Skien var" in t
+    assert "Antallet unge 16–21 år registrert i Oppfølgingstjenesten i Skien var" in t
     assert "Antallet arbeidssøkere under 30 år i Skien var" in t
     assert "95 % usikkerhetsintervall" in t
     # NEET against Telemark and the country: the one verdict the store's own numbers give under
@@ -428,7 +431,7 @@ def test_min_kommune_page_and_exports_say_the_same_lines(app_env, monkeypatch):
 def test_min_kommune_from_url_with_period(app_env):
     at = open_page("min-kommune", kommune="4003", periode="2022")
     t = text(at)
-    assert (f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
+    assert (f"Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
             f"høyere enn landet (9,7{NB}%).") in t
     assert "i skoleåret 2021–2022" in t                       # OT aligned to the same year
     assert "i desember 2022" in t                             # NAV: the last month of that year
@@ -455,7 +458,10 @@ def test_min_kommune_shows_a_suppressed_newest_period_and_the_last_known_figure(
     """No period chosen: the newest period the municipality has, even when it is suppressed
     (never silently an older one), with the last known figure beside it."""
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
-    add_rows(writable_db, [{"indicator": "neet", "region_code": "4003", "period": "2025", "age": "15-29",
+    # Real data replaces the demo of its indicator: the file has 2024 and a suppressed 2025.
+    add_rows(writable_db, [{"indicator": "neet", "region_code": "4003", "period": "2024", "age": "15-29",
+                            "value": 10.5, "numerator": 1050.0, "denominator": 10000.0},
+                           {"indicator": "neet", "region_code": "4003", "period": "2025", "age": "15-29",
                             "value": None, "status": "suppressed"}], "skjult.csv")
     at = open_page("min-kommune")
     assert at.metric[0].label == "Unge utenfor (NEET), 15–29 år, 2025"
@@ -478,7 +484,7 @@ def test_min_kommune_suppressed(app_env):
     at = open_page("min-kommune", **SUPPRESSED)
     t = text(at)
     assert at.metric[0].value == "skjermet"
-    assert "(15–19 år) i Nissedal er skjermet i 2022" in t
+    assert "Andelen unge 15–19 år utenfor arbeid og utdanning i Nissedal er skjermet i 2022" in t
     assert "Tallet er skjermet fordi det gjelder få personer." in t
 
 
@@ -507,7 +513,10 @@ def test_a_new_load_shows_at_once(writable_db, monkeypatch):
     monkeypatch.setenv("INNENFOR_DB", str(writable_db))
     at = open_page("kart", indikator="ufore")
     assert at.select_slider(key="w_periode").options[-1] == "2025"
-    add_rows(writable_db, [{"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
+    # Real data replaces the demo of its indicator: a delivery of 2025 and a provisional 2026.
+    add_rows(writable_db, [{"indicator": "ufore", "region_code": "4003", "period": "2025", "age": "18-29",
+                            "value": 4.1, "numerator": 290.0, "denominator": 7100.0},
+                           {"indicator": "ufore", "region_code": "4003", "period": "2026", "age": "18-29",
                             "value": 4.2, "status": "provisional", "numerator": 300.0,
                             "denominator": 7143.0}], "ny_levering.csv")
     at.run()

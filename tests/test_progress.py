@@ -41,7 +41,7 @@ def test_on_track_when_the_figure_and_its_interval_are_below_the_path(empty_db):
     assert p.baseline_value == 12.0 and p.latest_period == "2024" and p.latest_value == 9.0
     assert p.expected_value == pytest.approx(12.0 - 4.0 * 4 / 10)          # 10,4 % in 2024
     assert p.status == "på_sporet" and p.interval[1] < p.expected_value
-    assert p.sentence() == ("Skien har som mål at andelen unge utenfor arbeid og utdanning skal ned "
+    assert p.sentence() == ("Skien har som mål at andelen unge 15–29 år utenfor arbeid og utdanning skal ned "
                             "til 8,0\u00a0% innen 2030 (vedtatt av Skien bystyre). I 2024 var den "
                             "9,0\u00a0%, under banen mot målet (10,4\u00a0%).")
 

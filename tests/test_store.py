@@ -177,16 +177,19 @@ def test_an_aggregate_with_members_missing_is_missing(demo_db):
 
 def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_sum(empty_db, tmp_path):
     """Norway 2022 from the 11 counties of 2020–2023 (no national figure, and municipalities
-    only for some), and 38 in 2025 from 39 + 40 although Siljan is suppressed. A county set
-    with a hole is not summed."""
+    only for some), and 38 in 2022–2023 from 39 + 40 although Siljan is suppressed. A county set
+    with a hole is not summed. 38 existed 2020–2023 only: no figure of its own after that, not
+    even a sum of 39 and 40 (its parts stand for themselves)."""
     counties = {"03": 60, "11": 40, "15": 25, "18": 20, "30": 120, "34": 30, "38": 50, "42": 28,
                 "46": 55, "50": 45, "54": 22}
     lines = [f"ot_tilmeldt;{c};2021-2022;16-21;alle;alle;{n};;" for c, n in counties.items()]
     lines += ["ot_tilmeldt;4003;2021-2022;16-21;alle;alle;12;;",
-              "ot_tilmeldt;39;2024-2025;16-21;alle;alle;30;;",
-              "ot_tilmeldt;40;2024-2025;16-21;alle;alle;25;;",
-              "ot_tilmeldt;4010;2024-2025;16-21;alle;alle;;;*",
-              "ot_tilmeldt;39;2025-2026;16-21;alle;alle;31;;"]   # 40 missing: no sum for 38
+              "ot_tilmeldt;39;2022-2023;16-21;alle;alle;30;;",
+              "ot_tilmeldt;40;2022-2023;16-21;alle;alle;25;;",
+              "ot_tilmeldt;4010;2022-2023;16-21;alle;alle;;;*",
+              "ot_tilmeldt;39;2019-2020;16-21;alle;alle;31;;",   # 40 missing: no sum for 38
+              "ot_tilmeldt;39;2024-2025;16-21;alle;alle;33;;",
+              "ot_tilmeldt;40;2024-2025;16-21;alle;alle;26;;"]
     f = tmp_path / "ot.csv"
     f.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     assert pipeline.load_path(f, empty_db).outcome == "loaded"
@@ -195,8 +198,10 @@ def test_norway_and_38_add_up_published_counties_when_a_municipality_hides_the_s
         vt = queries.series(con, "ot_tilmeldt", ["38"]).set_index("period")
     assert norway.status == "ok" and norway.value == sum(counties.values())
     assert norway.note == "summert over 11 fylker" and norway.computed
-    assert vt.loc["2024-2025", "value"] == 55 and vt.loc["2024-2025", "note"] == "summert over 2 fylker"
-    assert vt.loc["2025-2026", "status"] == "missing" and pd.isna(vt.loc["2025-2026", "value"])
+    assert vt.loc["2022-2023", "value"] == 55 and vt.loc["2022-2023", "note"] == "summert over 2 fylker"
+    assert vt.loc["2019-2020", "status"] == "missing" and pd.isna(vt.loc["2019-2020", "value"])
+    assert "summert" not in vt.loc["2019-2020", "note"]
+    assert sorted(vt.index) == ["2019-2020", "2021-2022", "2022-2023"]      # never 2024-2025
 
 
 def test_shares_without_counts_are_not_summed_over_categories(empty_db):

@@ -82,8 +82,8 @@ def test_facts_for_skien(con):
     assert f.place == "Skien" and f.has_value
     assert f.value_text == f"11,7{NB}%"
     assert f.previous["period"] == "2021" and f.five["period"] == "2017"
-    assert f.sentence() == (f"Andelen unge utenfor arbeid og utdanning i Skien var 11,7{NB}% i 2022, "
-                            f"høyere enn landet (9,7{NB}%).")
+    assert f.sentence() == (f"Andelen unge 15–29 år utenfor arbeid og utdanning i Skien var "
+                            f"11,7{NB}% i 2022, høyere enn landet (9,7{NB}%).")
     assert f.comparison_label(f.national, "landet") == f"▲ Høyere enn landet (9,7{NB}%)"
     assert expected_comparison(skien, norway, "landet") == f"▲ Høyere enn landet (9,7{NB}%)"
     # Against Telemark the demo's 95 % intervals overlap (1 125 of 9 641 against 3 301 of

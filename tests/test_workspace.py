@@ -8,17 +8,20 @@ HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
-    access.reset_rate_limits()
+def _fresh_limits(tmp_path, monkeypatch):
+    """The sign-in book lies beside the store: a private one per test."""
+    monkeypatch.setenv("INNENFOR_DB", str(tmp_path / "innlogging" / "s.duckdb"))
     yield
     access.reset_rate_limits()
 
 
 def test_password_hashes_are_salted_and_verified():
     h1, h2 = access.make_hash("hemmelig"), access.make_hash("hemmelig")
-    assert h1 != h2 and h1.startswith("pbkdf2_sha256$")
+    assert h1 != h2 and h1.startswith("scrypt$32768$8$3$")
     assert access.check_hash("hemmelig", h1) and not access.check_hash("Hemmelig", h1)
     assert not access.check_hash("hemmelig", "not-a-hash")
+    old = access.make_pbkdf2_hash("hemmelig")                 # older versions' hashes still work
+    assert access.check_hash("hemmelig", old) and not access.check_hash("Hemmelig", old)
 
 
 def test_accounts_from_environment_and_secrets(monkeypatch):

@@ -1,6 +1,7 @@
 """The coordinator side of the "Data" page: who is signed in, the preview of each uploaded file,
 saving, history and undo. The rules live in loaders.access and loaders.workspace; this module
-only keeps the session's state and turns results into what the page shows (app_pages/data.py).
+only keeps the session's state and turns results into what the page shows (app_pages/data.py);
+what binds a sign-in and a download to the browser session is ui.guard.
 
 Signed in means st.session_state["coordinator"] holds a name that is still a configured
 account (removing an account signs its sessions out at their next rerun), or an OIDC user
@@ -18,6 +19,10 @@ import streamlit as st
 from indicators import format as fmt
 from loaders import access, pipeline, ssb_api, store, workspace
 from ui import data
+from ui.guard import client_id, revoke_downloads
+from ui.guard import original as original  # re-exported: the page uses co.original …
+from ui.guard import original_mime as original_mime
+from ui.guard import secrets_problem as secrets_problem
 from ui.markdown import escape as md_escape
 from vocab import indicators, settings
 
@@ -79,7 +84,7 @@ def current_user() -> str | None:
     if name:
         if name in accounts():
             return name
-        st.session_state.pop(USER_KEY, None)      # the account was removed meanwhile
+        sign_out()                                # the account was removed meanwhile
     email, o = oidc_email(), oidc()
     if email and o and email in o["emails"]:
         return email
@@ -87,14 +92,16 @@ def current_user() -> str | None:
 
 
 def sign_in(name: str, password: str) -> tuple[bool, str]:
-    ok, msg = access.sign_in(name, password, accounts())
+    ok, msg = access.sign_in(name, password, accounts(), client=client_id())
     if ok:
+        revoke_downloads()
         st.session_state[USER_KEY] = (name or "").strip()
         forget_uploads()
     return ok, msg
 
 
 def sign_out() -> None:
+    revoke_downloads()
     st.session_state.pop(USER_KEY, None)
     forget_uploads()
 
@@ -381,13 +388,6 @@ def last_updated(hist: pd.DataFrame) -> str | None:
     return when(hist["loaded_at"].max())
 
 
-def original(sha256: str):
-    """A callable for st.download_button: the archived bytes, read only when clicked."""
-    def get() -> bytes:
-        return workspace.original(sha256, None) or b""
-    return get
-
-
 def has_original(sha256: str) -> bool:
-    p = store.db_path().parent / "raw" / sha256
-    return bool(re.fullmatch(r"[0-9a-f]{64}", sha256)) and p.exists()
+    return bool(re.fullmatch(r"[0-9a-f]{64}", sha256)) and \
+        store.has_original(sha256, store.db_path().parent / "raw")

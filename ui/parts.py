@@ -108,6 +108,13 @@ def demo_banner(ind_id: str | None = None, age: str | None = None, category: str
                    "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
 
 
+def demo_notice(whose: str) -> None:
+    """The «Demodata» notice naming what is demo («Tallene for unge uføre og …»): a page with
+    real and demo figures side by side says which are which."""
+    st.warning(f"**Demodata.** {whose} er oppdiktet for utprøving og er ikke ekte statistikk. "
+               "Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
+
+
 def chart(fig, *, table: pd.DataFrame | None = None, alt: str | None = None,
           export: downloads.ChartExport | None = None) -> None:
     """The figure, then its caption (definition, source, period), the "Last ned" popover

@@ -134,7 +134,9 @@ def county_choices() -> dict[str, str]:
 def _county_choices(k) -> dict[str, str]:       # one dict per store version, read-only
     cs = data.counties_of(k)
     today = cs[cs["note"].isna()].sort_values("name")
-    out = {views.VT: "Vestfold og Telemark"}
+    # 38 is offered as an area (the partnership's two counties, for the map and the ranking of
+    # their municipalities), not as a county beside 39 and 40: its label says so.
+    out = {views.VT: "Vestfold og Telemark (begge fylkene)"}
     names = dict(zip(today["code"], today["name"]))
     for c in views.SEED_COUNTIES:
         if c in names:

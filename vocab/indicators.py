@@ -22,6 +22,9 @@ class Indicator:
     default_age: str
     categories: tuple[str, ...]
     better: str                   # "lower" or "higher"
+    # (lowest, highest) one published value can plausibly be, in `unit`: a value outside is
+    # stored with a warning (loaders.plausible); 0 is never too low. No range: anything goes.
+    plausible: tuple[float, float] = (0.0, float("inf"))
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +43,18 @@ def all_indicators() -> dict[str, Indicator]:
                              unit=d["unit"], kind=d["kind"], source=d["source"],
                              period_type=d["period_type"], ages=tuple(d["ages"]),
                              default_age=d["default_age"], categories=tuple(d["categories"]),
-                             better=d["better"])
+                             better=d["better"],
+                             plausible=_range(d.get("plausible"), key))
     return out
+
+
+def _range(value, key: str) -> tuple[float, float]:
+    if value is None:
+        return (0.0, float("inf"))
+    low, high = (float(v) for v in value)
+    if not 0 <= low < high:
+        raise ValueError(f"definitions.toml [{key}]: plausible må være [laveste, høyeste], fikk {value}")
+    return (low, high)
 
 
 def get(indicator_id: str) -> Indicator:

@@ -27,6 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
     # --- environment variables ---------------------------------------------------------------
     Setting("INNENFOR_DB", "env", "data/innenfor.duckdb",
             "Lageret (DuckDB-fil) appen, kommandolinjen og testene bruker."),
+    Setting("INNENFOR_DATABASE_URL", "env", None,
+            "PostgreSQL som felles lager for flere maskiner (`postgresql://bruker@vert/db`); uten den er "
+            "DuckDB-filen alene lageret."),
     Setting("INNENFOR_COORDINATORS", "env", None,
             "Koordinatorkontoer som `navn=hash;navn=hash`, i tillegg til `[coordinators]` i secrets.toml."),
     Setting("INNENFOR_MAX_UPLOAD_MB", "env", "50",
@@ -42,6 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`geo/build_boundaries.py`: byggedato (sekunder siden 1970) for like filer ved hvert bygg."),
     Setting("PORT", "env", "8501", "`make run`: porten dashbordet lytter på (`make run PORT=8502`)."),
     Setting("PY", "env", "python3", "`make`: Python 3.11 som lager det virtuelle miljøet `.venv`."),
+    Setting("REPLICAS", "env", "2",
+            "`make cluster`: antall Streamlit-prosesser (replikaer) bak nginx (`make cluster REPLICAS=3`)."),
+    Setting("CLUSTER_PORT", "env", "8500",
+            "`make cluster`: porten nginx lytter på; replikaene får 8511, 8512 …"),
     # --- .streamlit/secrets.toml (never in git) -------------------------------------------------
     Setting("coordinators", "secrets", None,
             "Koordinatorkontoer: én linje `navn = \"hash\"` per konto (`python -m loaders.access hash`)."),
@@ -61,6 +68,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server.headless", "config", "true", "Åpner ikke nettleseren når serveren starter."),
     Setting("server.baseUrlPath", "config", "",
             "Stien appen ligger under bak en proxy (f.eks. `innenfor`); lenkene bygges med den."),
+    Setting("secrets.files", "config", None,
+            "Hvor Streamlit leter etter `secrets.toml` (uten valget `~/.streamlit/secrets.toml` og "
+            "`.streamlit/secrets.toml`); Data-siden sier fra med filnavn og linje når en av dem ikke "
+            "kan leses."),
     Setting("runner.postScriptGC", "config", "false",
             "Ingen full søppeltømming etter hver kjøring av siden (sparte mye CPU under last)."),
     Setting("client.toolbarMode", "config", "viewer", "Verktøylinjen viser bare valg for lesere."),
