@@ -134,6 +134,9 @@ def test_conflict_with_the_store_is_found_from_categorical_columns(large, tmp_pa
     src.write_text("".join(large[:2001]), encoding="utf-8")
     db = tmp_path / "s.duckdb"
     assert pipeline.load_path(src, db).outcome == "loaded"
+    con = duckdb.connect(str(db))                    # as if another source (not a release of the
+    con.execute("UPDATE sources SET product = 'NAV HL060'")   # same extract) had these figures
+    con.close()
     changed = large[:1500] + [_replace(large[1500], 5, "999")] + large[1501:2001]
     src.write_text("".join(changed), encoding="utf-8")
     before = db.read_bytes()
