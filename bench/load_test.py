@@ -1,55 +1,72 @@
-"""Load test: many concurrent browser-less sessions against `streamlit run app.py` on localhost.
+"""Load test: many browser-less sessions against Innenfor on localhost, one process or several
+replicas behind nginx (deploy/).
 
-Each session speaks Streamlit's own protocol (the BackMsg/ForwardMsg protobufs shipped in the
-streamlit package) over a websocket to ws://127.0.0.1:PORT/_stcore/stream, as the browser does:
+Each session does what a new browser does, speaking Streamlit's own protocol (the
+BackMsg/ForwardMsg protobufs shipped in the streamlit package):
 
-1. open the app (a rerun with an empty query string → Kart, the map of Vestfold og Telemark),
-2. change municipality N times (a rerun with the "Kommune" selectbox's new value as widget
-   state, exactly what the frontend sends after a pick),
+1. GET the page (and with --assets the JavaScript and CSS it names, gzip, as a browser with an
+   empty cache), which also gives it nginx's sticky cookie, sent with everything after,
+2. open the websocket <url>/_stcore/stream and run the app (an empty query string → Kart,
+   the map of Vestfold og Telemark),
+3. change municipality N times (a rerun with the "Kommune" selectbox's new value as widget
+   state, exactly what the frontend sends after a pick), with --think seconds between.
 
-and times each run from the BackMsg sent to the server's `script_finished` (the server has sent
+Each run is timed from the BackMsg sent to the server's `script_finished` (the server has sent
 everything the browser needs to draw; the browser's own drawing is not included: see
-bench.bench_pages for that). An error is: no connection, a run that does not finish
-successfully, an exception element in the output, a missing map, or a timeout.
+bench.bench_pages for that). An error is: no connection, an HTTP error, a run that does not
+finish successfully, an exception element in the output, a missing map, or a timeout.
 
-Bounded: --sessions (default 50, at most 200), --changes per session (default 3), a per-run
-timeout and a hard stop for the whole test (--deadline, default 180 s). Localhost only: any
---url whose host is not 127.0.0.1/localhost is refused. Prints numbers; asserts nothing
-(exit code 1 when there were errors).
+Arrival: --window 0 (default) starts every session at the same instant (the worst case);
+--window 10 lets them arrive at random moments within 10 s (fixed --seed), as at a national
+gathering where 200 people open the link from the screen: `--scenario samling` is exactly that
+(200 sessions within 10 s, 3 changes each, 3 s thinking, --assets).
 
---ramp spreads the sessions' arrival (default 0: a burst, all 50 at the same instant, the worst
-case); --think waits between a session's changes, as a reader does.
+Where: without --url and --cluster, one `streamlit run app.py` started here; --cluster N starts
+nginx and N replicas here (deploy/cluster.py, as `make cluster`) and goes through nginx, which
+keeps each session on one replica; --url uses a running app or cluster (`make cluster`:
+http://127.0.0.1:8500). Localhost only: any --url whose host is not 127.0.0.1/localhost is
+refused. Bounded: at most 200 sessions, a per-run timeout and a hard stop (--deadline, 180 s).
+Prints numbers; asserts nothing (exit code 1 when there were errors).
 
-    .venv/bin/python -m bench.load_test [--sessions 50] [--changes 3] [--replicas 2]
-                                        [--url http://127.0.0.1:8501]
+    .venv/bin/python -m bench.load_test [--sessions 50] [--changes 3] [--window 10]
+        [--think 3] [--assets] [--cluster 2 | --url http://127.0.0.1:8500] [--scenario samling]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import os
+import random
+import re
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = {"127.0.0.1", "localhost"}
 MAX_SESSIONS = 200
+REPLICA_HEADER = "x-innenfor-replica"            # set by the local cluster's nginx (deploy/cluster.py)
 # Municipalities of Vestfold og Telemark to switch between (names as the picker shows them
 # are read from the selectbox's options at run time).
 TARGETS = ["4001", "4005", "4010", "4012", "3905", "3907", "3909", "4020", "4026", "4036"]
+SCENARIOS = {"samling": {"sessions": 200, "window": 10.0, "changes": 3, "think": 3.0, "assets": True}}
 
 
 @dataclass
 class Stats:
     opens: list = field(default_factory=list)        # seconds, first run per session
     changes: list = field(default_factory=list)      # seconds, each municipality change
+    pages: list = field(default_factory=list)        # seconds, GET of the page (+ assets)
     errors: list = field(default_factory=list)       # text
+    replicas: Counter = field(default_factory=Counter)   # sessions per replica (nginx's header)
     bytes_in: int = 0
+    http_bytes: int = 0
     messages: int = 0
 
 
@@ -61,19 +78,91 @@ def walk_elements(fm):
     return d.new_element if d.WhichOneof("type") == "new_element" else None
 
 
+async def http_get(url: str, headers: dict, timeout: float, decode: bool = True) -> tuple[int, dict, bytes]:
+    """A plain HTTP/1.1 GET on localhost: status, lower-case headers (`_wire`: bytes that came
+    over the wire) and, with `decode`, the body with chunking and gzip undone (a browser's
+    work the load generator skips for the JavaScript files: it would take the server's CPU)."""
+    u = urlsplit(url)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(u.hostname, u.port or 80), timeout)
+    try:
+        path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {u.netloc}\r\n{head}Connection: close\r\n\r\n".encode())
+        raw = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    top, _, body = raw.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs: dict = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        k = k.strip().lower()
+        hdrs[k] = f"{hdrs[k]}\n{v.strip()}" if k in hdrs else v.strip()
+    hdrs["_wire"] = len(raw)
+    if not decode:
+        return status, hdrs, b""
+    if hdrs.get("transfer-encoding") == "chunked":
+        out, rest = b"", body
+        while rest:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0] or b"0", 16)
+            if n == 0:
+                break
+            out, rest = out + rest[:n], rest[n + 2:]
+        body = out
+    if hdrs.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    return status, hdrs, body
+
+
 class Session:
-    def __init__(self, ws_url: str, origin: str, stats: Stats, run_timeout: float):
-        self.ws_url, self.origin, self.stats, self.run_timeout = ws_url, origin, stats, run_timeout
+    def __init__(self, url: str, stats: Stats, run_timeout: float):
+        u = urlsplit(url)
+        self.page_url = url.rstrip("/") + "/"
+        self.ws_url = f"ws://{u.netloc}{u.path.rstrip('/')}/_stcore/stream"
+        self.origin, self.stats, self.run_timeout = f"{u.scheme}://{u.netloc}", stats, run_timeout
+        self.cookies: dict[str, str] = {}
         self.ws = None
         self.kommune_id = None
         self.kommune_options: list[str] = []
         self.page_hash = ""
 
+    def _cookie_header(self) -> dict:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
+    async def load_page(self, assets: bool) -> float:
+        """GET the page as a new browser does (keeping its cookies), optionally its assets."""
+        t0 = time.perf_counter()
+        status, hdrs, body = await http_get(self.page_url, {"Accept-Encoding": "gzip"}, self.run_timeout)
+        if status != 200:
+            raise RuntimeError(f"GET {self.page_url}: HTTP {status}")
+        for c in hdrs.get("set-cookie", "").split("\n"):
+            name, _, rest = c.partition("=")
+            if name.strip() and rest:
+                self.cookies[name.strip()] = rest.split(";")[0]
+        self.stats.replicas[hdrs.get(REPLICA_HEADER, "?")] += 1
+        self.stats.http_bytes += hdrs["_wire"]
+        if assets:                                # six at a time, as a browser does
+            links = dict.fromkeys(re.findall(rb'(?:src|href)="(\./static/[^"]+\.(?:js|css))"', body))
+            slots = asyncio.Semaphore(6)
+
+            async def fetch(link: bytes) -> None:
+                async with slots:
+                    st, h, _ = await http_get(urljoin(self.page_url, link.decode()),
+                                              {"Accept-Encoding": "gzip", **self._cookie_header()},
+                                              self.run_timeout, decode=False)
+                if st != 200:
+                    raise RuntimeError(f"GET {link.decode()}: HTTP {st}")
+                self.stats.http_bytes += h["_wire"]
+            await asyncio.gather(*(fetch(link) for link in links))
+        return time.perf_counter() - t0
+
     async def connect(self):
         import websockets
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
-                                           max_size=None, open_timeout=self.run_timeout,
-                                           ping_interval=None)
+                                           additional_headers=self._cookie_header(), max_size=None,
+                                           open_timeout=self.run_timeout, ping_interval=None)
 
     async def run(self, widget_value: str | None = None) -> tuple[float, dict]:
         """One rerun; (seconds to script_finished, what was seen)."""
@@ -85,7 +174,7 @@ class Session:
         cs.page_script_hash = self.page_hash
         cs.context_info.timezone = "Europe/Oslo"
         cs.context_info.locale = "nb-NO"
-        cs.context_info.url = self.origin + "/"
+        cs.context_info.url = self.page_url
         if widget_value is not None:
             w = cs.widget_states.widgets.add()
             w.id = self.kommune_id
@@ -133,13 +222,13 @@ def option_for(options: list[str], code: str, names: dict[str, str]) -> str | No
 
 async def one_session(i: int, url: str, stats: Stats, changes: int, run_timeout: float,
                       names: dict[str, str], start: asyncio.Event, delay: float = 0.0,
-                      think: float = 0.0) -> None:
-    u = urlsplit(url)
-    s = Session(f"ws://{u.netloc}/_stcore/stream", f"{u.scheme}://{u.netloc}", stats, run_timeout)
+                      think: float = 0.0, assets: bool = False, rng: random.Random | None = None) -> None:
+    s = Session(url, stats, run_timeout)
     await start.wait()
     if delay:
         await asyncio.sleep(delay)
     try:
+        stats.pages.append(await s.load_page(assets))
         await s.connect()
         took, seen = await s.run()
         if seen["status"] != 0 or seen["exception"] or not seen["map"] or not s.kommune_id:
@@ -149,8 +238,8 @@ async def one_session(i: int, url: str, stats: Stats, changes: int, run_timeout:
         for k in range(changes):
             code = TARGETS[(i + k) % len(TARGETS)]
             label = option_for(s.kommune_options, code, names)
-            if think:
-                await asyncio.sleep(think)
+            if think:                             # a reader looks at the map: 0,5–1,5 × think
+                await asyncio.sleep(think * (0.5 + (rng.random() if rng else 0.5)))
             took, seen = await s.run(label)
             if seen["status"] != 0 or seen["exception"] or not seen["map"] or seen.get("kommune") != label:
                 stats.errors.append(f"økt {i}: bytte {k} {seen}")
@@ -176,18 +265,27 @@ def pct(xs: list[float], p: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-async def load(urls: list[str], sessions: int, changes: int, run_timeout: float, deadline: float,
-               names: dict[str, str], ramp: float = 0.0, think: float = 0.0) -> tuple[Stats, float, bool]:
-    """Session i goes to urls[i % len(urls)] and stays there: what a load balancer with sticky
-    sessions in front of several replicas does (docs/SKALERING.md)."""
+def arrivals(sessions: int, window: float, seed: int) -> list[float]:
+    """When each session starts: all at 0, or at random moments within `window` seconds
+    (independent uniform arrivals: a Poisson process with that many arrivals in the window)."""
+    if window <= 0:
+        return [0.0] * sessions
+    rng = random.Random(seed)
+    return sorted(rng.uniform(0, window) for _ in range(sessions))
+
+
+async def load(url: str, sessions: int, changes: int, run_timeout: float, deadline: float,
+               names: dict[str, str], window: float = 0.0, think: float = 0.0,
+               assets: bool = False, seed: int = 1) -> tuple[Stats, float, bool]:
+    """Every session goes to `url`; behind nginx the cookie keeps it on one replica."""
     stats = Stats()
     start = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(i, urls[i % len(urls)], stats, changes, run_timeout,
-                                             names, start, delay=ramp * i / max(1, sessions),
-                                             think=think))
-             for i in range(sessions)]
+    rng = random.Random(seed + 1)
+    tasks = [asyncio.create_task(one_session(i, url, stats, changes, run_timeout, names, start,
+                                             delay=d, think=think, assets=assets, rng=rng))
+             for i, d in enumerate(arrivals(sessions, window, seed))]
     t0 = time.perf_counter()
-    start.set()                                   # all at once, or spread over `ramp` seconds
+    start.set()
     _done, pending = await asyncio.wait(tasks, timeout=deadline)
     stopped = bool(pending)
     for t in pending:                             # hard stop
@@ -198,79 +296,127 @@ async def load(urls: list[str], sessions: int, changes: int, run_timeout: float,
     return stats, time.perf_counter() - t0, stopped
 
 
-def cpu_seconds(pid: int) -> float:
-    """User+system CPU time of a process and its children so far (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks = os.sysconf("SC_CLK_TCK")
-        return (int(fields[11]) + int(fields[12])) / ticks
-    except (OSError, IndexError, ValueError):
-        return float("nan")
+def cpu_seconds(pids: list[int]) -> float:
+    """User+system CPU time of processes so far (Linux /proc); nan when one is unknown."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+    return total if pids else float("nan")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load_test")
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS),
+                    help="samling: 200 økter innen 10 s, 3 bytter, 3 s tenketid, med filene")
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--changes", type=int, default=3, help="municipality changes per session")
-    ap.add_argument("--run-timeout", type=float, default=60.0, help="seconds for one run")
-    ap.add_argument("--deadline", type=float, default=180.0, help="hard stop for the whole test")
-    ap.add_argument("--ramp", type=float, default=0.0,
-                    help="spread the sessions' arrival over this many seconds (0: all at once)")
+    ap.add_argument("--window", type=float, default=0.0,
+                    help="sessions arrive at random moments within this many seconds (0: all at once)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds a user looks at the map before the next change (0: none)")
-    ap.add_argument("--url", help="a running app (localhost only); default: start one here")
-    ap.add_argument("--replicas", type=int, default=1,
-                    help="start this many app processes on this machine and spread the sessions "
-                         "over them, sticky (1–4; not with --url)")
-    ap.add_argument("--db", help="store for the app started here (default: $INNENFOR_DB or a demo store)")
+    ap.add_argument("--assets", action="store_true",
+                    help="each session also fetches the page's JavaScript and CSS (empty cache)")
+    ap.add_argument("--seed", type=int, default=1, help="arrival times and think times")
+    ap.add_argument("--run-timeout", type=float, default=60.0, help="seconds for one run")
+    ap.add_argument("--deadline", type=float, default=180.0, help="hard stop for the whole test")
+    ap.add_argument("--url", help="a running app or cluster (localhost only); default: start one here")
+    ap.add_argument("--cluster", type=int, default=0, metavar="N",
+                    help="start nginx and N replicas here (deploy/cluster.py) and go through nginx")
+    ap.add_argument("--db", help="store for what is started here (default: $INNENFOR_DB or a demo store)")
     args = ap.parse_args(argv)
+    given = {a.split("=")[0][2:].replace("-", "_") for a in (argv if argv is not None else sys.argv[1:])
+             if a.startswith("--")}
+    for k, v in SCENARIOS.get(args.scenario or "", {}).items():
+        if k not in given:                        # a scenario's values, unless given explicitly
+            setattr(args, k, v)
     if not 1 <= args.sessions <= MAX_SESSIONS:
         ap.error(f"--sessions må være 1–{MAX_SESSIONS}")
-    if not 1 <= args.replicas <= 4 or (args.url and args.replicas != 1):
-        ap.error("--replicas må være 1–4, og kan ikke brukes med --url")
+    if args.url and args.cluster:
+        ap.error("--url og --cluster kan ikke brukes sammen")
+    if not 0 <= args.cluster <= 4:
+        ap.error("--cluster må være 1–4")
     if args.url and urlsplit(args.url).hostname not in LOCAL:
         ap.error("bare localhost: --url må være http://127.0.0.1:PORT eller http://localhost:PORT")
 
     sys.path.insert(0, str(ROOT))
+    from bench.__main__ import machine
     from bench.bench_pages import server, store_path
     from geo import codes
     names = {c: r["name"] for c, r in codes.municipalities_2024().items()}
 
     with tempfile.TemporaryDirectory(prefix="innenfor-load-") as t:
-        ctxs, urls, pids = [], [], []
+        ctx, cluster, warm_urls = None, None, []
+        replica_pids: list[int] = []
+        nginx_pids: list[int] = []
         if args.url:
-            urls = [args.url.rstrip("/")]
+            url = args.url.rstrip("/")
+            pid = _server_pid(url)
+            replica_pids = [pid] if pid and _comm(pid) != "nginx" else []
+            warm_urls = [url] * 4                 # through nginx: most likely both replicas
+        elif args.cluster:
+            from deploy.cluster import Cluster
+            cluster = Cluster(replicas=args.cluster, port=0, first_port=0,
+                              db=store_path(args.db, Path(t))).start()
+            url = cluster.url
+            warm_urls = [cluster.replica_url(p) for p in cluster.ports]
+            replica_pids, nginx_pids = cluster.pids()["replicas"], cluster.pids()["nginx"]
         else:
-            db = store_path(args.db, Path(t))
-            for _ in range(args.replicas):        # each replica reads the same store file
-                ctxs.append(server(ROOT / "app.py", {"INNENFOR_DB": str(db)}, ROOT))
-                urls.append(ctxs[-1].__enter__())
-                pids.append(_server_pid(urls[-1]))
+            ctx = server(ROOT / "app.py", {"INNENFOR_DB": str(store_path(args.db, Path(t)))}, ROOT)
+            url = ctx.__enter__()
+            warm_urls = [url]
+            replica_pids = [p for p in [_server_pid(url)] if p]
         try:
-            print(f"App: {', '.join(urls)}  ·  {args.sessions} samtidige økter × (åpne kartet + "
-                  f"{args.changes} kommunebytter)  ·  ankomst over {args.ramp:g} s, "
-                  f"tenketid {args.think:g} s  ·  maskin: {os.cpu_count()} kjerner, "
-                  f"last {os.getloadavg()[0]:.2f}")
+            where = (f"nginx + {args.cluster} replikaer" if cluster else "én prosess" if ctx else "--url")
+            print(f"{machine()}\nApp: {url} ({where})  ·  {args.sessions} økter × (åpne kartet + "
+                  f"{args.changes} kommunebytter)  ·  "
+                  + (f"ankomst tilfeldig innen {args.window:g} s" if args.window else "alle på en gang")
+                  + f", tenketid {args.think:g} s" + (", med JS/CSS" if args.assets else ""))
             # One session per replica first: the first run after a start compiles and fills
             # the caches (what the first visitor of a fresh server pays; not in the figures).
-            warm, _, _ = asyncio.run(load(urls, len(urls), 1, args.run_timeout, args.deadline, names))
-            print("Oppvarming (første økt etter start): åpning "
+            warm = Stats()
+            for w in warm_urls + ([url] if args.assets else []):     # + nginx's file cache
+                s, _, _ = asyncio.run(load(w, 1, 1, args.run_timeout, args.deadline, names,
+                                           assets=args.assets))
+                warm.opens += s.opens
+                warm.errors += s.errors
+            print("Oppvarming (første økt per replika, ikke med i tallene): åpning "
                   + ", ".join(f"{x:.2f} s" for x in warm.opens)
                   + (f", feil: {warm.errors}" if warm.errors else ""))
-            cpu0 = sum(cpu_seconds(p) for p in pids) if pids and all(pids) else float("nan")
-            stats, wall, stopped = asyncio.run(load(urls, args.sessions, args.changes, args.run_timeout,
-                                                    args.deadline, names, args.ramp, args.think))
-            cpu = sum(cpu_seconds(p) for p in pids) - cpu0 if pids and all(pids) else float("nan")
+            cpu0, ncpu0, own0 = cpu_seconds(replica_pids), cpu_seconds(nginx_pids), time.process_time()
+            stats, wall, stopped = asyncio.run(load(url, args.sessions, args.changes, args.run_timeout,
+                                                    args.deadline, names, args.window, args.think,
+                                                    args.assets, args.seed))
+            cpu = cpu_seconds(replica_pids) - cpu0
+            ncpu = cpu_seconds(nginx_pids) - ncpu0
+            own = time.process_time() - own0
         finally:
-            for c in ctxs:
-                c.__exit__(None, None, None)
+            if ctx is not None:
+                ctx.__exit__(None, None, None)
+            if cluster is not None:
+                cluster.stop()
 
+    report(stats, wall, stopped, cpu, ncpu, own)
+    return 1 if stats.errors else 0
+
+
+def report(stats: Stats, wall: float, stopped: bool, cpu: float, ncpu: float, own: float) -> None:
     runs = stats.opens + stats.changes
-    print(f"\nVarighet {wall:.1f} s{' (HARD STOPP)' if stopped else ''}; {len(runs)} kjøringer fullført, "
-          f"{len(runs) / wall:.1f} kjøringer/s; {stats.bytes_in / 1e6:.1f} MB fra serveren i "
-          f"{stats.messages} meldinger; server-CPU {cpu:.1f} s")
-    for name, xs in (("Åpne kartet", stats.opens), ("Bytte kommune", stats.changes),
-                     ("Alle kjøringer", runs)):
+    cores = os.cpu_count() or 1
+    print(f"\nVarighet {wall:.1f} s{' (HARD STOPP)' if stopped else ''}; {len(runs)} kjøringer fullført: "
+          f"{len(runs) / wall:.1f} kjøringer/s, {len(runs) / wall / cores:.1f} per kjerne ({cores} kjerner)")
+    print(f"  CPU: Streamlit {cpu:.1f} s = {1000 * cpu / max(1, len(runs)):.0f} ms per kjøring; "
+          f"nginx {ncpu:.1f} s; lastgeneratoren selv {own:.1f} s")
+    print(f"  Fra serveren: {stats.bytes_in / 1e6:.1f} MB websocket i {stats.messages} meldinger, "
+          f"{stats.http_bytes / 1e6:.1f} MB HTTP")
+    if len(stats.replicas) > 1 or "?" not in stats.replicas:
+        print("  Økter per replika (nginx): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(stats.replicas.items())))
+    for name, xs in (("Hente siden", stats.pages), ("Åpne kartet", stats.opens),
+                     ("Bytte kommune", stats.changes), ("Alle kjøringer", runs)):
         if xs:
             print(f"  {name:<15} n={len(xs):4d}  p50 {pct(xs, 50):5.2f} s  p95 {pct(xs, 95):5.2f} s  "
                   f"maks {max(xs):5.2f} s  snitt {statistics.mean(xs):5.2f} s")
@@ -279,7 +425,13 @@ def main(argv=None) -> int:
           f"{'NÅDD' if p95 <= 2 and not stats.errors else 'IKKE NÅDD'}")
     for e in stats.errors[:10]:
         print("  feil:", e)
-    return 1 if stats.errors else 0
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _server_pid(url: str) -> int | None:
