@@ -308,6 +308,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total if pids else float("nan")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(CPU seconds the whole machine has been busy, seconds stolen by the host) from /proc/stat:
+    with our processes' share subtracted, what others on the machine took during the test."""
+    first = Path("/proc/stat").read_text().split("\n")[0]
+    v = [int(x) / os.sysconf("SC_CLK_TCK") for x in first.split()[1:9]]
+    return sum(v[:3]) + sum(v[5:7]), v[7]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load_test")
     ap.add_argument("--scenario", choices=sorted(SCENARIOS),
@@ -387,29 +395,34 @@ def main(argv=None) -> int:
                   + ", ".join(f"{x:.2f} s" for x in warm.opens)
                   + (f", feil: {warm.errors}" if warm.errors else ""))
             cpu0, ncpu0, own0 = cpu_seconds(replica_pids), cpu_seconds(nginx_pids), time.process_time()
+            busy0, steal0 = machine_cpu()
             stats, wall, stopped = asyncio.run(load(url, args.sessions, args.changes, args.run_timeout,
                                                     args.deadline, names, args.window, args.think,
                                                     args.assets, args.seed))
             cpu = cpu_seconds(replica_pids) - cpu0
             ncpu = cpu_seconds(nginx_pids) - ncpu0
             own = time.process_time() - own0
+            busy, steal = (a - b for a, b in zip(machine_cpu(), (busy0, steal0)))
+            others = busy - cpu - (ncpu if ncpu == ncpu else 0) - own
         finally:
             if ctx is not None:
                 ctx.__exit__(None, None, None)
             if cluster is not None:
                 cluster.stop()
 
-    report(stats, wall, stopped, cpu, ncpu, own)
+    report(stats, wall, stopped, cpu, ncpu, own, others, steal)
     return 1 if stats.errors else 0
 
 
-def report(stats: Stats, wall: float, stopped: bool, cpu: float, ncpu: float, own: float) -> None:
+def report(stats: Stats, wall: float, stopped: bool, cpu: float, ncpu: float, own: float,
+           others: float = float("nan"), steal: float = float("nan")) -> None:
     runs = stats.opens + stats.changes
     cores = os.cpu_count() or 1
     print(f"\nVarighet {wall:.1f} s{' (HARD STOPP)' if stopped else ''}; {len(runs)} kjøringer fullført: "
           f"{len(runs) / wall:.1f} kjøringer/s, {len(runs) / wall / cores:.1f} per kjerne ({cores} kjerner)")
     print(f"  CPU: Streamlit {cpu:.1f} s = {1000 * cpu / max(1, len(runs)):.0f} ms per kjøring; "
-          f"nginx {ncpu:.1f} s; lastgeneratoren selv {own:.1f} s")
+          f"nginx {ncpu:.1f} s; lastgeneratoren selv {own:.1f} s; andre prosesser {others:.1f} s, "
+          f"tatt av verten (steal) {steal:.1f} s")
     print(f"  Fra serveren: {stats.bytes_in / 1e6:.1f} MB websocket i {stats.messages} meldinger, "
           f"{stats.http_bytes / 1e6:.1f} MB HTTP")
     if len(stats.replicas) > 1 or "?" not in stats.replicas:
