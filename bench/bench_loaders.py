@@ -48,6 +48,8 @@ def make_file(path: Path, rows: int, ages: bool = False) -> int:
                     for st in STATUSES:
                         for sx in SEXES:
                             c = counts[k]
+                            if age == "I alt":   # everyone: at least those under 30 (loaders.totals)
+                                c += counts[k - len(STATUSES) * len(SEXES)]
                             lines.append(f"{y};{y}{m:02d};{place};{st};{sx};{c};{c / 300:.1f}"
                                          .replace(".", ",") + "\n")
                             k += 1

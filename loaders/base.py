@@ -122,6 +122,8 @@ class RawFile:
         d = self.data
         if d.startswith(b"\xef\xbb\xbf"):
             return "utf-8-sig"
+        if self.is_utf32:
+            return None
         if d.startswith(b"\xff\xfe"):
             return "utf-16"
         if d.startswith(b"\xfe\xff"):
@@ -138,6 +140,22 @@ class RawFile:
         return "latin-1" if ctrl < 0.01 * max(len(head), 1) else None
 
     @cached_property
+    def is_utf32(self) -> bool:
+        """UTF-32 (with or without BOM): text when read four bytes to a character."""
+        d = self.data
+        if d.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+            return True
+        head = d[:4000 // 4 * 4] if len(d) >= 4000 else d[:len(d) // 4 * 4]
+        for enc in ("utf-32-le", "utf-32-be"):
+            try:
+                t = head.decode(enc)
+            except UnicodeDecodeError:   # (UTF-16 and 8-bit text are never valid UTF-32)
+                continue
+            if len(t) >= 4 and sum(c.isprintable() or c in "\r\n\t" for c in t) > 0.95 * len(t):
+                return True
+        return False
+
+    @cached_property
     def text(self) -> str | None:
         if self.encoding is None:
             return None
@@ -145,6 +163,8 @@ class RawFile:
             t = self.data.decode(self.encoding)
         except UnicodeDecodeError:
             return None
+        if "\r" in t and "\n" not in t:   # old Mac line endings (CR only): lines as everywhere else
+            t = t.replace("\r", "\n")
         return t.lstrip("\ufeff")
 
     @cached_property
@@ -317,6 +337,10 @@ def plain_text(text: str) -> str:
 _FOLDED = ("<wide>", "<narrow>", "<noBreak>")
 
 
+_ENDLESS = {"nan", "inf", "infinity", "\u221e"}
+_EXCEL_ERRORS = {"#DIV/0!", "#NUM!", "#VALUE!", "#N/A", "#REF!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
+
+
 def _finite(x: float, shown) -> float:
     if not math.isfinite(x):
         raise ValueError(f"«{str(shown)[:40]}» er ikke et endelig tall")
@@ -328,13 +352,18 @@ def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
 
     `decimal` is the file's decimal mark; the other mark is not accepted inside numbers
     except as thousands separator in '1 234' (space) form.
+
+    One rule for every reader, CSV and xlsx alike: an empty cell (None, '', spaces, or the float
+    NaN a reader's frame holds for one) is missing, never 0; NaN and infinities written in the
+    file ('nan', 'NaN', 'Infinity', '-inf', '∞', 1e309) and Excel's error values ('#DIV/0!') are
+    refused (ValueError, which the reader names with its row); -0 is 0.
     """
     if cell is None:
         return None, "missing", "tom celle"
     if isinstance(cell, bool):
         raise ValueError(f"«{cell}» er ikke et tall")
     if isinstance(cell, (int, float)):
-        if isinstance(cell, float) and math.isnan(cell):
+        if isinstance(cell, float) and math.isnan(cell):   # an empty cell in a reader's frame
             return None, "missing", "tom celle"
         try:
             x = float(cell)
@@ -348,6 +377,10 @@ def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
         status, note = SYMBOLS[s]
         return (0.0 if s == "-" else None), status, note
     if not _NUM.match(s):
+        if s.casefold().lstrip("+-") in _ENDLESS:
+            raise ValueError(f"«{s}» er ikke et endelig tall")
+        if s.upper() in _EXCEL_ERRORS:
+            raise ValueError(f"«{s}» er en feilverdi fra Excel, ikke et tall (sjekk formelen)")
         raise ValueError(f"«{s[:40]}» er ikke et tall eller et kjent symbol")
     other = "." if decimal == "," else ","
     if other in s:

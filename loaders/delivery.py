@@ -19,6 +19,7 @@ from loaders.frames import normalised_frame
 from loaders.plausible import warnings as implausible
 from vocab import indicators
 from vocab.keys import TEMPLATE
+from vocab.numbers import integer
 from vocab.status import STATUSES, WORDS
 
 NAME = "Innenfor leveransemal (CSV)"
@@ -84,7 +85,8 @@ def read(raw: RawFile) -> tuple[list[dict], str, list]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
+            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
+                            f"{integer(len(header))}. "
                             f"Er filen avkortet, eller brukes «{delim}» inne i en verdi?")
         rows.append({"_row": n, **dict(zip(header, (c.strip() for c in cells)))})
     return rows, _decimal(rows, delim), raw._notes   # (warnings go to raw._notes)

@@ -2,18 +2,28 @@
 layout first; when none takes the file, say as precisely as the bytes allow why not."""
 from __future__ import annotations
 
+import json
 import re
 from types import ModuleType
 
 from loaders import delivery, nav_hl060, nav_long, ssb_csv, ssb_csv_long, ssb_jsonstat, ssb_xlsx, udir_csv
 from loaders.base import LoadError, RawFile, mojibake
+from vocab.numbers import integer
 
 # Detection order: most specific layouts first. Every module follows loaders.base.Format.
 FORMATS: list[ModuleType] = [delivery, ssb_jsonstat, ssb_xlsx, ssb_csv, ssb_csv_long,
                              nav_hl060, nav_long, udir_csv]
 
 
+MAX_COLUMNS = 10_000   # no source's layout comes near (SSB's widest downloads have a few hundred)
+
+
 def detect(raw: RawFile) -> ModuleType:
+    first = (raw.head_text or "").split("\n", 1)[0] if not raw.is_zip else ""
+    if (n := max(first.count(c) for c in ";,\t") + 1) > MAX_COLUMNS:   # before any detector splits it
+        raise LoadError(f"Første linje i filen har minst {integer(n)} kolonner, mer enn "
+                        f"{integer(MAX_COLUMNS)} som er grensen; ingen av tabellene Innenfor leser har så "
+                        "mange. Filen er trolig skadet, eller ikke en av de kjente tabellene.")
     for mod in FORMATS:
         try:
             if mod.detect(raw):
@@ -53,11 +63,21 @@ def unrecognised(raw: RawFile) -> str:
             return e.message
         return (f"Ukjent filformat: ingen av arkene i Excel-filen ({names}) har et oppsett Innenfor "
                 f"kjenner igjen. Forventet en av: {expected}.")
+    if raw.data[:2] == b"\x1f\x8b":
+        return ("Filen er komprimert (gzip, .gz), så Innenfor kan ikke lese den direkte. Pakk ut filen "
+                "først (f.eks. med 7-Zip eller gunzip) og last inn CSV- eller JSON-filen som kommer ut.")
+    if raw.is_utf32:
+        return ("Filen er lagret som UTF-32, som Innenfor ikke leser. Lagre den som UTF-8 (eller "
+                "ISO-8859-1) og prøv igjen.")
     if raw.encoding is None:
         first = raw.data[:4000]
         if len(first) >= 4 and first[0::2].count(0) > 0.8 * len(first[0::2]) and first[1] != 0:
             return ("Filen er lagret som UTF-16 big-endian uten BOM, som Innenfor ikke leser. Lagre "
                     "den som UTF-8 (eller ISO-8859-1) og prøv igjen.")
+        if _text_with_nul(first):
+            return ("Filen har NUL-tegn (byte 0) inne i teksten: den er skadet, eller lagret av et "
+                    "program som fyller med nuller. Last den ned på nytt, eller åpne den og lagre den "
+                    "som CSV (UTF-8).")
         return ("Ukjent filformat: filen ser ut til å være binær, ikke tekst eller Excel. "
                 f"Forventet en av: {expected}.")
     if raw.text is None:
@@ -71,6 +91,8 @@ def unrecognised(raw: RawFile) -> str:
         return ("Filen er en nettside (HTML), ikke en Excel-fil, selv om navnet kan slutte på .xls. "
                 "Åpne den i Excel og lagre den som Excel-arbeidsbok (.xlsx), eller last ned tabellen "
                 "som CSV.")
+    if head.lstrip()[:1] in ("{", "[") and (why := _json_problem(raw.text)):
+        return why
     for mod in FORMATS:
         miss = getattr(mod, "near_miss", None)
         if miss and (text := miss(raw)):
@@ -81,3 +103,29 @@ def unrecognised(raw: RawFile) -> str:
                 "feil tegnsett. Bruk originalfilen, eller lagre den som UTF-8. "
                 f"Forventet en av: {expected}.")
     return f"Ukjent filformat: kjente ikke igjen oppsettet i filen. Forventet en av: {expected}."
+
+
+def _text_with_nul(head: bytes) -> bool:
+    """Text (UTF-8) apart from NUL bytes here and there, not a binary file."""
+    rest = head.replace(b"\x00", b"")
+    try:
+        text = rest.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    shown = sum(c.isprintable() or c in "\r\n\t" for c in text)
+    return len(rest) > len(head) // 2 and shown > 0.95 * len(text)
+
+
+def _json_problem(text: str) -> str | None:
+    """Why a file that opens like JSON is not read (only when no format took it, and only for a
+    file small enough to parse again: a JSON-stat response that big is read by its module)."""
+    if len(text) > 5_000_000:
+        return None
+    try:
+        json.loads(text)
+    except RecursionError:
+        return ssb_jsonstat.TOO_DEEP
+    except ValueError:
+        return None   # (a cut-off JSON-stat response is named by its format module)
+    return ("Filen er JSON, men ikke JSON-stat2 fra SSBs PxWebApi (den mangler «class»: «dataset» og "
+            "«dimension»). Hent tabellen på nytt fra SSB som JSON-stat2.")

@@ -58,7 +58,8 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
     are distinct; their order is not promised, and for a categorical column they may include
     values no row has."""
     cache = getattr(_factors, "cache", None)
-    key = id(_arrow(col))
+    data = _arrow(col)   # (one object: kept below, so no other can be given its id meanwhile)
+    key = id(data)
     if cache is not None and key in cache:
         return cache[key][1:]
     if isinstance(col.dtype, pd.CategoricalDtype) and not col.hasnans:
@@ -66,7 +67,7 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, list]:
     else:
         idx, uniq = pd.factorize(col, use_na_sentinel=False)
     if cache is not None:
-        cache[key] = (_arrow(col), idx, list(uniq))   # keeps the data alive: its id stays unique
+        cache[key] = (data, idx, list(uniq))   # keeps the data alive: its id stays unique
     return idx, list(uniq)
 
 

@@ -15,6 +15,8 @@ from loaders.base import LoadError, RawFile, parse_cell, parse_region_label
 from loaders.frames import normalised_frame
 from loaders.nav_common import not_a_place, skipped_warning
 from loaders.plausible import warnings as implausible
+from vocab.numbers import as_written
+from vocab.status import word
 
 NAME = "NAV HL060-tabell (xlsx, fylke og kommune per måned)"
 
@@ -210,7 +212,7 @@ def _same_or_fail(kept: dict, obs: dict, sheet: str) -> None:
     if kept["status"] == obs["status"] and (kept["value"] == obs["value"] or
                                             (kept["value"] is None and obs["value"] is None)):
         return
+    def shown(o: dict) -> str:
+        return as_written(o["value"]) if o["value"] is not None else f"«{word(o['status'])}»"
     raise LoadError(f"Arket «{sheet}», rad {obs['row']}: {obs['region_name']} {obs['period']} er "
-                    f"{obs['value'] if obs['value'] is not None else obs['status']}, men arket "
-                    f"«{kept['_sheet']}», rad {kept['row']} har "
-                    f"{kept['value'] if kept['value'] is not None else kept['status']}.")
+                    f"{shown(obs)}, men arket «{kept['_sheet']}», rad {kept['row']} har {shown(kept)}.")

@@ -42,6 +42,7 @@ from loaders.nav_common import (
 )
 from loaders.plausible import warnings as implausible
 from vocab import periods
+from vocab.numbers import integer
 from vocab.text import rows, where
 
 NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
@@ -227,8 +228,8 @@ def _bad_line(text: str, sep: str) -> str:
     width = len(next(reader, []))
     for n, cells in enumerate(reader, start=2):
         if cells and len(cells) != width:
-            return (f"Rad {n} har {len(cells)} kolonner, men overskriften har {width}. Er filen "
-                    f"avkortet, eller brukes «{sep}» inne i en verdi?")
+            return (f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har {integer(width)}. "
+                    f"Er filen avkortet, eller brukes «{sep}» inne i en verdi?")
     return "NAV-filen kan ikke leses som CSV. Last den ned på nytt."
 
 

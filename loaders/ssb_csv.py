@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from loaders.base import LoadError, RawFile
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, table_id
 from loaders.ssb_common import text_release as release  # noqa: F401  (the Format's release())
+from vocab.numbers import integer
 
 NAME = "SSB Statistikkbanken CSV"
 
@@ -85,7 +86,8 @@ def read_text(raw: RawFile) -> Text:
         cells = cells[:len(header)] if len(cells) > len(header) and not any(
             c.strip() for c in cells[len(header):]) else cells
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
+            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
+                            f"{integer(len(header))}. "
                             "Filen kan være avkortet eller lagret med feil skilletegn "
                             f"(forventet «{delim}»).")
         body.append((n, cells))

@@ -32,6 +32,12 @@ def _json(raw: RawFile):
         return json.loads(raw.text)
     except ValueError:
         return None
+    except RecursionError:
+        raise LoadError(TOO_DEEP) from None
+
+
+TOO_DEEP = ("JSON-filen er nestet for dypt (lister eller objekter inne i hverandre tusenvis av nivåer "
+            "ned) til å være et svar fra SSB. Hent tabellen på nytt som JSON-stat2.")
 
 
 def _looks_like(raw: RawFile) -> bool:
@@ -119,6 +125,10 @@ def _text(code: str, label: str) -> str:
     return label if not label or code == label or label.startswith(code + " ") else f"{code} {label}"
 
 
+def _shown(key) -> str:
+    return str(int(key) + 1) if str(key).isdigit() else f"«{str(key)[:20]}»"
+
+
 def _get(container, i: int):
     if isinstance(container, list):
         return container[i] if i < len(container) else None
@@ -173,6 +183,11 @@ def normalise(table):
     if isinstance(values, list) and len(values) != total:
         raise LoadError(f"JSON-stat2-svaret har {len(values)} verdier, men dimensjonene gir {total}. "
                         "Filen kan være avkortet.")
+    if isinstance(status, dict):
+        beyond = [k for k in status if not str(k).isdigit() or int(k) >= total]
+        if beyond:
+            raise LoadError(f"«status» gjelder verdi nr. {_shown(beyond[0])}, men svaret har "
+                            f"{total} verdier. Filen er trolig satt sammen feil; hent tabellen på nytt.")
     cells, overruled = [], []
     for n, combo in enumerate(itertools.product(*(c for _, _, c in cats))):
         dims, region, period = {}, "", ""
@@ -189,6 +204,9 @@ def normalise(table):
             raise LoadError(f"Verdi nr. {n + 1}: «{_NONFINITE[str(v)]}» er ikke et endelig tall. SSB "
                             "skriver et manglende tall som null med et symbol i «status» («..», «:»). "
                             "Hent tabellen på nytt fra SSB.")
+        if isinstance(symbol, str) and symbol.strip() and symbol not in SYMBOLS:
+            raise LoadError(f"Verdi nr. {n + 1}: ukjent symbol «{symbol[:20]}» i «status» (SSB bruker "
+                            "«.», «..», «...», «:» og «-»). Hent tabellen på nytt fra SSB.")
         if v is not None and isinstance(symbol, str) and SYMBOLS.get(symbol, ("ok",))[0] != "ok":
             overruled.append(f"verdi nr. {n + 1} ({v} med «{symbol}»)")
             v = None   # the source's status wins: a suppressed figure is never shown

@@ -18,6 +18,7 @@ from geo import codes
 from loaders.base import LoadError, RawFile, parse_cell
 from loaders.frames import normalised_frame
 from loaders.plausible import warnings as implausible
+from vocab.numbers import integer
 
 NAME = "Udir statistikkbank (CSV)"
 
@@ -79,7 +80,8 @@ def read(raw: RawFile) -> dict:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {len(cells)} kolonner, men overskriften har {len(header)}. "
+            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
+                            f"{integer(len(header))}. "
                             "Er filen avkortet eller lagret på nytt med et annet skilletegn?")
         body.append((n, [c.strip() for c in cells]))
     # Warnings go to raw._notes, which the pipeline shows with the result.

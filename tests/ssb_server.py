@@ -32,7 +32,7 @@ def _plain(code: str) -> str:
 def counts(region: str, age: str, year: str) -> tuple[int, int]:
     res, neet = BASE[_plain(region)]
     k, d = SHARE_OF_BAND[age], int(year) - 2020
-    return round(res * k) + d, round(neet * k) + d
+    return round((res + d) * k), round((neet + d) * k)   # (the bands add up to 15–29, as SSB's do)
 
 
 class SSB:

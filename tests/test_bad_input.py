@@ -1,5 +1,6 @@
-"""The bad-input corpus (tests/bad_input_corpus.py): every malformed file is rejected with a clear,
-specific Norwegian message, and the store is left byte-for-byte as it was, with nothing archived."""
+"""The bad-input corpus (tests/bad_input_corpus.py, bad_input_corpus_more.py and
+bad_input_corpus_numbers.py): every malformed file is rejected with a clear, specific Norwegian
+message, and the store is left byte-for-byte as it was, with nothing archived."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,8 @@ import duckdb
 import pytest
 
 from loaders import pipeline
-from tests.bad_input_corpus import CASES, udir
+from tests.bad_input_corpus import udir
+from tests.bad_input_corpus_numbers import ALL as CASES
 
 # What a message must not contain: Python's or the OS's words, or English.
 LEAKS = re.compile(r"Traceback|Error\b|Exception|errno|invalid literal|codec can't|No such file|"
@@ -25,7 +27,7 @@ def _state(db):
 
 
 def test_corpus_size_and_formats():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)
     formats = {c.id.split("-")[0] if not c.id.startswith("ssb") else "-".join(c.id.split("-")[:2])
                for c in CASES}
@@ -57,6 +59,8 @@ def test_bad_file_is_rejected_clearly_and_the_store_is_untouched(case, writable_
         assert phrase in text, f"{phrase!r} not in: {text}"
     shown = r.line()
     assert NORWEGIAN.search(shown) and not LEAKS.search(shown), shown
+    assert "feil i Innenfor" not in shown, shown   # a reader tripped: logged with a traceback
+    assert len(shown) < 2000, len(shown)           # (a million columns are not all named)
     assert "AVVIST, 0 rader lastet inn" in shown
     assert _state(writable_db) == before, "the store or the archive beside it changed"
     # A file is never read whole just to be refused for its size (it is 200 MB).

@@ -32,7 +32,9 @@ def upload_bytes(years: int = 1, pad: int = 0) -> bytes:
     year, three times that with `years` > 1 (women, men and all)."""
     from geo import codes
     sexes = ("alle", "kvinner", "menn") if years > 1 else ("alle",)
-    rows = [f"ufore;{c};{2026 + y};18-29;{sex};alle;{30 + y};{900 + y};\n"
+    def figures(sex: str, y: int) -> str:   # women and men add up to all (loaders.totals)
+        return {"alle": f"{30 + y};{900 + y}", "kvinner": "15;450", "menn": f"{15 + y};{450 + y}"}[sex]
+    rows = [f"ufore;{c};{2026 + y};18-29;{sex};alle;{figures(sex, y)};\n"
             for y in range(years) for sex in sexes for c in sorted(codes.municipalities_2024())]
     return (HEADER + "".join(rows) + "\n" * pad).encode("utf-8")
 
