@@ -12,11 +12,10 @@ rewrite would lose the operator's comments), so at the first sign-in with an old
 hash of the same password is kept in the sign-in book below, tied to that old hash, and used
 from then on; the log asks the operator to replace the old hash.
 
-The sign-in book is `<store>.innlogging.sqlite3` beside the store: SQLite with its own lock, not
-a table in the DuckDB store, because every write to the store copies and swaps the whole file
-(a failed sign-in would then cost a store rewrite, queue behind loads and be lost when the demo
-store is rebuilt). Each attempt is counted *before* its password is checked, in one
-transaction, so parallel guesses cannot slip past the limit, and the counts survive a restart:
+The sign-in book (loaders.access_book) is `<store>.innlogging.sqlite3` beside the store, or,
+with INNENFOR_DATABASE_URL, tables in PostgreSQL that every replica shares. Each attempt is
+counted *before* its password is checked, in one transaction, so parallel guesses cannot slip
+past the limit, and the counts survive a restart:
 
 - MAX_FAILURES failed tries per name from one client (the browser's cookie, else its address)
   pause that client for that name for LOCKOUT_SECONDS;
@@ -35,15 +34,17 @@ import hashlib
 import hmac
 import logging
 import secrets
-import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Mapping
-from contextlib import closing
 from pathlib import Path
 
-from loaders import store
+from loaders import access_book, store
+from loaders.access_book import LOCKOUT_SECONDS as LOCKOUT_SECONDS  # re-exported: the limits
+from loaders.access_book import MAX_FAILURES as MAX_FAILURES
+from loaders.access_book import MAX_FAILURES_PER_NAME as MAX_FAILURES_PER_NAME
+from loaders.access_book import TRUSTED_SECONDS as TRUSTED_SECONDS
 from vocab import settings
 
 # scrypt as OWASP recommends it (N=2^15, r=8, p=3): 32 MiB and about half a second per hash.
@@ -51,10 +52,6 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 3
 SCRYPT_MAX_MEMORY = 256 * 1024 * 1024   # a configured hash asking for more is a typo
 PBKDF2_ITERATIONS = 240_000             # what older versions wrote (still accepted)
 MAX_ITERATIONS = 10_000_000             # more than this is a typo, not a stronger hash
-MAX_FAILURES = 5                        # per name and client before a pause
-MAX_FAILURES_PER_NAME = 20              # per name, from clients that never signed in as it
-LOCKOUT_SECONDS = 15 * 60
-TRUSTED_SECONDS = 180 * 24 * 3600       # a browser that signed in is known this long
 BOOK_SUFFIX = ".innlogging.sqlite3"
 
 log = logging.getLogger(__name__)
@@ -161,22 +158,17 @@ def accounts(secrets_mapping=None) -> dict[str, str]:
     return found
 
 
-# --- the sign-in book --------------------------------------------------------------------------
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
-    client TEXT NOT NULL, at REAL NOT NULL, trusted INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS attempts_name ON attempts (name, at);
-CREATE TABLE IF NOT EXISTS trusted (name TEXT NOT NULL, client TEXT NOT NULL, at REAL NOT NULL,
-    PRIMARY KEY (name, client));
-CREATE TABLE IF NOT EXISTS upgraded (name TEXT NOT NULL, configured TEXT NOT NULL,
-    hash TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (name, configured));
-"""
-
+# --- the sign-in book (loaders.access_book) ----------------------------------------------------
 
 def book_path(db=None) -> Path:
+    """Where the SQLite book is (used without INNENFOR_DATABASE_URL)."""
     p = store.db_path(db)
     return p.with_name(p.name + BOOK_SUFFIX)
+
+
+def book(db=None) -> access_book.Book:
+    """The book that counts sign-ins for the store `db`: PostgreSQL's when configured."""
+    return access_book.open_book(book_path(db))
 
 
 def _key(text: str) -> str:
@@ -184,74 +176,8 @@ def _key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _open(db=None) -> sqlite3.Connection:
-    p = book_path(db)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(p, timeout=30, isolation_level=None)
-    try:
-        con.executescript(_SCHEMA)
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
-class Unavailable(Exception):
-    """The sign-in book cannot be written (full disk, read-only folder)."""
-
-
-def _reserve(db, name: str, client: str, now: float) -> tuple[int, bool, int]:
-    """(seconds to wait, whether the pause is for the name across clients, tries left) — and,
-    when not paused, this attempt counted as a failure until it succeeds."""
-    with closing(_open(db)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            since = now - LOCKOUT_SECONDS
-            con.execute("DELETE FROM attempts WHERE at <= ?", [since])
-            con.execute("DELETE FROM trusted WHERE at <= ?", [now - TRUSTED_SECONDS])
-            trusted = con.execute("SELECT count(*) FROM trusted WHERE name = ? AND client = ?",
-                                  [name, client]).fetchone()[0] > 0
-            mine = [r[0] for r in con.execute(
-                "SELECT at FROM attempts WHERE name = ? AND client = ? AND at > ? ORDER BY at",
-                [name, client, since])]
-            if len(mine) >= MAX_FAILURES:
-                con.execute("COMMIT")
-                return int(LOCKOUT_SECONDS - (now - mine[-MAX_FAILURES])) + 1, False, 0
-            if not trusted:
-                theirs = [r[0] for r in con.execute(
-                    "SELECT at FROM attempts WHERE name = ? AND trusted = 0 AND at > ? ORDER BY at",
-                    [name, since])]
-                if len(theirs) >= MAX_FAILURES_PER_NAME:
-                    con.execute("COMMIT")
-                    return int(LOCKOUT_SECONDS - (now - theirs[-MAX_FAILURES_PER_NAME])) + 1, True, 0
-            con.execute("INSERT INTO attempts (name, client, at, trusted) VALUES (?, ?, ?, ?)",
-                        [name, client, now, int(trusted)])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return 0, False, MAX_FAILURES - len(mine) - 1
-
-
-def _succeeded(db, name: str, client: str, now: float, upgrade: tuple[str, str] | None) -> None:
-    with closing(_open(db)) as con:
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("DELETE FROM attempts WHERE name = ? AND client = ?", [name, client])
-        con.execute("INSERT OR REPLACE INTO trusted VALUES (?, ?, ?)", [name, client, now])
-        if upgrade:
-            con.execute("INSERT OR REPLACE INTO upgraded VALUES (?, ?, ?, ?)",
-                        [name, _key(upgrade[0]), upgrade[1], now])
-        con.execute("COMMIT")
-
-
-def _upgraded(db, name: str, configured: str) -> str | None:
-    with closing(_open(db)) as con:
-        row = con.execute("SELECT hash FROM upgraded WHERE name = ? AND configured = ?",
-                          [name, _key(configured)]).fetchone()
-    return row[0] if row else None
-
-
-def _check(db, key: str, password: str, stored: str | None) -> tuple[bool, tuple[str, str] | None]:
+def _check(bk: access_book.Book, key: str, password: str,
+           stored: str | None) -> tuple[bool, tuple[str, str] | None]:
     """(password right, (old hash, its scrypt upgrade) to keep) with exactly one hash, of the
     default cost for every current account and every unknown name."""
     parsed = _parse(stored) if stored else None
@@ -259,11 +185,11 @@ def _check(db, key: str, password: str, stored: str | None) -> tuple[bool, tuple
         _dummy(password)
         return False, None
     if parsed[0] == "pbkdf2" and stored:
-        newer = _upgraded(db, key, stored)
+        newer = bk.upgraded(key, _key(stored))
         if newer and (up := _parse(newer)) is not None:
             return _matches(password, up), None
         if _matches(password, parsed):
-            return True, (stored, make_hash(password))
+            return True, (_key(stored), make_hash(password))
         return False, None
     return _matches(password, parsed), None
 
@@ -272,9 +198,7 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-UNAVAILABLE = ("Innlogging er ikke mulig akkurat nå: Innenfor får ikke skrevet i mappen {folder} "
-               "(full disk eller skrivebeskyttet mappe), og uten det kan ikke innloggingsforsøkene "
-               "telles. Si fra til den som drifter Innenfor.")
+UNAVAILABLE = access_book.FOLDER_PROBLEM
 
 
 def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float | None = None, *,
@@ -286,50 +210,38 @@ def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float |
     password = password or ""
     now = time.time() if now is None else now
     key, who = _key(name), _key(client or "")
+    bk = book(db)
     try:
-        wait, name_wide, left = _reserve(db, key, who, now)
-    except (sqlite3.Error, OSError):
-        log.exception("innloggingsboka %s kan ikke skrives", book_path(db))
-        return False, UNAVAILABLE.format(folder=book_path(db).parent)
-    if wait:
-        msg = f"For mange mislykkede forsøk. Prøv igjen om {_minutes(wait)} minutter"
-        if name_wide:
-            msg += ", eller fra en nettleser du har logget inn med før"
-        return False, msg + "."
-    stored = accounts_map.get(name)
-    ok, upgrade = _check(db, key, password, stored)
-    if not ok:
-        return False, "Feil brukernavn eller passord." + (
-            f" {left} forsøk igjen før pause." if left > 0 else "")
-    try:
-        _succeeded(db, key, who, now, upgrade)
-    except (sqlite3.Error, OSError):
-        log.exception("innloggingsboka %s kan ikke skrives", book_path(db))
-        return False, UNAVAILABLE.format(folder=book_path(db).parent)
+        wait, name_wide, left = bk.reserve(key, who, now)
+        if wait:
+            msg = f"For mange mislykkede forsøk. Prøv igjen om {_minutes(wait)} minutter"
+            if name_wide:
+                msg += ", eller fra en nettleser du har logget inn med før"
+            return False, msg + "."
+        ok, upgrade = _check(bk, key, password, accounts_map.get(name))
+        if not ok:
+            return False, "Feil brukernavn eller passord." + (
+                f" {left} forsøk igjen før pause." if left > 0 else "")
+        bk.succeeded(key, who, now, upgrade)
+    except access_book.Unavailable as e:
+        log.exception("innloggingsboka %s kan ikke brukes", bk.where)
+        return False, str(e)
     if upgrade:
         log.warning("Koordinatoren «%s» har en passord-hash av den gamle typen (PBKDF2). Innenfor "
                     "bruker nå en scrypt-hash av samme passord, lagret i %s. Lag en ny hash med "
                     "python -m loaders.access hash og bytt ut den gamle i secrets.toml eller "
-                    "INNENFOR_COORDINATORS.", name, book_path(db))
+                    "INNENFOR_COORDINATORS.", name, bk.where)
     return True, f"Logget inn som {name}."
 
 
 def reset_rate_limits(db=None) -> None:
     """Forget every counted attempt and known browser (tests, and `unlock`)."""
-    p = book_path(db)
-    if not p.exists():
-        return
-    with closing(_open(db)) as con:
-        con.execute("DELETE FROM attempts")
-        con.execute("DELETE FROM trusted")
+    book(db).reset()
 
 
 def unlock(name: str, db=None) -> int:
     """Lift the pause for one name (every client); returns how many attempts were forgotten."""
-    if not book_path(db).exists():
-        return 0
-    with closing(_open(db)) as con:
-        return con.execute("DELETE FROM attempts WHERE name = ?", [_key(name.strip())]).rowcount
+    return book(db).unlock(_key(name.strip()))
 
 
 USAGE = ("Bruk: python -m loaders.access hash          (lag en passord-hash)\n"
@@ -343,7 +255,10 @@ if __name__ == "__main__":
             sys.exit("Passordene er ulike.")
         print(make_hash(pw))
     elif len(sys.argv) == 3 and sys.argv[1] == "unlock":
-        n = unlock(sys.argv[2])
+        try:
+            n = unlock(sys.argv[2])
+        except access_book.Unavailable as e:
+            sys.exit(str(e))
         print(f"Pausen for «{sys.argv[2].strip()}» er opphevet ({n} forsøk glemt).")
     else:
         sys.exit(USAGE)

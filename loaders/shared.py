@@ -8,7 +8,9 @@ Each replica keeps its own DuckDB file for fast reads (loaders.store). The two m
 - a write (store.writer) holds PostgreSQL's advisory lock, pulls first, writes the local copy as
   without PostgreSQL, then push() sends exactly the sources it added or removed, with their rows
   and originals, in one PostgreSQL transaction, and only then is the local copy swapped in.
-Reference tables (regions, code changes) are built locally from geo/, as without PostgreSQL."""
+Reference tables (regions, code changes) are built locally from geo/, as without PostgreSQL.
+A PostgreSQL database nobody has written to yet takes over the first replica's existing store
+(adopt()), so switching PostgreSQL on does not hide the files already loaded."""
 from __future__ import annotations
 
 import contextlib
@@ -40,6 +42,8 @@ TABLES = {
     "measures": ("name TEXT NOT NULL, region_code TEXT NOT NULL, start_date DATE NOT NULL, end_date DATE, "
                  "age TEXT, indicators TEXT, responsible TEXT, category TEXT, description TEXT, link TEXT, "
                  "source_id INTEGER NOT NULL"),
+    "costs": ("kr_per_year DOUBLE PRECISION NOT NULL, source_text TEXT NOT NULL, decided_by TEXT, "
+              "decided_on DATE, source_id INTEGER NOT NULL"),
 }
 LOCK_KEY = 2035_0001            # the advisory lock every writer takes (any number, the same everywhere)
 
@@ -83,6 +87,11 @@ def ensure_schema(pg) -> None:
 def state(pg) -> dict[str, str]:
     """PostgreSQL's store_id, version and last_source_id."""
     return dict(pg.execute("SELECT key, value FROM meta").fetchall())
+
+
+def fresh(pg) -> bool:
+    """Nobody has written to this PostgreSQL store yet."""
+    return "written" not in state(pg) and not pg.execute("SELECT count(*) FROM sources").fetchone()[0]
 
 
 def local_state(con) -> dict[str, str]:
@@ -158,9 +167,23 @@ def push(pg, con, added: list[int], removed: list[int], archive_dir=None) -> Non
                 pcsv.write_csv(rows, buf, pcsv.WriteOptions(include_header=False, quoting_style="needed"))
                 with pg.cursor().copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN (FORMAT csv)") as cp:
                     cp.write(buf.getvalue())
-        for key, value in local_state(con).items():
-            if key in ("version", "last_source_id"):
-                pg.execute("UPDATE meta SET value = %s WHERE key = %s", [value, key])
+        _take_meta(pg, con, ("version", "last_source_id"))
+
+
+def _take_meta(pg, con, keys) -> None:
+    for key, value in local_state(con).items():
+        if key in keys:
+            pg.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
+                       "excluded.value", [key, value])
+    pg.execute("INSERT INTO meta VALUES ('written', 'ja') ON CONFLICT (key) DO NOTHING")
+
+
+def adopt(pg, con, archive_dir=None) -> None:
+    """Make a fresh PostgreSQL store hold the local store `con`: every source with its rows and
+    originals, and the local identity and version (so the local copy is current as it is)."""
+    with pg.transaction():
+        push(pg, con, sorted(source_ids(con)), [], archive_dir)
+        _take_meta(pg, con, ("store_id", "version", "last_source_id"))
 
 
 def put_original(pg, sha256: str, data: bytes) -> None:
@@ -198,7 +221,9 @@ def rebuild(pg, path) -> None:
     con = store.connect(tmp)
     try:
         con.execute("BEGIN")
-        pull(pg, con)
+        with pg.transaction():   # one snapshot: a write committed meanwhile is all in or all out
+            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            pull(pg, con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:
@@ -217,11 +242,23 @@ def session(path, wait_seconds: float = 30.0) -> Iterator[object | None]:
     try:
         ensure_schema(pg)
         with lock(pg, wait_seconds):
-            if not path.exists() or _behind_file(path, pg):
-                rebuild(pg, path)
+            _make_current(pg, path)
             yield pg
     finally:
         pg.close()
+
+
+def _make_current(pg, path) -> None:
+    """Under PostgreSQL's writers' lock: a fresh PostgreSQL adopts the local store; otherwise a
+    local copy that is missing or behind is rebuilt."""
+    if path.exists() and fresh(pg):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            adopt(pg, con, path.parent / "raw")
+        finally:
+            con.close()
+    elif not path.exists() or _behind_file(path, pg):
+        rebuild(pg, path)
 
 
 def _behind_file(path, pg) -> bool:
@@ -247,7 +284,11 @@ def refresh(path) -> bool:
         with store.locked(path):
             if path.exists() and not _behind_file(path, pg):
                 return False
-            rebuild(pg, path)
+            if path.exists() and fresh(pg):
+                with lock(pg):            # adopting writes to PostgreSQL: as a writer does
+                    _make_current(pg, path)
+            else:
+                rebuild(pg, path)
         return True
     finally:
         pg.close()

@@ -69,6 +69,9 @@ CREATE TABLE IF NOT EXISTS measures (
     name TEXT NOT NULL, region_code TEXT NOT NULL, start_date DATE NOT NULL, end_date DATE,
     age TEXT, indicators TEXT, responsible TEXT, category TEXT, description TEXT, link TEXT,
     source_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS costs (
+    kr_per_year DOUBLE NOT NULL, source_text TEXT NOT NULL, decided_by TEXT, decided_on DATE,
+    source_id INTEGER NOT NULL);
 """
 
 # The columns of `observations`, in the order write() inserts them.
@@ -128,7 +131,7 @@ def needs_upgrade(con) -> bool:
     their release."""
     obs, src = _columns(con, "observations"), _columns(con, "sources")
     return bool(obs) and ("year" not in obs or any(c not in src for t, c, _, _ in _ADDED)
-                          or not _columns(con, "targets"))
+                          or not _columns(con, "targets") or not _columns(con, "costs"))
 
 
 def _upgrade(con) -> None:
@@ -387,7 +390,7 @@ def remove_source(con, source_id: int) -> int:
     con.execute("BEGIN")
     try:
         n = 0
-        for table in ("observations", "targets", "measures"):
+        for table in ("observations", "targets", "measures", "costs"):
             n += con.execute(f"SELECT count(*) FROM {table} WHERE source_id = ?", [source_id]).fetchone()[0]
             con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
         con.execute("DELETE FROM sources WHERE source_id = ?", [source_id])

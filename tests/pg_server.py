@@ -48,13 +48,29 @@ class Server:
                       "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off",
                       "start"])
         self.count = 0
+        _as_postgres([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                      "innenfor"])
 
-    def database(self) -> str:
-        """A new, empty database's URL."""
+    def database(self, template: str | None = None) -> str:
+        """A new store's URL: empty, or a copy of the store at the URL `template`. Each store is
+        a schema of one database (the URL sets search_path): a schema costs milliseconds where
+        CREATE DATABASE costs most of a second and 8 MB."""
+        import psycopg
         self.count += 1
-        name = f"innenfor{self.count}"
-        _as_postgres([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name])
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+        schema = f"s{self.count}"
+        with psycopg.connect(self.url(), autocommit=True) as pg, pg.transaction():
+            pg.execute(f"CREATE SCHEMA {schema}")
+            if template:
+                source = template.rsplit("%3D", 1)[1]
+                for (table,) in pg.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_schema = %s", [source]).fetchall():
+                    pg.execute(f"CREATE TABLE {schema}.{table} (LIKE {source}.{table} INCLUDING ALL)")
+                    pg.execute(f"INSERT INTO {schema}.{table} SELECT * FROM {source}.{table}")
+        return self.url(schema)
+
+    def url(self, schema: str | None = None) -> str:
+        base = f"postgresql://postgres@127.0.0.1:{self.port}/innenfor"
+        return f"{base}?options=-csearch_path%3D{schema}" if schema else base
 
     def stop(self) -> None:
         subprocess.run(["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(self.data),

@@ -1,7 +1,9 @@
 """Sign-in (loaders.access): the time taken does not tell whether a name exists, parallel guesses
 cannot slip past the limit, the pause survives a restart, a stranger cannot lock a coordinator
 out from another browser, old PBKDF2 hashes are accepted and upgraded to scrypt, and a sign-in
-book that cannot be written is a Norwegian sentence."""
+book that cannot be written is a Norwegian sentence. The tests that count run against both books
+(SQLite beside the store; PostgreSQL when INNENFOR_DATABASE_URL is set), and with PostgreSQL a
+pause made on one replica holds on the other."""
 from __future__ import annotations
 
 import json
@@ -15,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import access
+from loaders import access, shared
 from tests.disk_support import mounted
+
+pytestmark = pytest.mark.both_backends   # tests using `db` run with either book (conftest)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "riktig hest batteri"
@@ -24,9 +28,19 @@ HASH = access.make_hash(PASSWORD)
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    """A store path; its sign-in book is <store>.innlogging.sqlite3 (the store need not exist)."""
+def db(tmp_path, store_backend) -> Path:
+    """A store path; its sign-in book is <store>.innlogging.sqlite3 (the store need not exist),
+    or, for store_backend 'postgres', tables in a new PostgreSQL database."""
     return tmp_path / "s.duckdb"
+
+
+def book_rows(db, table: str) -> list[tuple]:
+    """What the book in use holds in `table` (attempts, trusted, upgraded)."""
+    if shared.url():
+        with shared.connect() as pg:
+            return [tuple(r) for r in pg.execute(f"SELECT * FROM signin_{table}").fetchall()]
+    with sqlite3.connect(access.book_path(db)) as con:
+        return con.execute(f"SELECT * FROM {table}").fetchall()
 
 
 def attempt(db, name, password, client="nettleser:a", accounts=None, now=None):
@@ -122,7 +136,7 @@ print(json.dumps(access.sign_in("kari", password, accounts, client=client, db=db
 def run_guesses(db, n: int, client, password="feil", delay=4.0) -> list[tuple[bool, str]]:
     """`n` processes that each try once, all at the same moment."""
     at = time.time() + delay
-    procs = [subprocess.Popen([sys.executable, "-c", GUESS, str(db),
+    procs = [subprocess.Popen([sys.executable, "-c", GUESS, str(db(i) if callable(db) else db),
                                client(i) if callable(client) else client, password, str(at), HASH],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(n)]
@@ -134,14 +148,19 @@ def run_guesses(db, n: int, client, password="feil", delay=4.0) -> list[tuple[bo
     return out
 
 
-def test_twelve_parallel_guesses_from_twelve_processes_give_at_most_five_tries(db):
+def test_twelve_parallel_guesses_from_twelve_processes_give_at_most_five_tries(tmp_path):
+    """(The SQLite book; PostgreSQL's: test_eight_processes_on_two_replicas_give_at_most_five_tries.)"""
+    db = tmp_path / "s.duckdb"
     said = run_guesses(db, 12, "nettleser:angriper")
     tried = [m for ok, m in said if m.startswith("Feil brukernavn")]
     assert len(tried) == access.MAX_FAILURES, said
     assert not any(ok for ok, _ in said)
 
 
-def test_the_pause_survives_a_restart(db):
+def test_the_pause_survives_a_restart(tmp_path):
+    """(The SQLite book; PostgreSQL's restart is in
+    test_five_wrong_tries_on_one_replica_pause_the_browser_on_the_other.)"""
+    db = tmp_path / "s.duckdb"
     said = run_guesses(db, access.MAX_FAILURES, "nettleser:a", delay=0)
     assert all(m.startswith("Feil brukernavn") for _, m in said)
     # A new process (a restarted server): the right password still waits, from that browser.
@@ -183,10 +202,13 @@ def test_unknown_names_are_counted_and_paused_alike(db):
     assert said[-1].startswith("For mange mislykkede forsøk")
 
 
-def test_the_book_holds_no_names_or_addresses(db):
+def test_the_book_holds_no_names_or_addresses(db, store_backend):
     attempt(db, "kari", "feil", client="adresse:198.51.100.7")
-    data = access.book_path(db).read_bytes()
-    assert b"kari" not in data and b"198.51.100.7" not in data
+    attempt(db, "kari", PASSWORD, client="adresse:198.51.100.8")
+    rows = repr([book_rows(db, t) for t in ("attempts", "trusted", "upgraded")]).encode()
+    assert rows.count(access._key("kari").encode()) == 2          # one attempt, one known browser
+    data = access.book_path(db).read_bytes() if store_backend == "duckdb" else rows
+    assert b"kari" not in data and b"198.51.100" not in data
 
 
 def test_unlock_lifts_the_pause_for_a_name(db):
@@ -195,6 +217,83 @@ def test_unlock_lifts_the_pause_for_a_name(db):
     assert not attempt(db, "kari", PASSWORD)[0]
     assert access.unlock("kari", db) == access.MAX_FAILURES
     assert attempt(db, "kari", PASSWORD)[0]
+
+
+def test_reset_forgets_every_pause(db):
+    for i in range(access.MAX_FAILURES):
+        attempt(db, "kari", f"gjetning {i}")
+    assert not attempt(db, "kari", PASSWORD)[0]
+    access.reset_rate_limits(db)
+    assert book_rows(db, "attempts") == [] and attempt(db, "kari", PASSWORD)[0]
+
+
+# --- PostgreSQL: one book for every replica ----------------------------------------------------
+
+@pytest.fixture
+def two_replicas(tmp_path, pg_server, monkeypatch):
+    """Two replicas' store paths (on two machines they would not share a folder) and one
+    PostgreSQL database with the book."""
+    monkeypatch.setenv("INNENFOR_DATABASE_URL", pg_server.database())
+    return tmp_path / "a" / "s.duckdb", tmp_path / "b" / "s.duckdb"
+
+
+def test_five_wrong_tries_on_one_replica_pause_the_browser_on_the_other(two_replicas):
+    a, b = two_replicas
+    said = [attempt(a, "kari", f"gjetning {i}")[1] for i in range(access.MAX_FAILURES)]
+    assert said[-1] == "Feil brukernavn eller passord."
+    ok, msg = attempt(b, "kari", PASSWORD)
+    assert not ok and msg.startswith("For mange mislykkede forsøk. Prøv igjen om 15 minutter"), msg
+    assert not access.book_path(a).exists() and not access.book_path(b).exists()  # no SQLite book
+    # A restarted replica (a new process, a new connection) still holds the pause.
+    [(ok, msg)] = run_guesses(b, 1, "nettleser:a", password=PASSWORD, delay=0)
+    assert not ok and msg.startswith("For mange mislykkede forsøk"), msg
+    assert attempt(b, "kari", PASSWORD, client="nettleser:b")[0]          # another browser gets in
+    assert access.unlock("kari", b) == access.MAX_FAILURES               # lifted on one replica …
+    assert attempt(a, "kari", PASSWORD)[0]                                # … lifted on the other
+
+
+def test_parallel_guesses_on_two_replicas_give_at_most_five_tries(two_replicas, monkeypatch):
+    """16 threads, half through each replica's path, all at once: the name's row lock lets
+    exactly MAX_FAILURES be checked; the rest are paused before any hash."""
+    a, b = two_replicas
+    hashed = []
+    real = access._matches
+    monkeypatch.setattr(access, "_matches", lambda pw, parsed: hashed.append(pw) or real(pw, parsed))
+    start = threading.Barrier(16)
+    said: list[str] = []
+
+    def guess(i: int) -> None:
+        start.wait()
+        said.append(attempt(a if i % 2 else b, "kari", f"gjetning {i}", client="nettleser:angriper")[1])
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(hashed) == access.MAX_FAILURES
+    assert sum(m.startswith("Feil brukernavn") for m in said) == access.MAX_FAILURES
+    assert sum(m.startswith("For mange mislykkede forsøk") for m in said) == 16 - access.MAX_FAILURES
+    assert len(book_rows(a, "attempts")) == access.MAX_FAILURES
+
+
+def test_eight_processes_on_two_replicas_give_at_most_five_tries(two_replicas):
+    a, b = two_replicas
+    said = run_guesses(lambda i: a if i % 2 else b, 8, "nettleser:angriper")
+    assert sum(m.startswith("Feil brukernavn") for _, m in said) == access.MAX_FAILURES, said
+    access.reset_rate_limits(b)                                           # forgotten everywhere
+    assert attempt(a, "kari", PASSWORD, client="nettleser:angriper")[0]
+
+
+def test_a_postgresql_that_cannot_be_reached_is_said_in_norwegian(tmp_path, monkeypatch):
+    import socket
+    with socket.socket() as s:                          # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("INNENFOR_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/innenfor")
+    ok, msg = access.sign_in("kari", PASSWORD, {"kari": HASH}, client="x", db=tmp_path / "s.duckdb")
+    assert not ok and msg.startswith("Innlogging er ikke mulig akkurat nå: Innenfor får ikke kontakt "
+                                     "med den felles databasen (PostgreSQL)")
+    assert not (tmp_path / ("s.duckdb" + access.BOOK_SUFFIX)).exists()   # no quiet fallback
 
 
 # --- old hashes --------------------------------------------------------------------------------
@@ -206,8 +305,7 @@ def test_an_old_pbkdf2_hash_is_accepted_and_upgraded_to_scrypt(db, monkeypatch, 
         assert attempt(db, "ola", PASSWORD, accounts=accounts)[0]
     assert any("gamle typen (PBKDF2)" in r.getMessage() and "python -m loaders.access hash"
                in r.getMessage() for r in caplog.records)
-    with sqlite3.connect(access.book_path(db)) as con:
-        [(kept,)] = con.execute("SELECT hash FROM upgraded").fetchall()
+    [(_name, _old, kept, _at)] = book_rows(db, "upgraded")
     assert kept.startswith("scrypt$") and access.check_hash(PASSWORD, kept)
 
     def no_pbkdf2(*a, **k):

@@ -6,11 +6,15 @@ import csv
 import io
 import json
 
+import pytest
+
 from indicators import queries
 from indicators.__main__ import main as indicators_cli
 from loaders import pipeline, store, workspace
 from loaders.base import RawFile
 from tests.bad_input_corpus import jsonstat
+
+pytestmark = pytest.mark.both_backends   # the store tests run on DuckDB and on PostgreSQL (conftest)
 
 # SSB's 2022 NEET for Skien (4003), as first published (preliminary) and as final (made-up counts
 # with the same shape: the final figure is lower, as SSB's was for the county).

@@ -13,14 +13,6 @@ from indicators import queries
 from loaders import pipeline, shared, store, workspace
 from loaders.base import RawFile
 from tests.bad_input_corpus import jsonstat
-from tests.pg_server import Server
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    s = Server()
-    yield s
-    s.stop()
 
 
 @pytest.fixture
@@ -116,3 +108,80 @@ def test_without_the_setting_no_postgresql_is_touched(empty_db, monkeypatch):
     monkeypatch.setattr(shared, "connect", refuse)
     assert pipeline.load_raw(neet_file(), empty_db).outcome == "loaded"
     assert skien(empty_db) == 1125
+
+
+def test_switching_postgresql_on_keeps_the_files_already_loaded(pg_server, tmp_path, monkeypatch):
+    """An existing store, then INNENFOR_DATABASE_URL: the empty PostgreSQL takes over that store
+    (files, originals, identity) instead of the replica's files vanishing behind an empty one;
+    a second replica with a store of its own then gets PostgreSQL's."""
+    a, b = tmp_path / "a" / "innenfor.duckdb", tmp_path / "b" / "innenfor.duckdb"
+    monkeypatch.delenv("INNENFOR_DATABASE_URL", raising=False)
+    f = neet_file()
+    assert pipeline.load_raw(f, a, loaded_by="kari").outcome == "loaded"
+    assert pipeline.load_raw(neet_file(1200), b).outcome == "loaded"     # b's own, never shared
+    before = a.read_bytes()
+    monkeypatch.setenv("INNENFOR_DATABASE_URL", pg_server.database())
+    monkeypatch.setattr(shared, "REFRESH_SECONDS", 0.0)
+    assert skien(a) == 1125 and a.read_bytes() == before                 # a's copy is current as it is
+    assert skien(b) == 1125                                              # b's copy is PostgreSQL's
+    with shared.connect() as pg:
+        assert pg.execute("SELECT file_name, loaded_by FROM sources").fetchall() == [(f.name, "kari")]
+        assert shared.get_original(pg, f.sha256) == f.data
+    with store.reader(a) as con, shared.connect() as pg:
+        assert store.identity(con) == "{store_id}:{version}".format(**shared.state(pg))
+
+
+@pytest.mark.parametrize("store_backend", ["postgres"], indirect=True)
+def test_the_store_fixtures_put_the_store_in_postgresql(writable_db, store_backend, tmp_path):
+    """conftest's writable_db on PostgreSQL: the demo store is PostgreSQL's and the local copy
+    is current (no rebuild), and a load reaches PostgreSQL."""
+    before = writable_db.read_bytes()
+    with store.reader(writable_db) as con, shared.connect() as pg:
+        local = sorted(shared.source_ids(con))
+        assert sorted(r[0] for r in pg.execute("SELECT source_id FROM sources").fetchall()) == local
+        assert pg.execute("SELECT count(*) FROM observations").fetchone()[0] == \
+            con.execute("SELECT count(*) FROM observations").fetchone()[0] > 0
+    assert writable_db.read_bytes() == before
+    r = pipeline.load_raw(neet_file(), writable_db)
+    with shared.connect() as pg:
+        assert pg.execute("SELECT max(source_id) FROM sources").fetchone()[0] == r.source_id
+
+
+def test_a_copy_made_while_another_replica_writes_is_all_before_or_all_after(replicas, tmp_path,
+                                                                             monkeypatch):
+    """A replica's new local copy is read from one PostgreSQL snapshot: a load committed by
+    another replica between two of the copy's tables is not half in it (its figures without
+    its source row, under the new version, so the copy would never be made again)."""
+    a, b = replicas
+    assert pipeline.load_raw(neet_file(1125, "2023-03-13T07:00:00Z"), a).outcome == "loaded"
+    real, meanwhile = shared._copy_out, []
+
+    def copy_out(pg, table, *args):
+        out = real(pg, table, *args)
+        if table == "sources" and not meanwhile:        # b loads right after c has read sources
+            meanwhile.append(None)                      # (once: b's own copy reads sources too)
+            meanwhile[0] = pipeline.load_raw(neet_file(1108, "2024-03-12T07:00:00Z"), b)
+        return out
+    monkeypatch.setattr(shared, "_copy_out", copy_out)
+    c = tmp_path / "c" / "innenfor.duckdb"
+    c.parent.mkdir()
+    assert skien(c) == 1125 and meanwhile[0].outcome == "loaded", meanwhile[0].line()
+    with store.reader(c) as con:
+        assert con.execute("SELECT count(*) FROM observations WHERE source_id NOT IN "
+                           "(SELECT source_id FROM sources)").fetchone()[0] == 0
+        assert len(shared.source_ids(con)) == 2                       # and the next read caught up
+    assert skien(c) == 1108
+
+
+def test_postgresql_keeps_every_table_whose_rows_belong_to_a_loaded_file(empty_db):
+    """A table added to the local store with a source_id (a file's rows) must be in
+    shared.TABLES too, or its rows would vanish from every replica at the next copy."""
+    with store.writer(empty_db):
+        pass
+    with store.reader(empty_db) as con:
+        local = {r[0]: [c[0] for c in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [r[0]]).fetchall()]
+            for r in con.execute("SELECT DISTINCT table_name FROM information_schema.columns "
+                                 "WHERE column_name = 'source_id'").fetchall()}
+    assert local == {t: shared._columns(t) for t in shared.TABLES}

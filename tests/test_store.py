@@ -13,6 +13,8 @@ from indicators import queries
 from loaders import pipeline, store
 from tests.conftest import ROOT, add_rows
 
+pytestmark = pytest.mark.both_backends   # the store tests run on DuckDB and on PostgreSQL (conftest)
+
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
 
 

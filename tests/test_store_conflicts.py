@@ -14,6 +14,8 @@ from loaders.base import RawFile
 from tests.bad_input_corpus import NEET, jsonstat
 from tests.conftest import REALDATA
 
+pytestmark = pytest.mark.both_backends   # the store tests run on DuckDB and on PostgreSQL (conftest)
+
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
 needs_real = pytest.mark.skipif(not REALDATA.exists(), reason="mangler ../shared/realdata")
 

@@ -4,9 +4,12 @@ import sys
 import textwrap
 
 import duckdb
+import pytest
 
 from loaders import pipeline, store
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.both_backends   # the store tests run on DuckDB and on PostgreSQL (conftest)
 
 HEADER = "indikator;kommunenr;periode;alder;kjonn;kategori;antall;nevner;status\n"
 
