@@ -11,28 +11,33 @@ so the first request after a restart to e.g. /utvikling would run that page with
 
     streamlit run app.py
 """
+import base64
 from pathlib import Path
 
 import streamlit as st
 
 from ui import data, lang, parts, state
 
-st.set_page_config(layout="wide", page_title="Innenfor",
-                   page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+# As a data URL (99 bytes): a file path is read and registered as a media file on every run.
+FAVICON = "data:image/png;base64," + base64.b64encode(
+    (Path(__file__).parent / "static" / "favicon.png").read_bytes()).decode()
+st.set_page_config(layout="wide", page_title="Innenfor", page_icon=FAVICON,
                    initial_sidebar_state="expanded",
                    menu_items={"About": "Innenfor – oversikt over unge utenfor arbeid, utdanning "
                                         "og opplæring, per kommune. Åpen kildekode."})
 
+# parts.page: st.Page made once per process and copied per run (cheaper than a new one).
 PAGES = {
     # The default page is served at "/" but reserves its own name, which Streamlit then does not
     # serve: the name is taken by a hidden page that forwards "/kart" to "/" (below).
-    "kart": st.Page("app_pages/kart.py", title="Kart", url_path="kart-standard", default=True),
-    "utvikling": st.Page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
-    "sammenlign": st.Page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
-    "min-kommune": st.Page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
-    "presentasjon": st.Page("app_pages/presentasjon.py", title="Presentasjon",
-                            url_path="presentasjon"),
-    "data": st.Page("app_pages/data.py", title="Data", url_path="data"),
+    "kart": parts.page("app_pages/kart.py", title="Kart", url_path="kart-standard", default=True),
+    "utvikling": parts.page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
+    "sammenlign": parts.page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
+    "min-kommune": parts.page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
+    "maal": parts.page("app_pages/maal.py", title="Mål 2035", url_path="maal"),
+    "presentasjon": parts.page("app_pages/presentasjon.py", title="Presentasjon",
+                               url_path="presentasjon"),
+    "data": parts.page("app_pages/data.py", title="Data", url_path="data"),
 }
 # Kart is the default page and lives at "/"; /kart (typed, or an old bookmark) opens it too.
 KART_ALIAS = st.Page(lambda: None, title="Kart (lenke)", url_path="kart", visibility="hidden")

@@ -1,9 +1,11 @@
 """python -m bench (the Makefile's `make bench`): every benchmark in turn, numbers printed.
 
 One run prints: time to first visible map and rerun vs a bare Streamlit page (bench_pages),
-loader throughput vs DuckDB read_csv (bench_loaders), bytes sent to the browser per page
-(bench_bytes), export times (bench_exports), with the machine first. The load test is separate:
-python -m bench.load_test. Record the output in docs/PERFORMANCE.md.
+server CPU per Kart rerun vs a bare page's (bench_rerun), loader throughput vs DuckDB read_csv
+(bench_loaders), bytes sent to the browser per page (bench_bytes), export times
+(bench_exports), with the machine first. `python -m bench rerun` (or any other name without
+the bench_ prefix) runs that one alone. The load test is separate: python -m bench.load_test.
+Record the output in docs/PERFORMANCE.md.
 
 Each one runs on its own: a failing or missing benchmark is reported and the next one runs."""
 import importlib
@@ -14,7 +16,7 @@ import time
 import traceback
 from pathlib import Path
 
-BENCHES = ["bench_loaders", "bench_pages", "bench_bytes", "bench_exports"]
+BENCHES = ["bench_loaders", "bench_pages", "bench_rerun", "bench_bytes", "bench_exports"]
 
 
 def machine() -> str:
@@ -39,10 +41,14 @@ def machine() -> str:
 
 
 if __name__ == "__main__":
+    chosen = [f"bench_{a.removeprefix('bench_')}" for a in sys.argv[1:]]
+    unknown = [c for c in chosen if c not in BENCHES]
+    if unknown:
+        sys.exit(f"ukjent: {', '.join(unknown)} (velg blant {', '.join(BENCHES)})")
     print(machine())
     print(time.strftime("Kjørt %Y-%m-%d %H:%M %Z"), flush=True)
     failed = 0
-    for name in BENCHES:
+    for name in chosen or BENCHES:
         print(f"\n=== {name} ===", flush=True)
         env = dict(os.environ)          # a benchmark may set INNENFOR_DB to its own temporary store
         try:

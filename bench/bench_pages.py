@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.bench_pages [--reps 5] [--db PATH]
 
 1. Time to first visible map in headless Chromium (fresh browser context each time) vs the time
-   to first visible text of a one-line Streamlit page.
+   to first visible text of a one-line Streamlit page; the same for the first drawn chart on
+   Utvikling, Sammenlign and Min kommune (goal of issue 13: every page ≤ 1,3×).
 2. Rerun after changing municipality (browser: Enter in the picker → the new outline drawn)
    vs a bare rerun (a one-selectbox page: Enter → new text shown); plus the server-side script
    time of the same change in AppTest vs a bare AppTest rerun.
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from vocab import settings
@@ -92,6 +93,12 @@ def store_path(arg: str | None, tmp: Path) -> Path:
 
 MAP_READY = ("() => { const e = document.querySelectorAll('.inf-map .inf-muni');"
              " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
+# A plotly.js figure drawn with a size, whoever draws it (st.plotly_chart or ui/plotly_view).
+CHART_READY = ("() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]"
+               ".some(e => e.getBoundingClientRect().width > 0)")
+BARE_READY = "() => document.body.innerText.includes('Hei')"
+CHART_PAGES = (("Utvikling", "/utvikling"), ("Sammenlign", "/sammenlign"),
+               ("Min kommune", "/min-kommune"))
 SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
                "?.getAttribute('data-test-script-state') === 'notRunning'")
 
@@ -117,7 +124,8 @@ def pick(page, label: str, value: str) -> None:
     page.wait_for_timeout(150)
 
 
-def rerun_times(browser, url: str, label: str, values: list[str], done_js: str, reps: int) -> list[float]:
+def rerun_times(browser, url: str, label: str, values: list[tuple[str, str]], done_js: str,
+                reps: int) -> list[float]:
     ctx = browser.new_context(viewport={"width": 1366, "height": 768})
     page = ctx.new_page()
     page.goto(url)
@@ -162,6 +170,26 @@ def map_payload(browser, url: str) -> tuple[int, int]:
     return ws_bytes[0], geo_bytes[0]
 
 
+def chart_pages(browser, apps: list[tuple[str, str]], bare_url: str, reps: int) -> None:
+    """First drawn chart on each chart page of each (label, url) app against the bare page,
+    taken in turn (bare, then each page, `reps` rounds) so that a change in the machine's load
+    hits all sides alike."""
+    pages = [("Bar side", bare_url + "/", BARE_READY)] + \
+        [(label + name, url + path, CHART_READY) for label, url in apps for name, path in CHART_PAGES]
+    for _name, url, ready in pages:                      # warm-up: compile, fill the caches
+        first_visible(browser, url, ready, 1)
+    times: dict[str, list[float]] = {name: [] for name, _u, _r in pages}
+    for _ in range(reps):
+        for name, url, ready in pages:
+            times[name] += first_visible(browser, url, ready, 1)
+    bare = statistics.median(times["Bar side"])
+    print("\nNettleser: tid til første tegnede figur, sidene etter tur med en bar side "
+          "(ny nettleserkontekst hver gang):")
+    for name, t in times.items():
+        print(f"  {name + ':':<19}{ms(t)}  {statistics.median(t) / bare:.2f}× bar side"
+              + ("" if name == "Bar side" else "  (mål ≤ 1,3×)"))
+
+
 # --- AppTest (server side only) --------------------------------------------------------------
 
 def apptest_rerun(db: Path, reps: int, tmp: Path) -> tuple[list[float], list[float]]:
@@ -196,6 +224,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_pages")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--db", help="store to use (default: $INNENFOR_DB or a fresh demo store)")
+    ap.add_argument("--first-only", action="store_true",
+                    help="only the times to the first map and chart (no reruns, no payload)")
+    ap.add_argument("--other-tree", help="a checkout of an earlier version: its chart pages are "
+                                         "measured in the same rounds («før:»)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="innenfor-bench-") as t:
         tmp = Path(t)
@@ -205,12 +237,17 @@ def main(argv=None) -> int:
         (tmp / "bare_page.py").write_text(BARE_PAGE)
         (tmp / "bare_rerun.py").write_text(BARE_RERUN)
         (tmp / "bare_plotly.py").write_text(BARE_PLOTLY)
+        # The bare pages run with the app's server settings: without them Streamlit collects
+        # garbage after every run and polls the files, and the floor would be too slow.
+        (tmp / ".streamlit").mkdir()
+        (tmp / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
 
-        ours_rr, bare_rr = apptest_rerun(db, args.reps, tmp)
-        print("\nAppTest (bare skriptet på serveren), bytte kommune på Kart:")
-        print(f"  Innenfor:     {ms(ours_rr)}")
-        print(f"  Bar rerun:    {ms(bare_rr)}")
-        print(f"  Forhold:      {statistics.median(ours_rr) / statistics.median(bare_rr):.1f}×")
+        if not args.first_only:
+            ours_rr, bare_rr = apptest_rerun(db, args.reps, tmp)
+            print("\nAppTest (bare skriptet på serveren), bytte kommune på Kart:")
+            print(f"  Innenfor:     {ms(ours_rr)}")
+            print(f"  Bar rerun:    {ms(bare_rr)}")
+            print(f"  Forhold:      {statistics.median(ours_rr) / statistics.median(bare_rr):.1f}×")
 
         if CHROMIUM is None:
             print("\nChromium mangler (apt-get install -y chromium): hopper over nettlesermålingene.")
@@ -221,7 +258,7 @@ def main(argv=None) -> int:
                 server(tmp / "bare_page.py", {}, tmp) as bare_url, \
                 server(tmp / "bare_rerun.py", {}, tmp) as bare_rr_url, \
                 server(tmp / "bare_plotly.py", {}, tmp) as plotly_url, \
-                sync_playwright() as pw:
+                sync_playwright() as pw, ExitStack() as stack:
             browser = pw.chromium.launch(executable_path=CHROMIUM,
                                          args=["--no-sandbox", "--disable-gpu"])
             # One warm-up each: the first load compiles the script and fills the caches.
@@ -240,6 +277,15 @@ def main(argv=None) -> int:
             print(f"  Forhold mot bar side:        {ratio:.2f}×  (mål ≤ 1,3×)")
             ratio = statistics.median(ours) / statistics.median(plotly_only)
             print(f"  Forhold mot bar plotly-side: {ratio:.2f}×")
+            apps = [("", app_url)]
+            if args.other_tree:
+                apps = [("før: ", stack.enter_context(server(Path(args.other_tree) / "app.py", env,
+                                                              Path(args.other_tree)))),
+                        ("nå: ", app_url)]
+            chart_pages(browser, apps, bare_url, args.reps)
+            if args.first_only:
+                browser.close()
+                return 0
 
             done_map = "() => !!document.querySelector('.inf-map .inf-sel[data-code=\"$CODE\"]')"
             values = [("Porsgrunn", "4001"), ("Skien", "4003"), ("Bamble", "4012"), ("Siljan", "4010")]

@@ -57,8 +57,12 @@ SCRIPT_IDLE = ("() => { const a = document.querySelector('[data-testid=stApp]');
 MAP_PATHS = ".inf-map path.inf-muni, .stPlotlyChart path.choroplethlocation"
 MAP_DRAWN = ("() => { const e = document.querySelectorAll('" + MAP_PATHS + "');"
              " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
-CHARTS_DRAWN = ("() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-                ".every(c => c.querySelector('.main-svg'))")
+# Every plotly chart (st.plotly_chart, or ui/plotly_view's component, which carries the same test
+# id) has its SVG, and every v2 component has drawn (a chart's SVG, or Kart's map root).
+# At least one chart, and every one drawn (an empty page is not "drawn": the components arrive late).
+CHARTS_DRAWN = ("() => { const cs = [...document.querySelectorAll("
+                "'[data-testid=stPlotlyChart], [data-testid=stBidiComponentRegular]')];"
+                " return cs.length > 0 && cs.every(c => c.querySelector('.main-svg, .inf-root')); }")
 
 # Every context opened through the `chromium` fixture runs this before the page's own scripts:
 # it notes when the page asks the server for a run and when one of Streamlit's runs finishes,

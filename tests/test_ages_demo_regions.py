@@ -18,7 +18,7 @@ from indicators import charts, facts, maps, queries, views
 from indicators import format as fmt
 from loaders import store
 from tests.conftest import add_rows
-from tests.test_pages import open_page
+from tests.test_pages import open_page, specs
 from vocab import indicators
 
 NB = "\u00a0"
@@ -102,11 +102,10 @@ def test_min_kommune_page_never_shows_all_ages_as_the_youth_figure(all_ages_db, 
     assert "Unge utenfor arbeid, utdanning og opplæring (NEET), 15–29 år" in heads
     (metric,) = at.metric
     assert metric.value == f"2,7{NB}%" and "alle aldre" in metric.label
-    shown = [m.value for m in at.markdown] + [c.proto.spec for c in at.get("plotly_chart")]
+    shown = [m.value for m in at.markdown] + [str(s) for s in specs(at)]
     sentence = next(t for t in shown if t.startswith("**Andelen arbeidssøkere"))
     assert "i alle aldre" in sentence and f"2,7{NB}%" in sentence
-    import json
-    (spec,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (spec,) = specs(at)
     assert "alle aldre" in spec["layout"]["title"]["text"]
     assert not [w.value for w in at.warning if "Demodata" in w.value]      # no demo in this store
 

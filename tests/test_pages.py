@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import store
 from tests.conftest import add_rows
+from ui import plotly_view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -39,8 +40,14 @@ def open_page(page: str, **params) -> AppTest:
     return at
 
 
+def chart_elements(at) -> list:
+    """The chart elements (ui/plotly_view's component) in page order."""
+    return [c for c in at.get("bidi_component") if c.proto.component_name == plotly_view.NAME]
+
+
 def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The plotly figures the page drew (plotly's own JSON)."""
+    return [json.loads(c.proto.json)["figure"] for c in chart_elements(at)]
 
 
 def text(at) -> str:
@@ -67,7 +74,8 @@ def test_default_view_has_charts_captions_tables_demo_and_link(app_env, page):
     at = open_page(page)
     t = text(at)
     assert "Demodata" in t
-    maps = [json.loads(m.proto.json) for m in at.get("bidi_component")]   # Kart's SVG map
+    maps = [json.loads(m.proto.json) for m in at.get("bidi_component")    # Kart's SVG map
+            if m.proto.component_name != plotly_view.NAME]
     charts = specs(at) + maps
     assert charts, "every page shows at least one chart"
     for m in maps:
@@ -81,10 +89,10 @@ def test_default_view_has_charts_captions_tables_demo_and_link(app_env, page):
         assert meta["caption"][:60].replace("&", "") in t.replace("&amp;", "")   # shown under it
         assert meta["filename"].startswith("innenfor_")
         assert any(a.get("text") == "DEMODATA" for a in s["layout"].get("annotations", []))
-    for c in at.get("plotly_chart"):
-        cfg = json.loads(c.proto.config)
+    for c in chart_elements(at):
+        cfg = json.loads(c.proto.json)["config"]
         assert cfg["toImageButtonOptions"]["filename"].startswith("innenfor_")
-        assert cfg["topojsonURL"] == "/app/static/"
+        assert cfg["displayModeBar"] is False
     assert len(at.expander) >= len(charts) and all(e.label == "Vis tabell" for e in at.expander)
     assert all(t.startswith(("| Område |", "| Periode |")) for t in tables(at))
     assert len(tables(at)) >= len(charts)

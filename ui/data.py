@@ -5,7 +5,10 @@ The version itself is re-read only when the file (or its WAL) changes on disk: a
 call instead of opening DuckDB on every rerun."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import wraps
 
 import duckdb
 import pandas as pd
@@ -23,6 +26,40 @@ class StoreUnavailable(Exception):
     """The store is missing or cannot be read; the message is Norwegian and shown as is."""
 
 
+def shared(max_entries: int):
+    """One result per arguments, kept in this process and handed to every run and session
+    as the same object (read-only), like st.cache_resource. A hit is a dict lookup:
+    st.cache_data/cache_resource hash every argument and inspect the function's signature
+    on each call, and cache_data unpickles a copy (13 such calls were a quarter of a Kart
+    rerun's CPU). Arguments must be hashable; the oldest entry goes first when full. One
+    computation per key at a time: sessions arriving together wait for the first."""
+    def wrap(fn):
+        memo: OrderedDict = OrderedDict()
+        busy: dict = {}
+        guard = threading.Lock()
+
+        @wraps(fn)
+        def call(*args):
+            try:
+                return memo[args]
+            except KeyError:
+                pass
+            with guard:
+                lock = busy.setdefault(args, threading.Lock())
+            with lock:
+                if args in memo:
+                    return memo[args]
+                value = fn(*args)
+                with guard:
+                    memo[args] = value
+                    busy.pop(args, None)
+                    while len(memo) > max_entries:
+                        memo.popitem(last=False)
+            return value
+        return call
+    return wrap
+
+
 def _file_key():
     p = store.db_path()
     try:
@@ -36,7 +73,7 @@ def _file_key():
     return (str(p), s.st_mtime_ns, s.st_size, w)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(16)
 def _version(file_key) -> str:
     with store.reader(file_key[0]) as con:
         return queries.version(con)
@@ -89,7 +126,7 @@ def _read(k, fn, *args, **kwargs):
         raise StoreUnavailable(f"Kunne ikke lese datalageret: {e}") from e
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@shared(4)
 def _municipalities(k) -> pd.DataFrame:
     def q(con):
         r = queries.regions(con)
@@ -106,23 +143,51 @@ def _municipalities(k) -> pd.DataFrame:
 
 
 def municipalities() -> pd.DataFrame:
-    """code, name, county, county_name: today's municipalities, seed counties first."""
-    return _once(("municipalities",), lambda: _municipalities(key()))
+    """code, name, county, county_name: today's municipalities, seed counties first. A copy
+    per run (copy-on-write: no data copied), so a page adding a column changes only its own."""
+    return _once(("municipalities",), lambda: _municipalities(key()).copy(deep=False))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(4)
+def _codes(k) -> tuple[list[str], frozenset[str], dict[str, tuple[str, str]]]:
+    m = _municipalities(k)
+    codes = list(m["code"])
+    return codes, frozenset(codes), dict(zip(codes, zip(m["name"], m["county"])))
+
+
+def municipality_codes() -> list[str]:
+    """Today's municipality codes in the pickers' order (shared, read-only)."""
+    return _codes(key())[0]
+
+
+def is_municipality(code) -> bool:
+    return code in _codes(key())[1]
+
+
+def municipality(code: str | None) -> tuple[str, str] | None:
+    """(name, county) of today's municipality `code`, or None."""
+    return _codes(key())[2].get(code)
+
+
+class _Labels(dict):
+    def __missing__(self, code):
+        return str(code)
+
+
+@shared(4)
 def _labels(k) -> dict[str, str]:
     m = _municipalities(k)
-    return dict(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
+    return _Labels(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
 
 
 def municipality_labels() -> dict[str, str]:
     """code → «Skien (Telemark)» for the pickers: one dict per store version, shared and
-    read-only (built on every run it cost 3 ms of a 40 ms rerun)."""
+    read-only (built on every run it cost 3 ms of a 40 ms rerun). An unknown code gives itself,
+    so `municipality_labels().__getitem__` is a format_func without a Python call per option."""
     return _labels(key())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@shared(4)
 def _counties(k) -> pd.DataFrame:
     def q(con):
         return queries.regions(con, "fylke")[["code", "name", "note"]]
@@ -130,7 +195,7 @@ def _counties(k) -> pd.DataFrame:
 
 
 def counties() -> pd.DataFrame:
-    return _once(("counties",), lambda: _counties(key()))
+    return _once(("counties",), lambda: _counties(key()).copy(deep=False))
 
 
 def counties_of(k) -> pd.DataFrame:
@@ -138,16 +203,16 @@ def counties_of(k) -> pd.DataFrame:
     return _counties(k)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(64)
 def _periods(k, ind, age, category) -> list[str]:
     return _read(k, queries.periods, ind, age=age, category=category)
 
 
 def periods(ind: str, age: str | None, category: str = "alle") -> list[str]:
-    return _periods(key(), ind, age, category)
+    return list(_periods(key(), ind, age, category))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(64)
 def _has_values(k, ind, age, category) -> bool:
     return _read(k, queries.has_values, ind, age=age, category=category)
 
@@ -156,13 +221,13 @@ def has_values(ind: str, age: str | None, category: str = "alle") -> bool:
     return _has_values(key(), ind, age, category)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(16)
 def _ages(k, ind) -> list[str]:
     return _read(k, queries.ages, ind)
 
 
 def ages(ind: str) -> list[str]:
-    return _once(("ages", ind), lambda: _ages(key(), ind))
+    return _once(("ages", ind), lambda: list(_ages(key(), ind)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -187,7 +252,7 @@ def table(ind: str, level: str = "kommune", *, period: str | None, age: str | No
     return _table(key(), ind, level, period, age, category, county)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(256)
 def _is_demo(k, ind, age, category, period) -> bool:
     return _read(k, queries.is_demo, ind, age=age, category=category,
                  periods=[period] if period else None)
@@ -200,14 +265,14 @@ def is_demo(ind: str | None = None, age: str | None = None, category: str = "all
     return _once(("is_demo",) + sel, lambda: _is_demo(key(), *sel))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(64)
 def _breaks(k, ind, age, category) -> list[float]:
     return _read(k, maps.breaks, ind, age, category)
 
 
 def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
     """Map class breaks from every municipality and every period (fixed across years)."""
-    return _breaks(key(), ind, age, category)
+    return list(_breaks(key(), ind, age, category))
 
 
 def family_choice(ids: list[str], municipality: str) -> tuple[str, str, str] | None:
@@ -238,7 +303,7 @@ class MapView:
         return maps.choropleth(self.frame, maps.geometry(self.area, self.county_filter), **self.drawn)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@shared(128)
 def _map_view(k, ind_id, period, age, category, county, area_name) -> MapView:
     ind = indicators.get(ind_id)
     area, county_filter = maps.map_area(county)

@@ -6,16 +6,33 @@ its on_change callback writes the new value back to the view. The view (not the 
 truth, so values survive page switches and permalinks set them."""
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, downloads, mapview, markdown, state
+from ui import data, downloads, mapview, markdown, plotly_view, state
 from ui.markdown import escape as md_escape
 from vocab import indicators
 
 MAP_KEY = "kart_fig"
+_PAGES: dict = {}
+
+
+def page(path: str, **kwargs) -> st.Page:
+    """st.Page(path, …) for st.navigation, made once per process and copied for each run:
+    making one resolves its path on disk (eight pages were 5 % of a Kart rerun's CPU). The
+    copy is the run's own, so st.navigation can mark the one that may run."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return st.Page(path, **kwargs)
+    k = (ctx.main_script_path, path, tuple(sorted(kwargs.items())))   # path is relative to it
+    if k not in _PAGES:
+        _PAGES[k] = st.Page(path, **kwargs)
+    return copy.copy(_PAGES[k])
 
 
 def bind(key: str, value) -> str:
@@ -32,12 +49,11 @@ def _copy(key: str) -> None:
 def _copy_municipality() -> None:
     """A picked code, or typed text resolved by name without diacritics ('tonsberg')."""
     val = st.session_state.get("w_kommune")
-    m = data.municipalities()
-    codes = set(m["code"])
-    if val in codes:
+    if data.is_municipality(val):
         state.put("kommune", val)
         st.session_state.pop("_kommune_miss", None)
         return
+    m = data.municipalities()
     code = views.match_name(str(val or ""), list(zip(m["code"], m["name"])))
     if code:
         state.put("kommune", code)
@@ -49,8 +65,7 @@ def _copy_municipality() -> None:
 
 
 def municipality_label():
-    names = data.municipality_labels()
-    return lambda c: names.get(c, str(c))
+    return data.municipality_labels().__getitem__     # a C call per option, not a lambda
 
 
 def sidebar(view: state.View) -> None:
@@ -77,8 +92,7 @@ def sidebar(view: state.View) -> None:
             st.markdown(f"Periode: **{fmt.period(view.periods[0])}** (den eneste med data)")
         else:
             st.markdown(f"Ingen tall for {ind.short} i datalageret.")
-        m = data.municipalities()
-        st.selectbox("Kommune", list(m["code"]), key=bind("kommune", view.kommune),
+        st.selectbox("Kommune", data.municipality_codes(), key=bind("kommune", view.kommune),
                      format_func=municipality_label(), on_change=_copy_municipality,
                      accept_new_options=True,
                      placeholder="Skriv et kommunenavn",
@@ -120,8 +134,8 @@ def chart(fig, *, table: pd.DataFrame | None = None, alt: str | None = None,
     """The figure, then its caption (definition, source, period), the "Last ned" popover
     (with `export`), then 'Vis tabell'."""
     m = charts.meta(fig)
-    st.plotly_chart(fig, config=charts.config(fig, topojson_url=state.static_url()), theme=None,
-                    alt=alt or m.get("title"))
+    plotly_view.show(fig, config=charts.config(fig), alt=alt or m.get("title") or "",
+                     static_url=state.static_url())
     under_chart(m, table=table, export=export, figure=fig)
 
 
@@ -171,6 +185,6 @@ def on_map_select() -> None:
     code = mapview.picked(MAP_KEY)
     if code:
         code = "1508" if code == "1507" else code     # the 2020 Ålesund area: open Ålesund
-        if code in set(data.municipalities()["code"]):
+        if data.is_municipality(code):
             state.put("kommune", code)
             st.session_state["_goto"] = "min-kommune"

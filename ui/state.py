@@ -17,7 +17,7 @@ from vocab.indicators import Indicator
 COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke"]
 # Options that only mean something on one page (written to the URL only there).
 PAGE_PARAMS = {"kart": [], "utvikling": ["kommuner", "ref", "snitt"], "sammenlign": [],
-               "min-kommune": [], "presentasjon": ["vis", "pil"]}
+               "min-kommune": [], "presentasjon": ["vis", "pil"], "maal": ["omrade"]}
 ALL = COMMON + sorted({k for ks in PAGE_PARAMS.values() for k in ks})
 DEFAULTS = {"indikator": "neet", "alder": None, "kategori": None, "periode": None,
             "kommune": "4003", "fylke": views.VT, "kommuner": "", "ref": None,
@@ -83,19 +83,18 @@ def resolve() -> View:
     if chosen and period is None:                 # e.g. a year this indicator does not have
         period = periods[-1] if periods else None
         missing = chosen if period else None
-    m = data.municipalities()
-    by_code = m.set_index("code")
-    kommune = v.get("kommune") if v.get("kommune") in by_code.index else DEFAULTS["kommune"]
-    if kommune not in by_code.index and len(m):
-        kommune = m["code"].iloc[0]
+    codes = data.municipality_codes()
+    kommune = v.get("kommune") if data.is_municipality(v.get("kommune")) else DEFAULTS["kommune"]
+    if not data.is_municipality(kommune) and codes:
+        kommune = codes[0]
     c = county_choices()
     fylke = v.get("fylke") if v.get("fylke") in c else DEFAULTS["fylke"]
-    mrow = by_code.loc[kommune] if kommune in by_code.index else None
+    mrow = data.municipality(kommune)
     return View(ind=ind, age=age, ages=ages, category=category, periods=periods, period=period,
                 # A period without data is not a choice: each page shows its newest.
                 period_chosen=bool(chosen) and period is not None and not missing, kommune=kommune,
-                kommune_name=mrow["name"] if mrow is not None else kommune,
-                kommune_county=mrow["county"] if mrow is not None else "",
+                kommune_name=mrow[0] if mrow is not None else kommune,
+                kommune_county=mrow[1] if mrow is not None else "",
                 fylke=fylke, fylke_name=SHORT_NAMES.get(fylke) or c.get(fylke, fylke),
                 options={k: v.get(k) for k in ALL if k not in COMMON}, period_missing=missing)
 
@@ -130,7 +129,7 @@ def county_choices() -> dict[str, str]:
     return _county_choices(data.key())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@data.shared(4)
 def _county_choices(k) -> dict[str, str]:       # one dict per store version, read-only
     cs = data.counties_of(k)
     today = cs[cs["note"].isna()].sort_values("name")
