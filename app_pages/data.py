@@ -6,6 +6,7 @@ import streamlit as st
 
 from loaders import delivery
 from ui import coordinator as co
+from ui import plans_form
 from ui.markdown import escape as md_escape
 
 HISTORY_ROWS = 25
@@ -127,7 +128,7 @@ def file_card(f, c: co.Card, user: str, hist) -> None:
                      key=f"choice_{c.file_id}",
                      help="Begge lagres; valget avgjør hvilke tall sidene viser. Angre filen for å "
                           "gjøre om valget.")
-        if c.state in ("checked", "rejected") and c.format_name:
+        if c.state in ("checked", "rejected") and c.format_name and not plans_form.is_plan(c.format_name):
             st.checkbox("Tallene er foreløpige", key=f"prelim_{c.file_id}",
                         help="Merk tallene «foreløpig» på alle sider og i alle eksporter, når "
                              "filen ikke sier det selv. En senere utgave fra samme kilde erstatter dem.")
@@ -284,6 +285,7 @@ def signed_in(user: str, hist) -> None:
     show_flash()
     upload(user, hist)
     ssb(user)
+    plans_form.section(user)
     history(hist, user)
 
 
@@ -321,6 +323,7 @@ user = co.current_user()
 hist = co.history()
 if user is None:
     anonymous(hist)
+    plans_form.section(None)
 else:
     signed_in(user, hist)
 template()

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from geo import regions as georegions
-from indicators import charts, facts, views
+from indicators import chart_targets, charts, facts, views
 from indicators import format as fmt
-from ui import data, downloads, parts, state
+from ui import data, downloads, mission_data, parts, state
 from ui.markdown import escape
 from vocab import indicators
 
@@ -89,6 +89,8 @@ for family, description, ids in views.FAMILIES:
                       delta_color=colour, delta_arrow=arrow,
                       delta_description=f.since if f.change(f.previous) is not None else None)
             st.markdown("\n".join(f"- {fact_markdown(x)}" for x in lines))
+            if ind.id == "neet" and (cost := mission_data.cost_line((f.row or {}).get("numerator"))):
+                st.markdown(cost)
         with right:
             st.markdown(f"**{f.sentence()}**")
             lines_ = views.with_old_lines([(v.kommune, "kommune")])
@@ -101,11 +103,17 @@ for family, description, ids in views.FAMILIES:
                                demo=data.is_demo(ind.id, age, category), all_periods=available,
                                height=360, view="min-kommune", title=charts.ind_title(ind, age, category),
                                subtitle=fmt.period_range(df["period"], narrow=True), title_size=17)
+            target = mission_data.target(v.kommune, ind.id, age, category)
+            fig = chart_targets.with_mission(
+                fig, ind=ind, target=target, measures=mission_data.measures([v.kommune], ind.id),
+                all_periods=available, newest=period, age=age, category=category)
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),
                         alt=f"{ind.short} ({selection}) i {v.kommune_name} over tid.",
                         export=downloads.ChartExport(f"mk-{ind.id}", ind.id, shown, age=age,
-                                                     category=category, place=v.kommune_name))
+                                                     category=category, place=v.kommune_name,
+                                                     target_region=v.kommune if target else None))
         if ind.period_type == "month":
             parts.caption("Endringen er målt mot samme måned året før (månedstall svinger med sesongen).")
+        mission_data.family_part(v.kommune, v.kommune_name, ids, family)
 
 parts.copy_link(v, *st.session_state.get("_page", ("min-kommune", "min-kommune")))

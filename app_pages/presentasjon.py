@@ -13,7 +13,7 @@ import streamlit as st
 
 from indicators import charts, maps, views
 from indicators import format as fmt
-from ui import assets, data, lang, parts, present, state
+from ui import assets, data, lang, mission, parts, present, state
 
 PLAYING = "_pres_play"
 
@@ -58,8 +58,15 @@ def _value_of(r: dict | None, name: str | None = None) -> str:
 
 fig = table = None
 place_value = ""
+heading = ind.name
 selection = fmt.dimension_text(ind, v.age, v.category)
-if not v.has_data:
+if show == "maal":               # every target of the county: status map and list
+    goals = mission.items(v.fylke)
+    goal_ind = mission.goal_indicator(ind.id, goals)
+    heading = f"Mål 2035 – {v.fylke_name}"
+    subtitle = mission.presentation_subtitle(v.fylke, goals)
+    demo = data.is_demo(goal_ind, None, "alle", None) if goal_ind else False
+elif not v.has_data:
     subtitle = f"{selection} · ingen tall i datalageret ennå"
 elif show == "kart":
     area, county_filter = maps.map_area(v.fylke)
@@ -108,15 +115,20 @@ else:
 
 # --- the screen --------------------------------------------------------------------------------
 
-period_text = fmt.period(v.period) if v.period else ""
+period_text = fmt.period(v.period) if v.period and show != "maal" else ""
 st.html(f"""<div class="pres-head">
-  <div class="pres-titles"><h1>{esc(ind.name)}</h1><p class="pres-sub">{esc(subtitle)}</p></div>
+  <div class="pres-titles"><h1>{esc(heading)}</h1><p class="pres-sub">{esc(subtitle)}</p></div>
   <div class="pres-now" aria-live="polite"><div class="pres-period">{esc(period_text)}</div>
     <div class="pres-value">{esc(place_value)}</div></div>
 </div>""")
 
 with st.container(key="pres_stage"):
-    if fig is None:
+    if show == "maal":
+        if goals:
+            mission.presentation(v.fylke, goals, goal_ind)
+        else:
+            parts.no_data(f"Ingen mål er satt for {v.fylke_name} ennå.")
+    elif fig is None:
         parts.no_data(f"Ingen tall for {v.kommune_name if show == 'utvikling' else v.fylke_name} "
                       f"({ind.short}, {selection}). Trykk → for neste indikator.")
     else:
@@ -126,7 +138,7 @@ with st.container(key="pres_stage"):
             parts.show_table(table)
 
 notes = []
-if show == "kart" and fig is not None:
+if (show == "kart" and fig is not None) or (show == "maal" and goals):
     notes.append(maps.CREDIT)
     if ind.kind == "count":
         notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall.")

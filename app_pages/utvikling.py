@@ -1,9 +1,9 @@
 """Utvikling: trend lines for one or more municipalities with county, regional group and Norway."""
 import streamlit as st
 
-from indicators import charts, views
+from indicators import chart_targets, charts, views
 from indicators import format as fmt
-from ui import data, downloads, parts, state
+from ui import data, downloads, mission_data, parts, state
 
 v = state.current()
 ind = v.ind
@@ -86,9 +86,20 @@ else:
     fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, title=title,
                        demo=data.is_demo(ind.id, v.age, v.category), all_periods=v.periods,
                        moving_average=moving)
+    # The 2035 mission: the chosen municipality's target path and the measures aimed at it.
+    target = mission_data.target(v.kommune, ind.id, v.age, v.category)
+    fig = chart_targets.with_mission(
+        fig, ind=ind, target=target, measures=mission_data.measures([v.kommune], ind.id),
+        all_periods=v.periods, newest=views.newest_period(df, v.kommune, v.periods),
+        age=v.age, category=v.category)
     parts.chart(fig, table=views.wide_table(df, ind, order=[c for c, _r in lines]),
-                alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid. "
-                    "Tallene står i tabellen under.",
-                export=downloads.ChartExport("utvikling", ind.id, df, age=v.age, category=v.category))
+                alt=f"Linjediagram: {ind.short} for {v.kommune_name} over tid"
+                    + (f", med banen mot målet ({target.label})" if target else "")
+                    + ". Tallene står i tabellen under.",
+                export=downloads.ChartExport("utvikling", ind.id, df, age=v.age, category=v.category,
+                                             target_region=v.kommune if target else None))
+    if target:
+        st.markdown(mission_data.status_markdown(target))
+        mission_data.show_rules()
 
 parts.copy_link(v, *st.session_state.get("_page", ("utvikling", "utvikling")))

@@ -76,6 +76,7 @@ def readme(rep: Report, files: list[tuple]) -> str:
         L.append("")
     if rep.missing:
         L += ["Uten tall i datalageret: " + ", ".join(rep.missing) + ".", ""]
+    L += rep.plans_text
     L += ["Statusord og symboler", "---------------------"]
     L += [f"- {w}: {m}" for w, m in tables.status_legend()]
     L += ["", "Tall fra SSB, NAV og Udir/VIGO-OT, bearbeidet av Innenfor. Oppgi kilden slik den "
@@ -101,6 +102,11 @@ def build(rep: Report) -> tuple[str, bytes]:
          "tallene bak figurene (arket Data) og kilder og definisjoner (arket Om tallene)",
          demo_note(rep.charts)),
     ]
+    if rep.plans_xlsx:
+        files.append((rep.file_name(f"maal_og_tiltak_{stamp}", "xlsx"), rep.plans_xlsx,
+                      "målene (status og setning), banen år for år, tiltakene og forutsetningene "
+                      "(arkene Mål, Banen, Tiltak og Forutsetninger)", demo_note(
+                          [c for c in rep.charts if c.target is not None])))
     for c, png in zip(rep.charts, print_pngs):
         files.append((safe.file_name(c.stem, ext="png"), png, f"figur: {_title(c)}", demo_note([c])))
     text = readme(rep, [(n, what, note) for n, _b, what, note in files])

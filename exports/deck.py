@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches, Pt
 
 from exports import figures, images
 from exports.kommune import Chart, Report
-from indicators import charts
+from indicators import charts, progress
 from indicators import format as fmt
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -162,6 +162,44 @@ def _chart_slide(prs, c: Chart, png: bytes) -> None:
     _notes(s, f"{c.sentence}\n\n{c.alt}\n\nDefinisjon: {c.ind.definition}\n{c.source}")
 
 
+def mission_title(c: Chart) -> str:
+    return f"Mål og tiltak: {c.ind.short}"
+
+
+def _mission_slide(prs, c: Chart, png: bytes) -> None:
+    """A family's target: status in symbol and words, the sentence, the chart with the path and
+    the measures' lanes, and the measures listed (indicators.progress words)."""
+    p = c.target
+    if p is None:
+        return
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _accent(s)
+    title = mission_title(c)
+    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
+          [(title, title_size(title), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
+    if c.demo:
+        _demo_tag(s)
+    _text(s, (MARGIN, Inches(1.2), Inches(12.3), Inches(1.05)),
+          [(f"{p.status_text}. {p.sentence()}", 20, False, INK)])
+    _picture(s, png, CHART_BOX, c.alt)
+    side: list[tuple] = [(p.label, 24, True, INK, 2), (p.status_text, 24, True, INK, 6),
+            (f"Vedtatt av {p.decided_by}", 18, False, GREY, 8)]
+    if c.measures:
+        side.append(("Tiltak", 18, True, INK, 4))
+        # Three fit the box at 18 pt; the rest are in the notes and the Excel file.
+        side += [(f"• {progress.measure_line(m)}", 18, False, INK, 4) for m in c.measures[:3]]
+        if len(c.measures) > 3:
+            side.append((f"… og {len(c.measures) - 3} til (se notatene)", 18, False, GREY))
+    _text(s, FACTS_BOX, side)
+    src = (f"Banen: rett linje fra basisverdien til målet. {c.source} Utvalg: {c.selection}. "
+           f"Periode: {c.periods_text}.")
+    _text(s, (MARGIN, Inches(6.8), Inches(12.3), Inches(0.65)), [(src, 18, False, GREY)],
+          anchor=MSO_ANCHOR.BOTTOM)
+    _notes(s, f"{p.sentence()}\n\n{progress.PATH_RULE}\n\n"
+              + "\n".join(f"{label}: {text}" for label, text in progress.rules()[1:])
+              + "".join(f"\nTiltak: {progress.measure_line(m)}" for m in c.measures))
+
+
 def _missing_slide(prs, rep: Report, description: str) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
@@ -222,6 +260,8 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
         if family in by_family:
             for c, png in by_family.pop(family):
                 _chart_slide(prs, c, png)
+                if c.target is not None:       # the family's target, on a slide of its own
+                    _mission_slide(prs, c, png)
                 # The map follows the family it belongs to.
                 for mc, mpng in list(by_family.get("Kart", [])):
                     if mc.ind.id == c.ind.id:

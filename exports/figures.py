@@ -24,7 +24,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from indicators import charts
+from indicators import chart_targets, charts
 from indicators import format as fmt
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -330,7 +330,8 @@ def prepare(fig, style: str | Style = "print", *, place: str | None = None,
 
     # The band under the plot: x tick labels, a bottom legend, the footer.
     band = tick_px = legend_px = 0.0
-    if cartesian:
+    # With the measures' lanes under the axis the tick labels sit above them, in the plot.
+    if cartesian and not chart_targets.has_lanes(layout):
         xa = layout.get("xaxis") or {}
         tick_px = 12 + ((xa.get("tickfont") or {}).get("size") or font_px) * 1.4
         xt = xa.get("title")
@@ -352,6 +353,8 @@ def prepare(fig, style: str | Style = "print", *, place: str | None = None,
     total_h = int(height or st.height or (layout.get("height") or 520) + band)
     paper_h = total_h - margin["t"] - margin["b"]
     f = min(0.6, band / paper_h) if paper_h > 0 else 0.0
+    # The measures' lanes under a trend (indicators.chart_targets), sized for this image.
+    chart_targets.place_lanes(layout, paper_h * (1 - f), k)
     _squeeze_paper(layout, data, f)
     if cartesian:
         _thin_x_ticks(layout, data, inner_w)

@@ -13,9 +13,9 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from exports import safe
+from exports import mission, safe
 from exports.tables import DataTable
-from indicators import charts, facts, maps, queries, views
+from indicators import chart_targets, charts, cost, facts, maps, progress, queries, views
 from indicators import format as fmt
 from vocab import indicators
 from vocab.indicators import Indicator
@@ -36,6 +36,8 @@ class Chart:
     table: DataTable
     stem: str                    # file name stem: innenfor_skien_neet_2015-2024
     alt: str                     # text alternative for the image
+    target: progress.Progress | None = None     # the 2035 target drawn on the chart
+    measures: list[dict] = field(default_factory=list)   # the measures drawn under it
 
     @property
     def source(self) -> str:
@@ -55,6 +57,9 @@ class Report:
     made: date
     charts: list[Chart] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)     # families without data
+    plans: mission.Mission | None = None       # the place's targets and measures, if any
+    plans_xlsx: bytes | None = None            # exports.mission.excel_bytes for the zip
+    plans_text: list[str] = field(default_factory=list)  # LESMEG's «Mål og tiltak»
 
     @property
     def demo(self) -> bool:
@@ -161,17 +166,27 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
     title = charts.place_title(ind, name, age, category)
     fig = charts.trend(shown, ind=ind, lines=lines, age=age, category=category, demo=demo,
                        all_periods=available, title=f"{title}, {periods_text}", view="min-kommune")
+    # The 2035 mission as on Min kommune: the path to the target and the measures' lanes.
+    target = progress.for_view(con, code, ind.id, age, category)
+    ms = progress.measures(con, [code], ind.id)
+    fig = chart_targets.with_mission(fig, ind=ind, target=target, measures=ms, all_periods=available,
+                                     newest=p, age=age, category=category)
     table = DataTable(ind=ind, frame=shown, age=age, category=category, title=f"{title}, {periods_text}",
                       sources=queries.sources_for(con, ind.id, shown_periods or None), demo=demo,
-                      notes=charts.meta(fig).get("notes", []))
+                      notes=charts.meta(fig).get("notes", []), targets=[target] if target else [])
+    lines_ = [x.text for x in facts.fact_lines(f, county_name)]
+    if ind.id == "neet" and (c := cost.sentence((f.row or {}).get("numerator"), cost.current(con))):
+        lines_.append(c)
     who = f"{name}, {county_name} og landet" if ind.kind == "share" else name
     selection = fmt.dimension_text(ind, age, category)
     return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=title,
-                 sentence=f.sentence(), facts=[x.text for x in facts.fact_lines(f, county_name)],
+                 sentence=f.sentence(), facts=lines_,
                  period=p, periods_text=periods_text, demo=demo, table=table,
                  stem=fmt.slug("innenfor", name, ind.id, file_period(shown["period"])),
                  alt=f"Linjediagram: {ind.short} ({selection}) for {who}, {periods_text}. "
-                     f"{f.sentence()}")
+                     f"{f.sentence()}" + (f" Stiplet linje: banen mot målet ({target.label})."
+                                          if target else ""),
+                 target=target, measures=ms.to_dict("records"))
 
 
 def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_name: str,
@@ -258,4 +273,9 @@ def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
             # Right after the family it belongs to.
             at = next(i for i, c in enumerate(rep.charts) if c.ind.id == first_share[0].id) + 1
             rep.charts.insert(at, m)
+    plans = mission.collect(con, [code])
+    if plans.progress or not plans.measures.empty:
+        rep.plans = plans
+        rep.plans_xlsx = mission.excel_bytes(con, [code])
+        rep.plans_text = mission.readme_lines(con, plans)
     return rep

@@ -23,7 +23,7 @@ from datetime import datetime
 import pandas as pd
 
 from indicators import format as fmt
-from indicators import queries, views
+from indicators import progress, queries, views
 from vocab import indicators
 from vocab.indicators import Indicator
 
@@ -41,6 +41,7 @@ class DataTable:
     demo: bool = False
     notes: list = field(default_factory=list)
     computed: bool = False                    # every row computed by Innenfor (a moving average)
+    targets: list = field(default_factory=list)   # indicators.progress.Progress drawn on the chart
 
     @property
     def periods_text(self) -> str:
@@ -50,14 +51,14 @@ class DataTable:
 
 def from_store(con, indicator_id: str, frame: pd.DataFrame, *, age: str | None = None,
                category: str = "alle", title: str = "", notes=(),
-               computed: bool = False) -> DataTable:
+               computed: bool = False, targets=()) -> DataTable:
     """A DataTable with the sources and the demo flag read from the store. `computed`: every
     row is Innenfor's own calculation (e.g. views.moving_average), status «beregnet»."""
     return DataTable(ind=indicators.get(indicator_id), frame=frame, age=age, category=category,
                      title=title, sources=queries.sources_for(con, indicator_id, _periods(frame)),
                      demo=queries.is_demo(con, indicator_id, age=age, category=category,
                                           periods=_periods(frame)),
-                     notes=list(notes), computed=computed)
+                     notes=list(notes), computed=computed, targets=list(targets))
 
 
 def _periods(frame: pd.DataFrame | None) -> list[str] | None:
@@ -156,6 +157,32 @@ def rows(t: DataTable) -> list[dict]:
             "kind": ind.kind,
             "period_type": ind.period_type,
         })
+    return out + target_rows(t)
+
+
+TARGET_STATUS = {"basis": "mål: basis", "bane": "mål: bane", "mål": "mål"}
+
+
+def target_rows(t: DataTable) -> list[dict]:
+    """The path to each target, a row a year, marked «mål: basis», «mål: bane» and «mål» in the
+    Status column (not figures from the source: the Merknad says whose target it is)."""
+    out: list[dict] = []
+    ind = t.ind
+    for p in t.targets:
+        pts = progress.path(p)
+        for k, (period, value) in enumerate(pts):
+            kind = "basis" if k == 0 else "mål" if k == len(pts) - 1 else "bane"
+            out.append({
+                "indicator": ind.short, "region_code": p.region_code, "region_name": p.region_name,
+                "level": "", "period": period, "selection": fmt.dimension_text(ind, p.age, p.category),
+                "value": _round(value, fmt.decimals_for(ind)), "unit": unit_word(ind),
+                "numerator": None, "denominator": None, "ci_low": None, "ci_high": None,
+                "status": TARGET_STATUS[kind],
+                "note": f"{p.label}, vedtatt av {p.decided_by}. Status: {p.status_text}.",
+                "source": "Målet: vedtatt av " + p.decided_by + "; basisverdien: "
+                          + fmt.source_line(ind).removeprefix("Kilde: "),
+                "definition": progress.PATH_RULE, "demo": "ja" if t.demo else "nei",
+                "kind": ind.kind, "period_type": ind.period_type})
     return out
 
 
@@ -217,6 +244,10 @@ def about(t: DataTable) -> list[tuple[str, str]]:
     for n in t.notes:
         if n:
             rows_.append(("Merknad", n))
+    for p in t.targets:
+        rows_ += [("Mål", f"{p.label} ({p.status_text}). {p.sentence()}"),
+                  ("Banen mot målet", progress.PATH_RULE + " Radene med Status «mål: basis», "
+                                      "«mål: bane» og «mål» er banen, ikke tall fra kilden.")]
     if t.demo:
         rows_.append(("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk."))
     return rows_

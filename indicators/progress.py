@@ -12,6 +12,7 @@ are known:
 Symbol plus words plus a sentence, never colour alone."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,6 +67,7 @@ class Progress:
     target_value: float
     target_year: int
     decided_by: str
+    decided_on: dt.date | None = None
     latest_period: str | None = None
     latest_value: float | None = None
     interval: tuple[float, float] | None = None
@@ -75,6 +77,16 @@ class Progress:
     @property
     def symbol(self) -> str:
         return WORDS[self.status][0]
+
+    @property
+    def status_text(self) -> str:
+        """«✔ På sporet»: symbol and words, never colour alone."""
+        return f"{self.symbol} {self.words}"
+
+    @property
+    def label(self) -> str:
+        """«Mål 2030: 8,0 %» (beside the target point)."""
+        return f"Mål {self.target_year}: {fmt.value(self.target_value, self.indicator)}"
 
     @property
     def words(self) -> str:
@@ -91,7 +103,8 @@ class Progress:
                 f"(vedtatt av {self.decided_by}).")
         if self.latest_value is None or self.latest_period is None:
             return f"{goal} Det finnes ingen tall etter basisperioden ennå."
-        was = (f"{fmt.upper_first(fmt.period_phrase(self.latest_period))} var den "
+        it = "det" if ind.kind == "count" else "den"          # antallet / andelen
+        was = (f"{fmt.upper_first(fmt.period_phrase(self.latest_period))} var {it} "
                f"{fmt.value(self.latest_value, ind)}")
         if self.status == "for_tidlig" or self.expected_value is None:
             return f"{goal} {was}; det er for tidlig å si om utviklingen følger banen mot målet."
@@ -122,6 +135,10 @@ def judge(value: float, ci: tuple[float, float] | None, expected_value: float, b
     return "på_sporet" if good else "ikke_på_sporet"
 
 
+def _date(x) -> dt.date | None:
+    return None if x is None or pd.isna(x) else pd.Timestamp(x).date()
+
+
 def assess(con, t: dict) -> Progress:
     """The progress of one target row (targets())."""
     ind = indicators.get(t["indicator"])
@@ -133,7 +150,7 @@ def assess(con, t: dict) -> Progress:
                  category=t["category"], baseline_period=t["baseline_period"],
                  baseline_value=float(base["value"].iat[0]) if len(base) else None,
                  target_value=float(t["target_value"]), target_year=int(t["target_year"]),
-                 decided_by=t["decided_by"])
+                 decided_by=t["decided_by"], decided_on=_date(t.get("decided_on")))
     later = known[known["period"] > t["baseline_period"]]
     if p.baseline_value is None or later.empty:
         return p
@@ -156,3 +173,100 @@ def assess_all(con, indicator_id: str | None = None, level: str | None = None) -
     if level:
         rows = rows[[regions.level_of(c) == level for c in rows["region_code"]]]
     return [assess(con, r) for r in rows.to_dict("records")]
+
+
+def path(p: Progress) -> list[tuple[str, float]]:
+    """The path as (period, expected value), one point a year from the baseline period to the
+    target year (the same month or school year each year), for charts and tables."""
+    base_year = periods.year(p.baseline_period)
+    if p.baseline_value is None or base_year is None:
+        return []
+    return [(periods.shift_years(p.baseline_period, k),
+             expected(p.baseline_value, base_year, p.target_value, p.target_year, base_year + k))
+            for k in range(0, p.target_year - base_year + 1)]
+
+
+def for_view(con, region_code: str, indicator_id: str, age: str | None, category: str) -> Progress | None:
+    """The target in force for one place and selection (None when there is none)."""
+    t = targets(con, indicator_id)
+    t = t[(t["region_code"] == region_code) & (t["age"] == (age or indicators.get(indicator_id).default_age))
+          & (t["category"] == (category or "alle"))]
+    return assess(con, t.to_dict("records")[0]) if len(t) else None
+
+
+# --- words shared by the pages and the exports ------------------------------------------------
+
+RESPONSIBLE_WORDS = {"kommune": "Kommunen", "nav": "NAV", "ot": "OT (oppfølgingstjenesten)",
+                     "fylkeskommunen": "Fylkeskommunen", "frivillige": "Frivillige", "andre": "Andre"}
+OPEN_END = "pågår"
+
+PATH_RULE = ("Banen mot målet er en rett linje fra verdien i basisperioden (fra dataene) til "
+             "målverdien i målåret. Det nyeste tallet sammenlignes med der banen er det året, i den "
+             "retningen som er bedre for indikatoren.")
+STATUS_RULES = {
+    "på_sporet": "Det nyeste tallet (hele 95 %-intervallet når antallene er kjent) er på banen "
+                 "eller på den gode siden av den.",
+    "ikke_på_sporet": "Det nyeste tallet (hele 95 %-intervallet) er på den dårlige siden av banen.",
+    "usikkert": "95 %-intervallet rundt det nyeste tallet krysser banen: forskjellen kan være "
+                "tilfeldig.",
+    "for_tidlig": f"Færre enn {MIN_PERIODS} perioder med tall etter basisperioden.",
+    "ingen_data": "Ingen tall for basisperioden eller ingen nyere tall.",
+}
+
+
+def chart_note(p: Progress) -> str:
+    """What a chart with the path says about it (in its caption and under every image)."""
+    ind = p.indicator
+    head = f"{p.label} ({p.status_text}), vedtatt av {p.decided_by}."
+    if p.baseline_value is None:
+        return f"{head} Ingen bane: ingen tall for basisperioden {fmt.period(p.baseline_period)}"
+    return (f"{head} Stiplet svart linje: banen mot målet, en rett linje fra "
+            f"{fmt.period(p.baseline_period)} ({fmt.value(p.baseline_value, ind)}) til målet")
+
+
+def rules() -> list[tuple[str, str]]:
+    """(label, text): the path rule and each status with its symbol, for the page, the Excel
+    sheet «Forutsetninger» and LESMEG."""
+    return [("Banen mot målet", PATH_RULE)] + [
+        (f"{WORDS[s][0]} {WORDS[s][1]}", STATUS_RULES[s]) for s in STATUSES]
+
+
+def _date_text(d) -> str:
+    """2023 (1 January), «mars 2023» (first of a month) or 12.03.2023."""
+    d = _date(d)
+    if d is None:
+        return ""
+    if d.day == 1 and d.month == 1:
+        return str(d.year)
+    if d.day == 1:
+        return f"{fmt.MONTHS[d.month - 1]} {d.year}"
+    return d.strftime("%d.%m.%Y")
+
+
+def measure_period(start, end) -> str:
+    """«2023–2025», «mars 2023 – juni 2024» or «fra 2023 (pågår)» for an open end."""
+    a, b = _date_text(start), _date_text(end)
+    if not b:
+        return f"fra {a} ({OPEN_END})"
+    if a == b:
+        return a
+    return f"{a}{fmt.DASH}{b}" if " " not in a + b else f"{a} {fmt.DASH} {b}"
+
+
+def responsible_text(code) -> str:
+    return RESPONSIBLE_WORDS.get(str(code or ""), str(code or ""))
+
+
+def category_text(code) -> str:
+    return indicators.measure_categories().get(str(code or ""), str(code or ""))
+
+
+def measure_line(m: dict) -> str:
+    """«Ungdomslos (fra 2023 (pågår); ansvarlig: Kommunen; Samhandling (Vestfold og Telemark))»:
+    one measure in one line, for slides and LESMEG."""
+    bits = [measure_period(m.get("start_date"), m.get("end_date"))]
+    if m.get("responsible"):
+        bits.append(f"ansvarlig: {responsible_text(m['responsible'])}")
+    if m.get("category"):
+        bits.append(category_text(m["category"]))
+    return f"{m['name']} ({'; '.join(bits)})"

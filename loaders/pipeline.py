@@ -3,6 +3,7 @@ validate → harmonise → load. A load is all or nothing: the whole file in one
 copy of the store, swapped in when done (loaders.store), or nothing and a Norwegian message."""
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import threading
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import compare, plans, store
+from loaders import compare, plans, store, totals
 from loaders.base import LoadError, RawFile, Release
 from loaders.detect import detect
 from loaders.frames import coded_strings, factorize, remember_factors
@@ -101,6 +102,9 @@ def _prepare(raw: RawFile, period: str | None):
     except LoadError as e:
         result.message, result.problems = e.message, e.problems
         return None, None, result
+    except csv.Error as e:   # what Python's CSV reader cannot split, in words a user can act on
+        result.message = _csv_problem(str(e))
+        return None, None, result
     except Exception:
         log.exception("uventet feil ved lesing av %s", raw.name)
         result.message = ("Filen kunne ikke leses på grunn av en feil i Innenfor, ikke nødvendigvis i "
@@ -118,6 +122,10 @@ def _prepare(raw: RawFile, period: str | None):
         more = harmonise(df)[1]
     else:
         df, more, result.warnings = harmonise(df)
+        if not more:   # on one row per 2024 key: no area counted twice (loaders.totals)
+            more, over, doubtful = totals.check(df)
+            total += over - len(more)
+            result.warnings += doubtful
     problems, total = problems + more, total + len(more)
     result.warnings[:0] = raw._notes  # what the format module left out (sheets, non-regions)
     if problems:
@@ -133,6 +141,14 @@ def _prepare(raw: RawFile, period: str | None):
     result.rows, result.rejected_rows = len(obs), 0
     result.observations = obs.reset_index(drop=True)
     return mod, result.observations, result
+
+
+def _csv_problem(error: str) -> str:
+    if "field limit" in error:
+        return (f"En verdi i filen er over {integer(csv.field_size_limit())} tegn lang: filen er trolig "
+                "skadet, eller mangler linjeskift eller et avsluttende anførselstegn. Ingenting er lagret.")
+    return ("Filen kan ikke deles opp i rader og kolonner (linjeskift eller anførselstegn på uventede "
+            "steder). Lagre den på nytt som CSV og prøv igjen. Ingenting er lagret.")
 
 
 CONFLICT_CHOICES = ("ny", "gammel")   # on_conflict: show this file's figures, or the stored ones
@@ -228,7 +244,7 @@ def load_plan(raw: RawFile, db=None, *, loaded_by: str | None = None,
     """A targets or measures template (loaders.plans): checked, then stored with its original
     like any file, all rows or none."""
     plan = plans.read(raw)
-    name = plans.TARGET_NAME if plan.kind == "targets" else plans.MEASURE_NAME
+    name = plans.NAMES[plan.kind]
     result = LoadResult(file_name=raw.name, format_name=name, rejected_rows=len(plan.rows))
     if plan.problems:
         result.message = f"Fant {integer(len(plan.problems))} problem(er); ingenting er lagret."

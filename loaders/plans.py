@@ -7,6 +7,10 @@ as an older one revises it: the newest is shown, the old one stays as history.
 
     indikator;region;alder;kategori;basisperiode;malverdi;malaar;vedtatt_av;vedtatt_dato
     tiltak;region;start;slutt;alder;indikatorer;ansvarlig;kategori;beskrivelse;lenke
+    kostnad_per_aar;kilde;vedtatt_av;vedtatt_dato
+
+The third, the optional cost per person-year outside work and education, has no built-in figure
+(published estimates differ about ten-fold): its source text is required; the newest is in force.
 """
 from __future__ import annotations
 
@@ -30,6 +34,10 @@ MEASURE_COLUMNS = ["tiltak", "region", "start", "slutt", "alder", "indikatorer",
                    "kategori", "beskrivelse", "lenke"]
 TARGET_NAME = "Innenfor målmal (CSV)"
 MEASURE_NAME = "Innenfor tiltaksmal (CSV)"
+COST_COLUMNS = ["kostnad_per_aar", "kilde", "vedtatt_av", "vedtatt_dato"]
+COST_NAME = "Innenfor kostnadsmal (CSV)"
+NAMES = {"targets": TARGET_NAME, "measures": MEASURE_NAME, "costs": COST_NAME}
+COLUMNS = {"targets": TARGET_COLUMNS, "measures": MEASURE_COLUMNS, "costs": COST_COLUMNS}
 LAST_TARGET_YEAR = 2035            # the national mission: «ingen barn og unge utenfor innen 2035»
 
 TARGET_EXAMPLE = """indikator;region;alder;kategori;basisperiode;malverdi;malaar;vedtatt_av;vedtatt_dato
@@ -38,6 +46,9 @@ neet;4003;15-29;alle;2022;8,0;2030;Skien bystyre, sak 45/25;12.03.2025
 MEASURE_EXAMPLE = """tiltak;region;start;slutt;alder;indikatorer;ansvarlig;kategori;beskrivelse;lenke
 Ungdomslos;4003;2023;;16-25;neet,ot_tilmeldt;kommune;samhandling;Los for unge som har falt ut av skolen;
 """
+COST_EXAMPLE = """kostnad_per_aar;kilde;vedtatt_av;vedtatt_dato
+1 000 000;Eksempel: rapport, utgiver, år og side;Partnerskapets styringsgruppe;01.02.2025
+"""
 
 MAX_ROWS = 5000
 
@@ -45,7 +56,7 @@ MAX_ROWS = 5000
 @dataclass
 class Plan:
     """A template file read: which kind, the rows to store, and what is wrong with it."""
-    kind: str                      # 'targets' | 'measures'
+    kind: str                      # 'targets' | 'measures' | 'costs'
     rows: pd.DataFrame
     problems: list[str]
 
@@ -55,14 +66,12 @@ def _header(line: str) -> list[str]:
 
 
 def kind(raw: RawFile) -> str | None:
-    """'targets' or 'measures' when the file is one of the two templates (by its header)."""
+    """'targets', 'measures' or 'costs' when the file is one of the templates (by its header)."""
     lines = raw.first_lines
     head = _header(lines[0]) if lines else []
-    if head == TARGET_COLUMNS:
-        return "targets"
-    if head == MEASURE_COLUMNS:
-        return "measures"
-    return None
+    if head and head[0] == "kostnad_per_ar":          # «kostnad_per_år» written with the letter å
+        head[0] = "kostnad_per_aar"
+    return next((k for k, cols in COLUMNS.items() if head == cols), None)
 
 
 def _rows(raw: RawFile) -> list[tuple[int, dict]]:
@@ -193,16 +202,40 @@ def read_measures(raw: RawFile) -> Plan:
     return Plan("measures", pd.DataFrame(rows), problems)
 
 
+def read_costs(raw: RawFile) -> Plan:
+    problems: list[str] = []
+    rows = []
+    found = _rows(raw)
+    if len(found) > 1:
+        problems.append("Kostnadsmalen skal ha én rad (kostnaden som gjelder); "
+                        f"denne har {len(found)}.")
+    for n, r in found[:1]:
+        try:
+            value = _number(r.get("kostnad_per_aar", r.get("kostnad_per_ar", "")))
+            if not 0 < value < 100_000_000:
+                raise ValueError(f"kostnaden {as_written(value)} kr per person per år er ikke rimelig")
+            source = r.get("kilde", "")
+            if not source:
+                raise ValueError("kilde mangler (hvor anslaget kommer fra, f.eks. rapport, utgiver og år); "
+                                 "anslagene varierer mye, så kilden må stå ved tallet")
+            rows.append({"kr_per_year": value, "source_text": source[:500],
+                         "decided_by": r.get("vedtatt_av", "")[:200] or None,
+                         "decided_on": parse_date(r.get("vedtatt_dato", ""))})
+        except ValueError as e:
+            problems.append(f"Rad {n}: {e}.")
+    return Plan("costs", pd.DataFrame(rows), problems)
+
+
 def read(raw: RawFile) -> Plan:
-    return read_targets(raw) if kind(raw) == "targets" else read_measures(raw)
+    return {"targets": read_targets, "costs": read_costs}.get(kind(raw) or "", read_measures)(raw)
 
 
-TABLE = {"targets": "targets", "measures": "measures"}
+TABLE = {"targets": "targets", "measures": "measures", "costs": "costs"}
 
 
 def write(con, plan: Plan, *, file_name: str, sha256: str, loaded_by: str | None) -> int:
     """One source row and its plan rows, in one transaction; returns the source id."""
-    fmt = TARGET_NAME if plan.kind == "targets" else MEASURE_NAME
+    fmt = NAMES[plan.kind]
     con.execute("BEGIN")
     try:
         source_id = store.last_source_id(con) + 1
@@ -225,11 +258,12 @@ def write(con, plan: Plan, *, file_name: str, sha256: str, loaded_by: str | None
 def from_form(kind_: str, row: dict) -> RawFile:
     """A form's entry as the template file it stands for (so it is checked, stored, archived
     and undone exactly like a file)."""
-    columns = TARGET_COLUMNS if kind_ == "targets" else MEASURE_COLUMNS
+    columns = COLUMNS[kind_]
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(columns)
     w.writerow([str(row.get(c, "") or "") for c in columns])
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H.%M")
-    name = f"Skjema {'mål' if kind_ == 'targets' else 'tiltak'} {stamp}.csv"
+    what = {"targets": "mål", "measures": "tiltak", "costs": "kostnad"}[kind_]
+    name = f"Skjema {what} {stamp}.csv"
     return RawFile(name, buf.getvalue().encode("utf-8"))

@@ -121,7 +121,11 @@ def test_anonymous_sees_no_uploader_history_or_actions(site):
     assert "DEMO.csv" not in t and "sha256" not in t
     # the sign-in form and the template are
     assert {t.label for t in at.text_input} == {"Brukernavn", "Passord"}
-    assert [b.label for b in at.get("download_button")] == ["Last ned leveransemal (CSV)"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Last ned målmal (CSV)", "Last ned tiltaksmal (CSV)", "Last ned kostnadsmal (CSV)",
+        "Last ned leveransemal (CSV)"]
+    # the targets are for everyone to see; the forms that change them are not there
+    assert "Mål og tiltak" in [h.value for h in at.subheader] and "Lagre mål" not in labels(at)
     # the view sidebar belongs to the other pages
     assert not at.sidebar.selectbox
 

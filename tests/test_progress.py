@@ -14,6 +14,8 @@ from loaders import pipeline, plans, store, workspace
 from loaders.base import RawFile
 from tests.conftest import add_rows
 
+pytestmark = pytest.mark.both_backends   # the store tests run on DuckDB and on PostgreSQL (conftest)
+
 HEADER = ";".join(plans.TARGET_COLUMNS) + "\n"
 
 

@@ -18,7 +18,7 @@ import streamlit as st
 
 from indicators import format as fmt
 from loaders import access, pipeline, ssb_api, store, workspace
-from ui import data
+from ui import data, plans_form
 from ui.guard import client_id, revoke_downloads
 from ui.guard import original as original  # re-exported: the page uses co.original …
 from ui.guard import original_mime as original_mime
@@ -237,7 +237,7 @@ def _preview(f, sha: str, year: str | None, preliminary: bool, choice: str | Non
         c.message = ("Filen sier ikke hvilket år tallene gjelder. Skriv året i feltet «År (for filer "
                      "uten årstall)» over, så kontrolleres filen på nytt. Sjekk året i SSB-tabellen "
                      "filen ble hentet fra.")
-    c.facts = facts(r.observations, p.summary, r.release) or (
+    c.facts = facts(r.observations, p.summary, r.release) or plans_form.file_facts(f.name, content) or (
         [("Rader i filen", fmt.number(r.rejected_rows))] if r.rejected_rows else [])
     r.observations = None                 # the card keeps only what it shows
     return c

@@ -21,6 +21,7 @@ import streamlit as st
 
 import exports
 from exports import images, safe, tables
+from indicators import progress
 from loaders import store
 from ui import data, state
 
@@ -45,6 +46,7 @@ class ChartExport:
     age: str | None = None
     category: str = "alle"
     place: str | None = None          # put on the image when the title does not name it
+    target_region: str | None = None  # the place whose target path is drawn (its rows go in the table)
 
 
 # --- making the bytes (on click) --------------------------------------------------------------
@@ -78,10 +80,11 @@ def _image_bytes(store_key, view_key, fmt: str, place, _figure) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
 def _table_bytes(store_key, view_key, kind: str, ind_id: str, age, category: str, title: str,
-                 notes: tuple, _frame) -> bytes:
+                 notes: tuple, _frame, target_region: str | None = None) -> bytes:
     with store.reader(store_key[0]) as con:
+        target = progress.for_view(con, target_region, ind_id, age, category) if target_region else None
         t = tables.from_store(con, ind_id, _frame, age=age, category=category, title=title,
-                              notes=notes)
+                              notes=notes, targets=[target] if target else [])
     if kind == "xlsx":
         return exports.table_xlsx(t, name="x.xlsx").data
     return exports.table_csv(t, plain=kind == "csv_plain", name="x.csv").data
@@ -152,7 +155,7 @@ def chart_buttons(m: dict, spec: ChartExport, figure) -> None:
                     icon=":material/table_view:" if ext == "xlsx" else ":material/description:",
                     data=_deferred("filen", lambda kind=kind: _table_bytes(
                         skey, vkey, kind, spec.ind_id, spec.age, spec.category, title, notes,
-                        spec.frame)),
+                        spec.frame, spec.target_region)),
                     file_name=name, mime=mime)
         st.markdown(":small[Bildene har tittel, sted, enhet og kildelinje"
                     + (" og er merket «Demodata»." if m.get("demo") else ".") + "]")
@@ -170,7 +173,8 @@ def municipality_buttons(code: str, name: str, period: str | None) -> None:
             "Last ned presentasjon", key="dl_presentasjon", type="primary", on_click="ignore",
             icon=":material/slideshow:",
             help=f"PowerPoint (16:9) for {name}: ett lysbilde per indikator med figur, "
-                 "hovedsetning og kilde, og definisjonene til slutt. Tar noen sekunder.",
+                 "hovedsetning og kilde, ett per mål med status og tiltak, og definisjonene til "
+                 "slutt. Tar noen sekunder.",
             data=_deferred("presentasjonen",
                            lambda: _municipality_bytes(skey, "pptx", code, period, today)),
             file_name=safe.file_name("innenfor", name, f"presentasjon_{today}", ext="pptx"),
@@ -179,7 +183,8 @@ def municipality_buttons(code: str, name: str, period: str | None) -> None:
             "Saksvedlegg (zip)", key="dl_saksvedlegg", on_click="ignore",
             icon=":material/folder_zip:",
             help="Presentasjonen, figurene som PNG, tallene i Excel og en LESMEG med kildene, "
-                 "i én zip-fil til en politisk sak.",
+                 "i én zip-fil til en politisk sak. Har kommunen mål og tiltak, følger de med "
+                 "i egen Excel-fil.",
             data=_deferred("saksvedlegget",
                            lambda: _municipality_bytes(skey, "zip", code, period, today)),
             file_name=safe.file_name("innenfor", name, f"saksvedlegg_{today}", ext="zip"),

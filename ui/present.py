@@ -22,7 +22,7 @@ MIN_FONT = 24           # px: every text in the figure (labels, ticks, legend, h
 BASE_FONT = 26
 TEXT = "#111111"        # 18.9:1 on white
 DEMO_RED = "#8b1a1a"    # 9.6:1 on white
-VIEWS = {"kart": "Kart", "utvikling": "Utvikling"}
+VIEWS = {"kart": "Kart", "utvikling": "Utvikling", "maal": "Mål 2035"}
 STEPS = {"indikator": "Indikator", "kommune": "Kommune"}
 MIN_HEIGHT = 300        # px: the stage grows the figure from here to the height that is left
 PLAY_SECONDS = {"year": 2.5, "school_year": 2.5, "month": 1.2}
@@ -249,6 +249,16 @@ header[data-testid=stHeader] {{ display: none !important; }}
 .st-key-pres_controls button {{ min-height: 48px; }}
 /* Streamlit prints the shortcut in English ("Space") and faint: the labels say it instead. */
 .st-key-pres_controls kbd {{ display: none !important; }}
+/* Mål 2035: the status map's words and the list of targets in projector type. */
+.st-key-pres_stage .inf-map .inf-title {{ display: none; }}
+.st-key-pres_stage .inf-map .inf-sub {{ font-size: 20px; }}
+.st-key-pres_stage .inf-map .inf-legend, .st-key-pres_stage .inf-map .inf-legend li {{ font-size: 24px; }}
+.st-key-pres_stage .inf-map .inf-help {{ display: none; }}
+.st-key-pres_stage .inf-map .inf-swatch {{ width: 30px; height: 30px; }}
+.st-key-pres_stage .inf-map svg {{ max-height: calc(100vh - 330px); }}
+.pres-goals {{ list-style: none; margin: 0; padding: 0; font-size: 26px; line-height: 1.3; color: {TEXT}; }}
+.pres-goals li {{ margin: 0 0 14px 0; }}
+.pres-goals .pres-status {{ font-weight: 700; white-space: nowrap; }}
 /* A 1280×720 projector: the controls on one line, a little less heading, more figure. */
 @media (max-width: 1500px) {{
   .st-key-pres_controls button p, .st-key-pres_controls [data-testid=stMarkdownContainer] p,
