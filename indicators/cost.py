@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from indicators import format as fmt
@@ -35,7 +36,7 @@ def current(con) -> Cost | None:
                    coalesce(CAST(c.decided_on AS TIMESTAMP), s.loaded_at)
             FROM costs c JOIN sources s USING (source_id)
             ORDER BY c.source_id DESC LIMIT 1""").fetchone()
-    except Exception:  # noqa: BLE001 - a store written before the costs table: nothing is set
+    except duckdb.CatalogException:     # a store written before the costs table: nothing is set
         return None
     if row is None:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -183,3 +184,12 @@ def test_presentasjon_shows_the_mission_view(planned, monkeypatch):
     assert all(s in html for s in statuses)
     [m] = maps_of(at)
     assert m["legend"][-1]["label"] == "Uten mål"
+
+
+def test_a_store_from_before_the_cost_table_has_no_cost_and_other_errors_still_surface():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE sources (source_id INTEGER, loaded_by TEXT, loaded_at TIMESTAMP)")
+    assert cost.current(con) is None                 # no costs table: nothing set, no error
+    con.close()
+    with pytest.raises(duckdb.ConnectionException):   # anything else is not hidden as «unset»
+        cost.current(con)
