@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests import a11y
@@ -87,6 +88,11 @@ def test_page_screenshot_console_lang_text_alternatives_and_axe(web, nav, page_i
 
     if title:
         assert page.locator("h1").first.inner_text().startswith(title)
+    # Set by the sidebar's script, drawn after the page: a page without charts can be steady first.
+    try:
+        page.wait_for_function("() => document.documentElement.lang === 'nb'", timeout=20_000)
+    except PlaywrightTimeout:
+        pass
     assert page.evaluate("document.documentElement.lang") == "nb", \
         "<html lang> er ikke «nb» (ui/lang.py setter det)"
 
