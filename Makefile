@@ -9,7 +9,7 @@ CLUSTER_PORT ?= 8500
 
 UV      := uv==0.13.9
 
-.PHONY: run test lint lock build venv clean bench cluster
+.PHONY: run test lint lock build venv clean bench cluster catalogs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,19 @@ lock: | $(BIN)/python
 		-o requirements-test.lock
 
 venv: $(VENV)/.installed
+
+## After changing messages in the code: extract them (bokmål is the source language) and bring
+## the nynorsk and English catalogs up to date; new messages come out empty for a translator to
+## fill in (tests/test_i18n.py fails until they are). Edit locale/<lang>/LC_MESSAGES/innenfor.po
+## with any gettext tool (Poedit, Lokalize) or a text editor.
+SOURCES := app.py app_pages ui indicators exports loaders geo vocab data
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k NP_:1c,2 -k pgettext:1c,2 -k ngettext:1,2 --no-wrap --sort-by-file \
+		--add-location=file --project Innenfor -o locale/innenfor.pot $(SOURCES)
+	for l in nn en; do \
+		$(BIN)/pybabel --quiet update --no-wrap --no-fuzzy-matching --ignore-obsolete \
+			-i locale/innenfor.pot -d locale -D innenfor -l $$l; \
+	done
 
 ## Build the store from the bundled data if it is missing, or holds only demo data and is older
 ## than its inputs; a store with coordinators' files is left as it is. Then, when SSB can be

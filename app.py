@@ -16,39 +16,47 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, lang, parts, state
+from ui import data, embed, lang, parts, state
+from vocab.i18n import _
 
 # As a data URL (99 bytes): a file path is read and registered as a media file on every run.
 FAVICON = "data:image/png;base64," + base64.b64encode(
     (Path(__file__).parent / "static" / "favicon.png").read_bytes()).decode()
+lang.choose()          # first: every word below is written in the run's language
+embedded = embed.requested()
 st.set_page_config(layout="wide", page_title="Innenfor", page_icon=FAVICON,
-                   initial_sidebar_state="expanded",
-                   menu_items={"About": "Innenfor – oversikt over unge utenfor arbeid, utdanning "
-                                        "og opplæring, per kommune. Åpen kildekode."})
+                   initial_sidebar_state="collapsed" if embedded else "expanded",
+                   menu_items={"About": _("Innenfor – oversikt over unge utenfor arbeid, "
+                                          "utdanning og opplæring, per kommune. Åpen kildekode.")})
 
-# parts.page: st.Page made once per process and copied per run (cheaper than a new one).
+# parts.page: st.Page made once per process (per title) and copied per run (cheaper than new).
 PAGES = {
     # The default page is served at "/" but reserves its own name, which Streamlit then does not
     # serve: the name is taken by a hidden page that forwards "/kart" to "/" (below).
-    "kart": parts.page("app_pages/kart.py", title="Kart", url_path="kart-standard", default=True),
-    "utvikling": parts.page("app_pages/utvikling.py", title="Utvikling", url_path="utvikling"),
-    "sammenlign": parts.page("app_pages/sammenlign.py", title="Sammenlign", url_path="sammenlign"),
-    "min-kommune": parts.page("app_pages/min_kommune.py", title="Min kommune", url_path="min-kommune"),
-    "maal": parts.page("app_pages/maal.py", title="Mål 2035", url_path="maal"),
-    "presentasjon": parts.page("app_pages/presentasjon.py", title="Presentasjon",
+    "kart": parts.page("app_pages/kart.py", title=_("Kart"), url_path="kart-standard",
+                       default=True),
+    "utvikling": parts.page("app_pages/utvikling.py", title=_("Utvikling"), url_path="utvikling"),
+    "sammenlign": parts.page("app_pages/sammenlign.py", title=_("Sammenlign"),
+                             url_path="sammenlign"),
+    "min-kommune": parts.page("app_pages/min_kommune.py", title=_("Min kommune"),
+                              url_path="min-kommune"),
+    "maal": parts.page("app_pages/maal.py", title=_("Mål 2035"), url_path="maal"),
+    "presentasjon": parts.page("app_pages/presentasjon.py", title=_("Presentasjon"),
                                url_path="presentasjon"),
     "data": parts.page("app_pages/data.py", title="Data", url_path="data"),
 }
 # Kart is the default page and lives at "/"; /kart (typed, or an old bookmark) opens it too.
 KART_ALIAS = st.Page(lambda: None, title="Kart (lenke)", url_path="kart", visibility="hidden")
-page = st.navigation(list(PAGES.values()) + [KART_ALIAS])
+page = st.navigation(list(PAGES.values()) + [KART_ALIAS], position="hidden" if embedded else "sidebar")
 if page.url_path == KART_ALIAS.url_path:
     state.raw()                     # keep the link's view (?kommune=…) for this session
     st.switch_page(PAGES["kart"])
-page_id = next(k for k, p in PAGES.items() if p.title == page.title)
+page_id = next(k for k, p in PAGES.items() if p.url_path == page.url_path)
 if page_id == "data":   # loading files: no shared view, and it works before a store exists
+    state.write_lang()
     with st.sidebar:
         lang.set_document_language()
+        lang.picker()
     page.run()
     st.stop()
 
@@ -65,14 +73,24 @@ if goto in PAGES and goto != page_id:
 
 st.session_state["_view"] = view
 st.session_state["_page"] = (page_id, page.url_path)
-state.write_url(view, page_id)
+if not embedded:            # the embed's own address (embed=true, innebygd) stays as it is
+    state.write_url(view, page_id)
 parts.period_notice(view)
 
 
 def sidebar() -> None:
-    with st.sidebar:        # the element is empty
+    if embedded:            # a figure on another site: no sidebar at all
         lang.set_document_language()
+        return
+    with st.sidebar:        # the script element is empty; the picker first, easy to find
+        lang.set_document_language()
+        lang.picker()
     parts.sidebar(view)
+
+
+embed.start_run()
+if embedded:
+    embed.hide_all_but(embedded)
 
 
 # The sidebar is drawn after the page: its widgets' scripts then load after the map's and

@@ -7,6 +7,7 @@ from indicators import format as fmt
 from ui import data, downloads, mission_data, parts, state
 from ui.markdown import escape
 from vocab import indicators
+from vocab.i18n import _
 
 
 def fact_markdown(x: facts.FactLine) -> str:
@@ -23,15 +24,16 @@ LABEL_CSS = ("<style>[data-testid=stMetricLabel], [data-testid=stMetricLabel] * 
 
 v = state.current()
 st.html(LABEL_CSS)
-st.title(f"Min kommune: {v.kommune_name}")
+st.title(_("Min kommune: {place}").format(place=v.kommune_name))
 group = views.group_of(v.kommune)
 county_name = state.county_choices().get(v.kommune_county, v.kommune_county)
-st.markdown(f"{county_name}" + (f" · regiongruppe {georegions.GROUPS[group][0]}" if group else "")
-            + " · Velg kommune i sidemenyen.")
+st.markdown(" · ".join([county_name] + (
+    [_("regiongruppe {name}").format(name=georegions.GROUPS[group][0])] if group else [])
+    + [_("Velg kommune i sidemenyen.")]))
 split = views.split_of(v.kommune)
 old = views.old_codes(v.kommune)
 if split:                                             # Ålesund and Haram: one rule everywhere
-    st.info(f"{split.story} De vises som egen linje, «{split.label}».")
+    st.info(split.story + " " + _("De vises som egen linje, «{label}».").format(label=split.label))
 choices = {}
 for _family, _description, ids in views.FAMILIES:
     own = v.ind.id in ids                             # the sidebar's indicator, age, category
@@ -39,19 +41,22 @@ for _family, _description, ids in views.FAMILIES:
         data.family_choice(ids, v.kommune)
 demo_families = [d for f, d, _i in views.FAMILIES if choices[f] and data.is_demo(*choices[f])]
 if demo_families:
-    parts.demo_notice(f"Tallene for {fmt.listing(fmt.lower_first(d) for d in demo_families)}")
+    # The families' descriptions are marked in views.FAMILIES and translated here.
+    parts.demo_notice(fmt.listing(fmt.lower_first(_(d)) for d in demo_families))
 downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_chosen else None)
-parts.caption("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper ikke. "
-              "≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter.")
+parts.caption(_("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper "
+                "ikke. ≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter."))
 
 for family, description, ids in views.FAMILIES:
+    description = _(description)
     with st.container(border=True):
         own = v.ind.id in ids
         choice = choices[family]
         if choice is None:
             first = indicators.get(ids[0])
             st.subheader(facts.family_heading(description, first, first.default_age))
-            parts.no_data(f"Ingen data for {fmt.lower_first(description)} i datalageret ennå.")
+            parts.no_data(_("Ingen data for {family} i datalageret ennå.").format(
+                family=fmt.lower_first(description)))
             continue
         ind = indicators.get(choice[0])
         age, category = choice[1], choice[2]
@@ -68,12 +73,14 @@ for family, description, ids in views.FAMILIES:
             period = views.newest_period(df, v.kommune, available, old)
         selection = fmt.dimension_text(ind, age, category)
         if period is None:
-            parts.no_data(f"Ingen data for {v.kommune_name} {fmt.period_phrase(v.period)} "
-                          f"({ind.short}, {selection}).")
+            parts.no_data(_("Ingen data for {place} {period} ({indicator}, {selection}).").format(
+                place=v.kommune_name, period=fmt.period_phrase(v.period), indicator=ind.short,
+                selection=selection))
             continue
         if not views.has_known(df, v.kommune, old):   # a chart would show only the references
-            parts.no_data(f"Ingen tall for {v.kommune_name} ({ind.short}, {selection}) "
-                          "i datalageret.")
+            parts.no_data(_("Ingen tall for {place} ({indicator}, {selection}) i "
+                            "datalageret.").format(place=v.kommune_name, indicator=ind.short,
+                                                   selection=selection))
             continue
         f = facts.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
                         category=category, place=v.kommune_name)
@@ -108,12 +115,14 @@ for family, description, ids in views.FAMILIES:
                 fig, ind=ind, target=target, measures=mission_data.measures([v.kommune], ind.id),
                 all_periods=available, newest=period, age=age, category=category)
             parts.chart(fig, table=views.wide_table(shown, ind, order=[c for c, _r in lines_]),
-                        alt=f"{ind.short} ({selection}) i {v.kommune_name} over tid.",
+                        alt=_("{indicator} ({selection}) i {place} over tid.").format(
+                            indicator=ind.short, selection=selection, place=v.kommune_name),
                         export=downloads.ChartExport(f"mk-{ind.id}", ind.id, shown, age=age,
                                                      category=category, place=v.kommune_name,
                                                      target_region=v.kommune if target else None))
         if ind.period_type == "month":
-            parts.caption("Endringen er målt mot samme måned året før (månedstall svinger med sesongen).")
+            parts.caption(_("Endringen er målt mot samme måned året før (månedstall svinger "
+                            "med sesongen)."))
         mission_data.family_part(v.kommune, v.kommune_name, ids, family)
 
 parts.copy_link(v, *st.session_state.get("_page", ("min-kommune", "min-kommune")))

@@ -14,6 +14,7 @@ import streamlit as st
 from indicators import charts, maps, views
 from indicators import format as fmt
 from ui import assets, data, lang, mission, parts, present, state
+from vocab.i18n import _
 
 PLAYING = "_pres_play"
 
@@ -49,7 +50,9 @@ def _value_of(r: dict | None, name: str | None = None) -> str:
     if not r:
         return ""
     known = r.get("status") in fmt.KNOWN and r.get("value") is not None
-    who = (name or v.kommune_name) + (", alle aldre" if fmt.is_all_ages(v.age) else "")
+    who = name or v.kommune_name
+    if fmt.is_all_ages(v.age):
+        who = _("{name}, alle aldre").format(name=who)
     return f"{who}: " + (fmt.value(r["value"], ind, r["status"]) if known
                          else fmt.status_long(r.get("status") or "missing").lower())
 
@@ -63,11 +66,11 @@ selection = fmt.dimension_text(ind, v.age, v.category)
 if show == "maal":               # every target of the county: status map and list
     goals = mission.items(v.fylke)
     goal_ind = mission.goal_indicator(ind.id, goals)
-    heading = f"Mål 2035 – {v.fylke_name}"
+    heading = _("Mål 2035 – {area}").format(area=v.fylke_name)
     subtitle = mission.presentation_subtitle(v.fylke, goals)
     demo = data.is_demo(goal_ind, None, "alle", None) if goal_ind else False
 elif not v.has_data:
-    subtitle = f"{selection} · ingen tall i datalageret ennå"
+    subtitle = _("{selection} · ingen tall i datalageret ennå").format(selection=selection)
 elif show == "kart":
     area, county_filter = maps.map_area(v.fylke)
     frame = maps.frame(area, county_filter, ind, lambda codes: data.series(
@@ -81,15 +84,17 @@ elif show == "kart":
         label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url())))
     drawn_in = maps.feature_of(v.kommune)       # 1508 Ålesund is drawn in 1507's area
     shown = drawn_in in set(frame["region_code"])
-    where = "alle kommuner i landet" if v.fylke == views.NORWAY else f"kommunene i {v.fylke_name}"
+    where = (_("alle kommuner i landet") if v.fylke == views.NORWAY
+             else _("kommunene i {area}").format(area=v.fylke_name))
     subtitle = f"{selection} · {where}" + (
-        f" · {v.kommune_name} har svart kant" if shown else "")
+        " · " + _("{name} har svart kant").format(name=v.kommune_name) if shown else "")
     if shown:
         r = views.row_for(frame.assign(period=v.period), drawn_in, v.period)
         place_value = _value_of(r, r["region_name"] if r and drawn_in != v.kommune else None)
     table = views.display_table(frame, ind, with_period=False, sort_by_value=True)
-    alt = (f"Kart over {ind.short} i kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}. "
-           "Tallene står i tabellen under kartet.")
+    alt = _("Kart over {indicator} i kommunene i {area} {period}. Tallene står i tabellen "
+            "under kartet.").format(indicator=ind.short, area=v.fylke_name,
+                                    period=fmt.period_phrase(v.period))
 else:
     lines = views.with_old_lines([(v.kommune, "kommune")])
     if ind.kind == "share":      # counts of county and country would flatten the line
@@ -99,7 +104,8 @@ else:
     county_name = state.county_choices().get(v.kommune_county, "") if v.kommune_county else ""
     who = v.kommune_name
     if ind.kind == "share":
-        who += (f", {county_name}" if county_name else "") + " og hele landet"
+        who = (_("{name}, {county} og hele landet").format(name=who, county=county_name)
+               if county_name else _("{name} og hele landet").format(name=who))
     subtitle = f"{selection} · {who}" + (f" · {fmt.period_range(df['period'])}" if len(df) else "")
     if views.has_known(df, v.kommune, views.old_codes(v.kommune)):
         fig = present.trend_figure(
@@ -111,7 +117,8 @@ else:
                     if (r := views.row_for(df, c, v.period)) is not None), None)
         place_value = _value_of(own or old, None if own or not old else old["region_name"])
         table = views.wide_table(df, ind, order=[c for c, _r in lines])
-    alt = f"Linjediagram: {ind.short} for {v.kommune_name} over tid. Tallene står i tabellen under."
+    alt = _("Linjediagram: {indicator} for {name} over tid. Tallene står i tabellen "
+            "under.").format(indicator=ind.short, name=v.kommune_name)
 
 # --- the screen --------------------------------------------------------------------------------
 
@@ -127,47 +134,53 @@ with st.container(key="pres_stage"):
         if goals:
             mission.presentation(v.fylke, goals, goal_ind)
         else:
-            parts.no_data(f"Ingen mål er satt for {v.fylke_name} ennå.")
+            parts.no_data(_("Ingen mål er satt for {area} ennå.").format(area=v.fylke_name))
     elif fig is None:
-        parts.no_data(f"Ingen tall for {v.kommune_name if show == 'utvikling' else v.fylke_name} "
-                      f"({ind.short}, {selection}). Trykk → for neste indikator.")
+        parts.no_data(_("Ingen tall for {place} ({indicator}, {selection}). Trykk → for neste "
+                        "indikator.").format(
+                            place=v.kommune_name if show == "utvikling" else v.fylke_name,
+                            indicator=ind.short, selection=selection))
     else:
         st.plotly_chart(fig, height="stretch", theme=None, key="pres_fig", alt=alt,
                         config=present.config(state.static_url()))
-        with st.expander("Vis tabell"):
+        with st.expander(_("Vis tabell")):
             parts.show_table(table)
 
 notes = []
 if (show == "kart" and fig is not None) or (show == "maal" and goals):
-    notes.append(maps.CREDIT)
+    notes.append(maps.credit())
     if ind.kind == "count":
-        notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall.")
+        notes.append(_("Kartet viser antall personer, ikke andel: store kommuner får høye tall."))
 source = " ".join([fmt.source_line(ind)] + notes)
-demo_html = (' <span class="pres-demo">DEMODATA</span> oppdiktede tall, ikke ekte statistikk.'
-             if demo else "")
+demo_html = (f' <span class="pres-demo">{esc(_("DEMODATA"))}</span> '
+             + esc(_("oppdiktede tall, ikke ekte statistikk.")) if demo else "")
 st.html(f'<p class="pres-source">{esc(source)}{demo_html}</p>')
 
 playing = bool(st.session_state.get(PLAYING))
 with st.container(key="pres_controls", horizontal=True, gap="small", vertical_alignment="center"):
-    what = "kommune" if arrows == "kommune" else "indikator"
-    st.button("← Forrige", key="pres_prev", shortcut="Left", on_click=present.step, args=(-1,),
-              help=f"Forrige {what} (venstre piltast eller PageUp)")
-    st.button("Neste →", key="pres_next", shortcut="Right", on_click=present.step, args=(1,),
-              help=f"Neste {what} (høyre piltast eller PageDown)")
+    by_place = arrows == "kommune"
+    st.button(_("← Forrige"), key="pres_prev", shortcut="Left", on_click=present.step, args=(-1,),
+              help=_("Forrige kommune (venstre piltast eller PageUp)") if by_place
+              else _("Forrige indikator (venstre piltast eller PageUp)"))
+    st.button(_("Neste →"), key="pres_next", shortcut="Right", on_click=present.step, args=(1,),
+              help=_("Neste kommune (høyre piltast eller PageDown)") if by_place
+              else _("Neste indikator (høyre piltast eller PageDown)"))
     # Presenter remotes send PageDown/PageUp: hidden twins of Neste/Forrige (CSS hides them).
-    st.button("Neste", key="pres_next_page", shortcut="PageDown", on_click=present.step, args=(1,))
-    st.button("Forrige", key="pres_prev_page", shortcut="PageUp", on_click=present.step, args=(-1,))
-    st.button("Pause (mellomrom)" if playing else "Spill av (mellomrom)", key="pres_play",
+    st.button(_("Neste"), key="pres_next_page", shortcut="PageDown", on_click=present.step,
+              args=(1,))
+    st.button(_("Forrige"), key="pres_prev_page", shortcut="PageUp", on_click=present.step,
+              args=(-1,))
+    st.button(_("Pause (mellomrom)") if playing else _("Spill av (mellomrom)"), key="pres_play",
               shortcut="Space", type="primary",
               icon=":material/pause:" if playing else ":material/play_arrow:",
               on_click=present.toggle_play, args=(PLAYING,), disabled=len(v.periods) < 2,
-              help="Gå gjennom periodene en etter en (mellomromstasten)")
-    st.segmented_control("Vis", list(present.VIEWS), format_func=present.VIEWS.get,
+              help=_("Gå gjennom periodene en etter en (mellomromstasten)"))
+    st.segmented_control(_("Vis"), list(present.VIEWS), format_func=present.view_name,
                          key=parts.bind("pres_vis", show), required=True,
                          on_change=_copy_option, args=("vis", "w_pres_vis"),
                          label_visibility="collapsed")
-    st.markdown("Piltaster:")
-    st.segmented_control("Piltastene bytter", list(present.STEPS), format_func=present.STEPS.get,
+    st.markdown(_("Piltaster:"))
+    st.segmented_control(_("Piltastene bytter"), list(present.STEPS), format_func=present.step_name,
                          key=parts.bind("pres_pil", arrows), required=True,
                          on_change=_copy_option, args=("pil", "w_pres_pil"),
                          label_visibility="collapsed")
@@ -175,12 +188,13 @@ with st.container(key="pres_controls", horizontal=True, gap="small", vertical_al
         # A new box per period: a key pressed while the player's rerun is still on its way
         # carries the box's old value, which must not be read as the presenter choosing it.
         box = f"p_periode_{v.period}"
-        st.selectbox("Periode", v.periods, key=box, format_func=fmt.period, placeholder="Velg",
+        st.selectbox(_("Periode"), v.periods, key=box, format_func=fmt.period, placeholder=_("Velg"),
                      index=v.periods.index(v.period) if v.period in v.periods else None,
                      on_change=_copy_period, args=(box,), label_visibility="collapsed",
                      width=220)
-    st.page_link("app_pages/kart.py", label="Avslutt", icon=":material/close:",
-                 help="Tilbake til Kart med samme visning")
+    lang.picker(label_visible=False, key="w_pres_lang")
+    st.page_link("app_pages/kart.py", label=_("Avslutt"), icon=":material/close:",
+                 help=_("Tilbake til Kart med samme visning"))
 
 if playing and len(v.periods) > 1:
     # While playing, a fragment reruns itself every few seconds: the next period, then a rerun

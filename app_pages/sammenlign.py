@@ -6,24 +6,27 @@ from geo import regions as georegions
 from indicators import charts, views
 from indicators import format as fmt
 from ui import data, downloads, parts, state
+from vocab.i18n import _
 
 v = state.current()
 ind = v.ind
-st.title(f"Sammenlign: {ind.short}")
+st.title(_("Sammenlign: {indicator}").format(indicator=ind.short))
 parts.demo_banner(ind.id, v.age, v.category)
 GROUPS = list(georegions.GROUPS)
 # Today's counties for every period: 38 Vestfold og Telemark is never put beside 39 and 40.
 ORDER = GROUPS + ["39", "40", "31", views.NORWAY]
 
 if not v.has_data:
-    parts.no_data(f"Ingen data for {ind.short} ({fmt.dimension_text(ind, v.age, v.category)}) "
-                  "i datalageret ennå.")
+    parts.no_data(_("Ingen data for {indicator} ({selection}) i datalageret ennå.").format(
+        indicator=ind.short, selection=fmt.dimension_text(ind, v.age, v.category)))
 else:
     demo = data.is_demo(ind.id, v.age, v.category, v.period)      # the bars and the ranking
-    st.subheader(f"Regiongrupper, fylker og landet {fmt.period_phrase(v.period)}")
+    st.subheader(_("Regiongrupper, fylker og landet {period}").format(
+        period=fmt.period_phrase(v.period)))
     side = data.series(ind.id, ORDER, age=v.age, category=v.category, periods=[v.period])
     if not side["status"].isin(fmt.KNOWN).any():
-        parts.no_data(f"Ingen data for regiongruppene, fylkene eller landet {fmt.period_phrase(v.period)}.")
+        parts.no_data(_("Ingen data for regiongruppene, fylkene eller landet {period}.").format(
+            period=fmt.period_phrase(v.period)))
     else:
         fig = charts.region_bars(side, ind=ind, period=v.period, order=ORDER, age=v.age,
                                  category=v.category, demo=demo)
@@ -33,18 +36,20 @@ else:
                     export=downloads.ChartExport("regioner", ind.id, side, age=v.age,
                                                  category=v.category))
 
-    st.subheader(f"Kommunene i {v.fylke_name} {fmt.period_phrase(v.period)}")
+    st.subheader(_("Kommunene i {place} {period}").format(place=v.fylke_name,
+                                                           period=fmt.period_phrase(v.period)))
     table = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
                        county=v.fylke)
     if table.empty or not table["status"].isin(fmt.KNOWN).any():
-        parts.no_data(f"Ingen data for {v.fylke_name} {fmt.period_phrase(v.period)} ({ind.short}).")
+        parts.no_data(_("Ingen data for {place} {period} ({indicator}).").format(
+            place=v.fylke_name, period=fmt.period_phrase(v.period), indicator=ind.short))
     else:
         # County and country as lines for shares; a count of the county would dwarf the bars.
         ref_codes = [] if ind.kind == "count" else \
             [*views.county_lines(v.fylke, v.period), views.NORWAY]
         refs = data.series(ind.id, ref_codes, age=v.age, category=v.category, periods=[v.period])
         by_code = {r["region_code"]: r for r in views.rows(refs)}
-        references = [("Landet" if c == views.NORWAY else by_code[c]["region_name"], by_code[c])
+        references = [(_("Landet") if c == views.NORWAY else by_code[c]["region_name"], by_code[c])
                       for c in ref_codes if c in by_code]
         fig = charts.ranking(table, ind=ind, period=v.period, area_name=v.fylke_name,
                              references=references, selected=v.kommune, age=v.age,
@@ -53,11 +58,11 @@ else:
                     export=downloads.ChartExport("rangering", ind.id, table, age=v.age,
                                                  category=v.category, place=v.fylke_name))
 
-    st.subheader("De fire regiongruppene over tid")
+    st.subheader(_("De fire regiongruppene over tid"))
     panels = [(g, georegions.GROUPS[g][0]) for g in GROUPS]
     over_time = data.series(ind.id, GROUPS + [views.NORWAY], age=v.age, category=v.category)
     if not over_time["status"].isin(fmt.KNOWN).any():
-        parts.no_data("Ingen data for regiongruppene.")
+        parts.no_data(_("Ingen data for regiongruppene."))
     else:
         fig = charts.small_multiples(over_time, ind=ind, panels=panels, age=v.age,
                                      category=v.category, demo=data.is_demo(ind.id, v.age, v.category),

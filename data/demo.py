@@ -101,8 +101,8 @@ def neet_file(m: Model) -> Path:
             if (target, year) == ("4003", 2022):
                 pop, neet = 9641, 1125   # the figure the issue quotes for Skien 2022
             ps = parts(target, year)
-            ws = [w for _, w in ps]
-            for (code, _), p, n in zip(ps, split(pop, ws), split(neet, ws)):
+            ws = [w for _code, w in ps]
+            for (code, _w), p, n in zip(ps, split(pop, ws), split(neet, ws)):
                 rows.append((code, year, p, n))
     by_code: dict[str, dict] = {}
     for code, year, pop, neet in rows:
@@ -111,7 +111,7 @@ def neet_file(m: Model) -> Path:
     vt22 = [(c, v[2022]) for c, v in by_code.items() if 2022 in v and codes.to_2024(c).code in VT]
     pops = split(72158 - 9641, [p for c, (p, _n) in vt22 if c != "3807"])
     neets = split(8126 - 1125, [n for c, (_p, n) in vt22 if c != "3807"])
-    for (c, _), p, n in zip([x for x in vt22 if x[0] != "3807"], pops, neets):
+    for (c, _v), p, n in zip([x for x in vt22 if x[0] != "3807"], pops, neets):
         by_code[c][2022] = (p, n)
     header = ["region", "alder", "arbeidsstyrkestatus"] + [f"Bosatte {y}" for y in years]
     out = []
@@ -184,7 +184,7 @@ def ufore_file(m: Model) -> Path:
     lo, hi = min(big, key=lv.get), max(big, key=lv.get)
     rate21 = {c: 0.9 + 4.2 * (lv[c] - lv[lo]) / (lv[hi] - lv[lo]) for c in VT}
     den = {c: int(round(m.pop_15_29(c, 2021) * 0.8)) for c in VT}
-    for _ in range(50):
+    for _i in range(50):
         total = sum(rate21[c] * den[c] for c in VT) / sum(den.values())
         f = 3.8 / total
         rate21 = {c: rate21[c] if c in (lo, hi) else min(4.8, max(1.2, rate21[c] * f)) for c in VT}
@@ -199,7 +199,8 @@ def ufore_file(m: Model) -> Path:
                 r *= 1 + m.rng.normal(0, 0.04)
             n = int(round(d * r / 100))
             ps = parts(target, year)
-            for (code, _), dd, nn in zip(ps, split(d, [w for _, w in ps]), split(n, [w for _, w in ps])):
+            ws = [w for _code, w in ps]
+            for (code, _w), dd, nn in zip(ps, split(d, ws), split(n, ws)):
                 status = "*" if 0 < nn < 4 else ""
                 rows.append(["ufore", label(code), str(year), "18-29", "alle", "alle",
                              "" if status else nn, dd, status])
@@ -225,8 +226,8 @@ def ot_file(m: Model) -> Path:
             per_reason = {r: split(int(round(n * f)), weights) for r, n in OT_REASONS.items()}
             for i, target in enumerate(targets):
                 ps = parts(target, year)
-                per_part = {r: split(per_reason[r][i], [w for _, w in ps]) for r in OT_REASONS}
-                for j, (code, _) in enumerate(ps):
+                per_part = {r: split(per_reason[r][i], [w for _code, w in ps]) for r in OT_REASONS}
+                for j, (code, _w) in enumerate(ps):
                     for r in OT_REASONS:
                         rows.append(["ot_tilmeldt", label(code), f"{year - 1}-{year}", "16-21", "alle",
                                      r, per_part[r][j], "", ""])
@@ -270,12 +271,12 @@ def nav_file(m: Model) -> Path:
                         county_rows.append(["arbeidssokere", cc, month, "under30", "alle", k, sub, "", ""])
             for i, target in enumerate(targets):
                 ps = parts(target, year)
-                by_part = {k: split(per_cat[k][i], [w for _, w in ps]) for k in NAV_MAY21}
+                by_part = {k: split(per_cat[k][i], [w for _code, w in ps]) for k in NAV_MAY21}
                 # NAV publishes the total too ('alle'), hidden only when the total is under 4:
                 # summed from the groups it would be hidden whenever one small group is.
                 by_part["alle"] = [sum(ns) for ns in zip(*(by_part[k] for k in NAV_MAY21))]
                 for k in [*NAV_MAY21, "alle"]:
-                    for (code, _), n in zip(ps, by_part[k]):
+                    for (code, _w), n in zip(ps, by_part[k]):
                         star = 0 < n < 4
                         rows.append(["arbeidssokere", label(code), month, "under30", "alle", k,
                                      "" if star else n, "", "*" if star else ""])

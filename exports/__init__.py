@@ -9,7 +9,8 @@ What a page calls (each returns a `Download`: name, data, mime, ready for st.dow
 
 `table` is an exports.tables.DataTable: `tables.from_store(con, indicator_id, frame, age=…,
 category=…, title=…)` with the frame the chart was drawn from. `exports.ChromiumMissing` carries
-a Norwegian message for the page to show (str(e)); `exports.images_available()` says in advance.
+a message (in the current language) for the page to show (str(e));
+`exports.images_available()` says in advance.
 For many images in a row, `exports.images.start_server()` keeps one browser alive.
 
 Modules: images (kaleido rendering), figures (title/footer/size for files and slides), tables
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from exports import images
 from exports.images import ChromiumMissing
+from vocab.i18n import _
 
 MIME = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
@@ -79,12 +81,12 @@ def presentation(con, code: str, *, period: str | None = None) -> Download:
     """"Last ned presentasjon" for a municipality (2024 number)."""
     from exports import deck, kommune
     rep = kommune.collect(con, code, period=period)
-    return Download(rep.file_name(f"presentasjon_{rep.made.isoformat()}", "pptx"),
+    return Download(rep.file_name(_("presentasjon_{date}").format(date=rep.made.isoformat()), "pptx"),
                     deck.build(rep), MIME["pptx"])
 
 
 def saksvedlegg(con, code: str, *, period: str | None = None) -> Download:
-    """The zip: PPTX, PNGs, Excel and LESMEG.txt."""
+    """The zip: PPTX, PNGs, Excel and LESMEG.txt (README.txt in English)."""
     from exports import bundle, kommune
     rep = kommune.collect(con, code, period=period)
     name, data = bundle.build(rep)

@@ -31,7 +31,7 @@ def _number(v, decimal: str) -> str:
 def _write(ts: list[DataTable], *, delimiter: str, decimal: str, bom: bool) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([h for _k, h, _kind in tables.COLUMNS])
+    w.writerow(tables.headers())
     for t in ts:
         for row in tables.rows(t):
             out = []

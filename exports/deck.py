@@ -23,6 +23,9 @@ from exports import figures, images
 from exports.kommune import Chart, Report
 from indicators import charts, progress
 from indicators import format as fmt
+from vocab import i18n
+from vocab.i18n import _
+from vocab.periods import date_text
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MIN_PT = 18
@@ -32,6 +35,7 @@ ACCENT = RGBColor(0x00, 0x72, 0xB2)
 RED = RGBColor(0x8B, 0x1A, 0x1A)
 PALE_RED = RGBColor(0xFF, 0xF4, 0xF4)
 MARGIN = Inches(0.5)
+LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}     # the deck's own language
 
 # The chart image: CSS size before scale 2; fonts 1.6× (≈ 17 pt at 8 in wide on the slide).
 SLIDE_W, SLIDE_H = 820, 445
@@ -40,8 +44,8 @@ FACTS_BOX = (Inches(8.95), Inches(2.3), Inches(3.95), Inches(4.45))
 
 
 def long_date(d: date) -> str:
-    """22. november 2026."""
-    return f"{d.day}. {fmt.MONTHS[d.month - 1]} {d.year}"
+    """22. november 2026 (22 November 2026 in English)."""
+    return date_text(d)
 
 
 def _text(slide, box, paragraphs, *, anchor=MSO_ANCHOR.TOP, fill=None, line=None):
@@ -82,7 +86,7 @@ def title_size(text: str) -> int:
 
 def _demo_tag(slide) -> None:
     _text(slide, (WIDTH - Inches(2.35), Inches(0.3), Inches(1.9), Inches(0.5)),
-          [("DEMODATA", 18, True, RED)], anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
+          [(_("DEMODATA"), 18, True, RED)], anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
 
 
 def _accent(slide) -> None:
@@ -99,14 +103,14 @@ def _notes(slide, text: str) -> None:
 def _title_slide(prs, rep: Report) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
-    place = f"{rep.name} kommune" if not rep.name.endswith("kommune") else rep.name
+    place = _("{name} kommune").format(name=rep.name) if not rep.name.endswith("kommune") \
+        else rep.name
     _text(s, (Inches(0.8), Inches(1.5), Inches(11.5), Inches(1.6)),
-          [(f"Unge utenfor arbeid og utdanning: {rep.name}", 40, True, INK)],
-          anchor=MSO_ANCHOR.BOTTOM)
+          [(deck_title(rep), 40, True, INK)], anchor=MSO_ANCHOR.BOTTOM)
     fams = "; ".join(charts.ind_title(c.ind, c.table.age, c.table.category)
-                     for c in rep.charts if c.family != "Kart") or "ingen tall ennå"
+                     for c in rep.charts if c.family != "Kart") or _("ingen tall ennå")
     _text(s, (Inches(0.8), Inches(3.2), Inches(11.5), Inches(1.0)),
-          [(f"Nøkkeltall fra Innenfor: {fams}", 24, False, INK)])
+          [(_("Nøkkeltall fra Innenfor: {families}").format(families=fams), 24, False, INK)])
     _text(s, (Inches(0.8), Inches(4.3), Inches(11.5), Inches(0.6)),
           [(f"{place}{', ' + rep.county_name if rep.county_name else ''} · {long_date(rep.made)}",
             22, False, GREY)])
@@ -114,23 +118,29 @@ def _title_slide(prs, rep: Report) -> None:
     for ind in rep.indicators:
         if ind.source not in srcs:
             srcs.append(ind.source)
-    src = ("Kilder: " + "; ".join(srcs) + ". Bearbeidet av Innenfor.") if srcs else \
-        "Kilder: ingen tall i datalageret ennå."
+    src = _("Kilder: {sources}. Bearbeidet av Innenfor.").format(sources="; ".join(srcs)) \
+        if srcs else _("Kilder: ingen tall i datalageret ennå.")
     _text(s, (Inches(0.8), Inches(5.1), Inches(11.8), Inches(1.3)),
           [(src, 18, False, GREY, 4)] + ([(rep.split_story, 18, False, INK)] if rep.split_story else []))
     if rep.demo:
         _text(s, (Inches(0.8), Inches(6.45), Inches(11.8), Inches(0.65)),
               [(demo_words(rep), 22 if rep.all_demo else 18, True, RED)],
               anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
-    _notes(s, f"Presentasjon laget med Innenfor {long_date(rep.made)} for {rep.name}.")
+    _notes(s, _("Presentasjon laget med Innenfor {date} for {name}.").format(
+        date=long_date(rep.made), name=rep.name))
+
+
+def deck_title(rep: Report) -> str:
+    return _("Unge utenfor arbeid og utdanning: {name}").format(name=rep.name)
 
 
 def demo_words(rep: Report) -> str:
     """What the title slide says about demo: all of it, or which slides (they carry the chip)."""
     if rep.all_demo:
-        return "DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk."
+        return _("DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk.")
     fams = fmt.listing(dict.fromkeys(c.ind.short for c in rep.charts if c.demo))
-    return f"DEMODATA: tallene for {fams} er oppdiktet (lysbildene er merket). De andre er ekte."
+    return _("DEMODATA: tallene for {families} er oppdiktet (lysbildene er merket). "
+             "De andre er ekte.").format(families=fams)
 
 
 def _picture(slide, png: bytes, box, alt: str) -> None:
@@ -156,14 +166,20 @@ def _chart_slide(prs, c: Chart, png: bytes) -> None:
     facts = [(f"{c.ind.short}, {c.selection}", 18, True, INK, 8)]
     facts += [(f"• {line}", 18, False, INK, 6) for line in c.facts]
     _text(s, FACTS_BOX, facts)
-    src = f"{c.source} Utvalg: {c.selection}. Periode: {c.periods_text}."
+    src = f"{c.source} {_selection_period(c)}"
     _text(s, (MARGIN, Inches(6.8), Inches(12.3), Inches(0.65)), [(src, 18, False, GREY)],
           anchor=MSO_ANCHOR.BOTTOM)
-    _notes(s, f"{c.sentence}\n\n{c.alt}\n\nDefinisjon: {c.ind.definition}\n{c.source}")
+    definition = _("Definisjon: {definition}").format(definition=c.ind.definition)
+    _notes(s, f"{c.sentence}\n\n{c.alt}\n\n{definition}\n{c.source}")
+
+
+def _selection_period(c: Chart) -> str:
+    return _("Utvalg: {selection}. Periode: {period}.").format(selection=c.selection,
+                                                              period=c.periods_text)
 
 
 def mission_title(c: Chart) -> str:
-    return f"Mål og tiltak: {c.ind.short}"
+    return _("Mål og tiltak: {indicator}").format(indicator=c.ind.short)
 
 
 def _mission_slide(prs, c: Chart, png: bytes) -> None:
@@ -183,21 +199,23 @@ def _mission_slide(prs, c: Chart, png: bytes) -> None:
           [(f"{p.status_text}. {p.sentence()}", 20, False, INK)])
     _picture(s, png, CHART_BOX, c.alt)
     side: list[tuple] = [(p.label, 24, True, INK, 2), (p.status_text, 24, True, INK, 6),
-            (f"Vedtatt av {p.decided_by}", 18, False, GREY, 8)]
+            (_("Vedtatt av {decided_by}").format(decided_by=p.decided_by), 18, False, GREY, 8)]
     if c.measures:
-        side.append(("Tiltak", 18, True, INK, 4))
+        side.append((_("Tiltak"), 18, True, INK, 4))
         # Three fit the box at 18 pt; the rest are in the notes and the Excel file.
         side += [(f"• {progress.measure_line(m)}", 18, False, INK, 4) for m in c.measures[:3]]
         if len(c.measures) > 3:
-            side.append((f"… og {len(c.measures) - 3} til (se notatene)", 18, False, GREY))
+            side.append((_("… og {n} til (se notatene)").format(n=len(c.measures) - 3), 18,
+                         False, GREY))
     _text(s, FACTS_BOX, side)
-    src = (f"Banen: rett linje fra basisverdien til målet. {c.source} Utvalg: {c.selection}. "
-           f"Periode: {c.periods_text}.")
+    src = (_("Banen: rett linje fra basisverdien til målet.") + f" {c.source} "
+           + _selection_period(c))
     _text(s, (MARGIN, Inches(6.8), Inches(12.3), Inches(0.65)), [(src, 18, False, GREY)],
           anchor=MSO_ANCHOR.BOTTOM)
-    _notes(s, f"{p.sentence()}\n\n{progress.PATH_RULE}\n\n"
+    _notes(s, f"{p.sentence()}\n\n{_(progress.PATH_RULE)}\n\n"
               + "\n".join(f"{label}: {text}" for label, text in progress.rules()[1:])
-              + "".join(f"\nTiltak: {progress.measure_line(m)}" for m in c.measures))
+              + "".join("\n" + _("Tiltak: {measure}").format(measure=progress.measure_line(m))
+                        for m in c.measures))
 
 
 def _missing_slide(prs, rep: Report, description: str) -> None:
@@ -206,15 +224,16 @@ def _missing_slide(prs, rep: Report, description: str) -> None:
     _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
           [(description, title_size(description), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
     _text(s, (MARGIN, Inches(2.5), Inches(12.3), Inches(1.5)),
-          [(f"Ingen tall for {rep.name} i datalageret ennå.", 28, False, INK, 12),
-           ("Tallene kommer med når en koordinator laster inn filer fra kilden.", 20, False, GREY)])
+          [(_("Ingen tall for {name} i datalageret ennå.").format(name=rep.name), 28, False, INK, 12),
+           (_("Tallene kommer med når en koordinator laster inn filer fra kilden."), 20, False,
+            GREY)])
 
 
 def _closing_slide(prs, rep: Report) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
     _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
-          [("Definisjoner og kilder", 32, True, INK)], anchor=MSO_ANCHOR.MIDDLE)
+          [(_("Definisjoner og kilder"), 32, True, INK)], anchor=MSO_ANCHOR.MIDDLE)
     inds = rep.indicators
     cols = 2
     box_w, box_h = Inches(6.05), Inches(2.7)
@@ -224,13 +243,15 @@ def _closing_slide(prs, rep: Report) -> None:
         y = Inches(1.3) + r * (box_h + Inches(0.1))
         _text(s, (x, y, box_w, box_h),
               [(ind.name, 18, True, INK, 2), (ind.definition, 18, False, INK, 2),
-               (f"Kilde: {ind.source}.", 18, False, GREY)])
+               (_("Kilde: {source}.").format(source=ind.source), 18, False, GREY)])
     if not inds:
         _text(s, (MARGIN, Inches(1.5), Inches(12.3), Inches(1.0)),
-              [("Ingen tall i datalageret ennå.", 24, False, INK)])
-    foot = f"Laget med Innenfor {long_date(rep.made)}. Tallene kan endres når kildene oppdateres."
+              [(_("Ingen tall i datalageret ennå."), 24, False, INK)])
+    foot = _("Laget med Innenfor {date}. Tallene kan endres når kildene oppdateres.").format(
+        date=long_date(rep.made))
     if rep.missing:
-        foot += " Uten tall: " + ", ".join(fmt.lower_first(m) for m in rep.missing) + "."
+        foot += " " + _("Uten tall: {families}.").format(
+            families=", ".join(fmt.lower_first(m) for m in rep.missing))
     _text(s, (MARGIN, Inches(6.85), Inches(12.3), Inches(0.6)), [(foot, 18, False, GREY)],
           anchor=MSO_ANCHOR.BOTTOM)
     _notes(s, "\n\n".join(f"{ind.name}: {ind.definition} {fmt.source_line(ind)}" for ind in inds))
@@ -248,11 +269,11 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
         pngs = images.render_prepared([(fd, "png") for fd in slide_figures(rep)])
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    prs.core_properties.title = f"Unge utenfor arbeid og utdanning: {rep.name}"
+    prs.core_properties.title = deck_title(rep)
     prs.core_properties.author = "Innenfor"
-    prs.core_properties.language = "nb-NO"
+    prs.core_properties.language = LANGUAGE_TAGS.get(i18n.current(), "nb-NO")
     _title_slide(prs, rep)
-    by_family = {}
+    by_family: dict[str, list] = {}
     for c, png in zip(rep.charts, pngs):
         by_family.setdefault(c.family, []).append((c, png))
     from indicators import views
@@ -268,7 +289,8 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
                         _chart_slide(prs, mc, mpng)
                         by_family["Kart"].remove((mc, mpng))
         else:
-            missing = next((m for m in rep.missing if m.startswith(description)), description)
+            said = (description, _(description))
+            missing = next((m for m in rep.missing if m.startswith(said)), _(description))
             _missing_slide(prs, rep, missing)
     for rest in by_family.values():
         for c, png in rest:

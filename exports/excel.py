@@ -19,13 +19,18 @@ import xlsxwriter
 
 from exports import safe, tables
 from exports.tables import DataTable
+from vocab import i18n
+from vocab.i18n import N_, _
 
 FORMAT_INT = "#,##0"
 FORMAT_DEC1 = "0.0"
 FORMAT_YEAR = "0"
 FORMAT_MONTH = "[$-414]mmmm yyyy"   # 414 = Norwegian (bokmål): "mai 2021"
-DATA_SHEET = "Data"
-ABOUT_SHEET = "Om tallene"
+# The month names in the file's language: 814 = Norwegian (nynorsk), 809 = English (UK).
+MONTH_FORMATS = {"nb": FORMAT_MONTH, "nn": "[$-814]mmmm yyyy", "en": "[$-809]mmmm yyyy"}
+# Sheet names: bokmål messages, translated where the sheet is made.
+DATA_SHEET = N_("Data")
+ABOUT_SHEET = N_("Om tallene")
 WIDTHS = {"Indikator": 22, "Kode": 7, "Område": 24, "Nivå": 12, "Periode": 13, "Utvalg": 16,
           "Verdi": 9, "Enhet": 9, "Antall (teller)": 14, "Av i alt (nevner)": 16,
           "95 % intervall, nedre": 12, "95 % intervall, øvre": 12, "Status": 14, "Merknad": 40,
@@ -51,19 +56,20 @@ def xlsx(tables_: DataTable | list[DataTable], *, title: str = "", made: date | 
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties({"title": title or "Innenfor", "author": "Innenfor",
-                       "comments": "Laget med Innenfor"})
+                       "comments": _("Laget med Innenfor")})
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
                           "bg_color": "#E8EEF4"})
     text = wb.add_format({"valign": "top"})
     fmts = {"int": wb.add_format({"num_format": FORMAT_INT}),
             "dec1": wb.add_format({"num_format": FORMAT_DEC1}),
             "year": wb.add_format({"num_format": FORMAT_YEAR, "align": "left"}),
-            "month": wb.add_format({"num_format": FORMAT_MONTH, "align": "left"})}
+            "month": wb.add_format({"num_format": MONTH_FORMATS.get(i18n.current(), FORMAT_MONTH),
+                                    "align": "left"})}
 
-    ws = wb.add_worksheet(DATA_SHEET)
-    headers = [h for _k, h, _kind in tables.COLUMNS]
-    for c, h in enumerate(headers):
-        ws.write_string(0, c, h, head)
+    ws = wb.add_worksheet(_(DATA_SHEET))
+    headers = tables.headers()
+    for c, (_k, h, _kind) in enumerate(tables.COLUMNS):
+        ws.write_string(0, c, _(h), head)
         ws.set_column(c, c, WIDTHS.get(h, 12))
     r = 1
     for t in ts:
@@ -92,7 +98,7 @@ def xlsx(tables_: DataTable | list[DataTable], *, title: str = "", made: date | 
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, r - 1), len(headers) - 1)
 
-    ab = wb.add_worksheet(ABOUT_SHEET)
+    ab = wb.add_worksheet(_(ABOUT_SHEET))
     bold = wb.add_format({"bold": True, "valign": "top"})
     big = wb.add_format({"bold": True, "font_size": 14})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -110,29 +116,32 @@ def xlsx(tables_: DataTable | list[DataTable], *, title: str = "", made: date | 
             ab.write_string(i, 1, safe.cell_text(value), fmt_value)
         i += 1
 
-    line(title or "Tall fra Innenfor", fmt_label=big)
-    line("Laget", made.strftime("%d.%m.%Y") + " med Innenfor")
-    line("Arket «Data»", "Én rad per område og periode. Verdi, antall og intervall er tall "
-         "(ikke tekst) og kan regnes med. Andeler er prosent med én desimal; enheten står i "
-         "kolonnen Enhet. Tom verdi betyr at tallet er skjermet eller mangler: se kolonnen Status "
-         "(«beregnet» er tall Innenfor har regnet ut, for eksempel summert fra kommunene). "
-         "Hver rad har kilden, definisjonen og om tallene er demodata (ja/nei).")
+    line(title or _("Tall fra Innenfor"), fmt_label=big)
+    line(_("Laget"), _("{date} med Innenfor").format(date=tables.day_text(made)))
+    line(_("Arket «{sheet}»").format(sheet=_(DATA_SHEET)), _(
+        "Én rad per område og periode. Verdi, antall og intervall er tall "
+        "(ikke tekst) og kan regnes med. Andeler er prosent med én desimal; enheten står i "
+        "kolonnen Enhet. Tom verdi betyr at tallet er skjermet eller mangler: se kolonnen Status "
+        "(«{computed}» er tall Innenfor har regnet ut, for eksempel summert fra kommunene). "
+        "Hver rad har kilden, definisjonen og om tallene er demodata ({yes}/{no}).").format(
+            computed=tables.computed_word(), yes=tables.yes_no(True),
+            no=tables.yes_no(False)))
     demo = [t for t in ts if t.demo]
     if demo and len(demo) == len(ts):
-        line("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk.", red, red)
+        line(_("DEMODATA"), _("Tallene er oppdiktet for utprøving og er ikke ekte statistikk."),
+             red, red)
     elif demo:      # say which: the other tables are real numbers
         which = "; ".join(dict.fromkeys(t.title or t.ind.short for t in demo))
-        line("DEMODATA", f"Tallene for {which} er oppdiktet for utprøving og er ikke ekte "
-             "statistikk (kolonnen Demodata sier «ja» på de radene). De andre tallene er ekte.",
+        line(_("DEMODATA"), _("Tallene for {which} er oppdiktet for utprøving og er ikke ekte "
+                              "statistikk (kolonnen Demodata sier «{yes}» på de radene). De andre "
+                              "tallene er ekte.").format(which=which, yes=tables.yes_no(True)),
              red, red)
     for t in ts:
         i += 1
-        for label, value in tables.about(t):
-            if label == "DEMODATA":
-                continue
+        for label, value in tables.about(t, skip=("DEMODATA",)):
             line(label, value)
     i += 1
-    line("Statusord og symboler", fmt_label=big)
+    line(_("Statusord og symboler"), fmt_label=big)
     for word, meaning in tables.status_legend():
         line(word, meaning)
     wb.close()

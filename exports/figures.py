@@ -26,9 +26,10 @@ import plotly.graph_objects as go
 
 from indicators import chart_targets, charts
 from indicators import format as fmt
+from vocab.i18n import N_, _
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-DEMO_LINE = "Demodata: oppdiktede tall for utprøving, ikke ekte statistikk."
+DEMO_LINE = N_("Demodata: oppdiktede tall for utprøving, ikke ekte statistikk.")
 DEMO_RED = "#8b1a1a"
 FOOTER_GREY = "#333333"
 
@@ -145,27 +146,29 @@ def _footer_lines(m: dict, place: str | None, width_px: float, font_px: float) -
     """(text, colour) lines: source; definition; selection, unit, period (and place); notes;
     demo. Every line is wrapped to the width, and the band under the chart is sized from the
     number of lines, so the footer never reaches into the chart."""
-    source = m.get("source", "").replace("Bearbeidet av Innenfor.",
-                                         "Bearbeidet\u00a0av\u00a0Innenfor.")
+    source = str(m.get("source", ""))
+    for tail in dict.fromkeys((_("Bearbeidet av Innenfor."), "Bearbeidet av Innenfor.")):
+        source = source.replace(tail, tail.replace(" ", "\u00a0"))     # kept on one line
     out = [(ln, FOOTER_GREY) for ln in wrap(source, width_px, font_px)]
     definition = str(m.get("definition") or "").strip()
     if definition:
-        out += [(ln, FOOTER_GREY) for ln in wrap(f"Definisjon: {definition}", width_px, font_px)]
+        out += [(ln, FOOTER_GREY) for ln in wrap(_("Definisjon: {definition}").format(
+            definition=definition), width_px, font_px)]
     bits = []
     if place:
-        bits.append(f"Område: {place}.")
+        bits.append(_("Område: {place}.").format(place=place))
     if m.get("selection"):
-        bits.append(f"Utvalg: {m['selection']}.")
+        bits.append(_("Utvalg: {selection}.").format(selection=m["selection"]))
     if m.get("unit"):
-        bits.append(f"Enhet: {fmt.lower_first(m['unit'])}.")
+        bits.append(_("Enhet: {unit}.").format(unit=fmt.lower_first(m["unit"])))
     if m.get("period"):
-        bits.append(f"Periode: {m['period']}.")
+        bits.append(_("Periode: {period}.").format(period=m["period"]))
     out += [(ln, FOOTER_GREY) for ln in wrap(" ".join(bits), width_px, font_px)]
     notes = " ".join(n if n.endswith(".") else n + "." for n in m.get("notes") or [])
     if notes:
         out += [(ln, FOOTER_GREY) for ln in wrap(notes, width_px, font_px)]
     if m.get("demo"):
-        out.append((DEMO_LINE, DEMO_RED))
+        out.append((_(DEMO_LINE), DEMO_RED))
     return out
 
 
@@ -259,8 +262,8 @@ def _inline_geometry(data: list) -> None:
         m = re.search(r"(?:^|/)static/([^?#]+)", g)
         path = (STATIC / m.group(1)).resolve() if m else None
         if path is None or STATIC.resolve() not in path.parents or not path.is_file():
-            raise ValueError(f"Fant ikke kartgeometrien {g!r}: lag figuren uten geojson_url "
-                             "for eksport.")
+            raise ValueError(_("Fant ikke kartgeometrien {url}: lag figuren uten geojson_url "
+                               "for eksport.").format(url=repr(g)))
         t["geojson"] = path.as_uri()
 
 

@@ -32,6 +32,7 @@ import plotly.io as pio
 from exports import figures, safe
 from indicators import charts
 from vocab import settings
+from vocab.i18n import N_, _
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPOJSON_URL = (ROOT / "static").as_uri() + "/"   # holds the stub world_110m.json
@@ -52,11 +53,17 @@ class ChromiumMissing(RuntimeError):
     """No Chromium on this machine: image export (and the presentation) cannot run."""
 
 
-MISSING_MESSAGE = (
+# The bokmål message: missing_message() says it in the current language.
+MISSING_MESSAGE = N_(
     "Bildeeksport (PNG, SVG, PDF) og presentasjonen trenger nettleseren Chromium på serveren, "
     "og den er ikke installert. Be den som drifter Innenfor kjøre "
     "«apt-get install -y chromium» (Debian/Ubuntu, om lag 500 MB) og starte appen på nytt. "
     "Excel- og CSV-filene kan lastes ned uten Chromium.")
+
+
+def missing_message() -> str:
+    """What to do without Chromium, in the current language."""
+    return _(MISSING_MESSAGE)
 
 
 def chromium_path() -> str | None:
@@ -81,7 +88,7 @@ def available() -> bool:
 def _browser() -> str:
     p = chromium_path()
     if p is None:
-        raise ChromiumMissing(MISSING_MESSAGE)
+        raise ChromiumMissing(missing_message())
     return p
 
 
@@ -99,7 +106,7 @@ _idle_timer: threading.Timer | None = None
 
 def _acquire() -> None:
     if not _lock.acquire(timeout=BUSY_TIMEOUT):
-        raise RuntimeError("Bildeeksporten er opptatt med andre bilder. Prøv igjen om litt.")
+        raise RuntimeError(_("Bildeeksporten er opptatt med andre bilder. Prøv igjen om litt."))
 
 
 def _open(path: str) -> None:
@@ -162,7 +169,8 @@ def _calc(specs: list[tuple[dict, dict]]) -> list[bytes]:
         return done.result(timeout=TIMEOUT * (1 + len(specs)))
     except FutureTimeout:
         given_up.set()
-        raise RuntimeError("Nettleseren for bildeeksport svarte ikke (startet den ikke?).") from None
+        raise RuntimeError(_("Nettleseren for bildeeksport svarte ikke (startet den ikke?).")) \
+            from None
 
 
 def start_server(*, idle_seconds: float = 600.0) -> None:
@@ -199,7 +207,8 @@ def _close_and_release() -> None:
 
 def _opts(fd: dict, fmt: str, scale: float | None) -> dict:
     if fmt not in FORMATS:
-        raise ValueError(f"ukjent bildeformat {fmt!r}; velg png, svg eller pdf")
+        raise ValueError(_("ukjent bildeformat {format}; velg png, svg eller pdf").format(
+            format=repr(fmt)))
     lay = fd["layout"]
     return {"format": fmt, "width": lay["width"], "height": lay["height"],
             "scale": scale if scale is not None else (PRINT_SCALE if fmt == "png" else 1)}

@@ -18,7 +18,9 @@ from exports.tables import DataTable
 from indicators import chart_targets, charts, cost, facts, maps, progress, queries, views
 from indicators import format as fmt
 from vocab import indicators
+from vocab.i18n import _, ngettext
 from vocab.indicators import Indicator
+from vocab.numbers import integer
 
 
 @dataclass
@@ -88,7 +90,7 @@ class Report:
 
     @property
     def indicators(self) -> list[Indicator]:
-        seen = {}
+        seen: dict[str, Indicator] = {}
         for c in self.charts:
             seen.setdefault(c.ind.id, c.ind)
         return list(seen.values())
@@ -105,7 +107,7 @@ def _region(con, code: str) -> tuple[str, str | None]:
     r = con.execute("SELECT name, parent FROM regions WHERE code = ? AND level = 'kommune'",
                     [code]).fetchone()
     if r is None:
-        raise UnknownMunicipality(f"Fant ingen kommune med nummer {code}.")
+        raise UnknownMunicipality(_("Fant ingen kommune med nummer {code}.").format(code=code))
     return r[0], r[1]
 
 
@@ -177,15 +179,17 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
     lines_ = [x.text for x in facts.fact_lines(f, county_name)]
     if ind.id == "neet" and (c := cost.sentence((f.row or {}).get("numerator"), cost.current(con))):
         lines_.append(c)
-    who = f"{name}, {county_name} og landet" if ind.kind == "share" else name
+    who = _("{name}, {county} og landet").format(name=name, county=county_name) \
+        if ind.kind == "share" else name
     selection = fmt.dimension_text(ind, age, category)
     return Chart(key=ind.id, family=family, ind=ind, figure=fig, title=title,
                  sentence=f.sentence(), facts=lines_,
                  period=p, periods_text=periods_text, demo=demo, table=table,
                  stem=fmt.slug("innenfor", name, ind.id, file_period(shown["period"])),
-                 alt=f"Linjediagram: {ind.short} ({selection}) for {who}, {periods_text}. "
-                     f"{f.sentence()}" + (f" Stiplet linje: banen mot målet ({target.label})."
-                                          if target else ""),
+                 alt=_("Linjediagram: {indicator} ({selection}) for {who}, {period}.").format(
+                     indicator=ind.short, selection=selection, who=who, period=periods_text)
+                 + f" {f.sentence()}" + (" " + _("Stiplet linje: banen mot målet ({target}).")
+                                         .format(target=target.label) if target else ""),
                  target=target, measures=ms.to_dict("records"))
 
 
@@ -220,27 +224,34 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
     if county_row and county_row.get("status") in fmt.KNOWN:
         map_facts.append(f"{county_name}: {fmt.value(county_row['value'], ind)}")
     if len(known) > 1:
-        lo = known.loc[known["value"].idxmin()]
-        hi = known.loc[known["value"].idxmax()]
-        map_facts.append(f"Lavest: {lo['region_name']} ({fmt.value(lo['value'], ind)})")
-        map_facts.append(f"Høyest: {hi['region_name']} ({fmt.value(hi['value'], ind)})")
+        lo = known.iloc[int(known["value"].to_numpy().argmin())]
+        hi = known.iloc[int(known["value"].to_numpy().argmax())]
+        map_facts.append(_("Lavest: {place} ({value})").format(
+            place=lo["region_name"], value=fmt.value(lo["value"], ind)))
+        map_facts.append(_("Høyest: {place} ({value})").format(
+            place=hi["region_name"], value=fmt.value(hi["value"], ind)))
     hidden = int((~frame["status"].isin(fmt.KNOWN)).sum())
     if hidden:
-        map_facts.append(f"{hidden} kommuner uten tall (skjermet eller mangler)")
-    map_facts.append("Fargeklassene er de samme for alle år.")
+        map_facts.append(ngettext("{n} kommune uten tall (skjermet eller mangler)",
+                                  "{n} kommuner uten tall (skjermet eller mangler)",
+                                  hidden).format(n=integer(hidden)))
+    map_facts.append(_("Fargeklassene er de samme for alle år."))
     ptext = fmt.period(p)
     selection = fmt.dimension_text(ind, age, category)
-    title = f"{ind.short} i kommunene i {county_name}, {selection}, {ptext}"
+    title = _("{indicator} i kommunene i {county}, {selection}, {period}").format(
+        indicator=ind.short, county=county_name, selection=selection, period=ptext)
     frame_out = frame.assign(period=p, level="kommune")
     tbl = DataTable(ind=ind, frame=frame_out, age=age, category=category, title=title,
                     sources=queries.sources_for(con, ind.id, [p]), demo=demo,
                     notes=charts.meta(fig).get("notes", []))
     return Chart(key=f"kart-{ind.id}", family="Kart", ind=ind, figure=fig, title=title,
                  sentence=sentence, facts=map_facts, period=p, periods_text=ptext, demo=demo,
-                 table=tbl, stem=fmt.slug("innenfor", name, "kart", ind.id, county_name,
+                 table=tbl, stem=fmt.slug("innenfor", name, _("kart"), ind.id, county_name,
                                                file_period([p])),
-                 alt=f"Kart over {ind.short} ({selection}) i kommunene i {county_name} "
-                     f"{fmt.period_phrase(p)}, {name} markert med svart kant. {sentence}")
+                 alt=_("Kart over {indicator} ({selection}) i kommunene i {county} {period}, "
+                       "{name} markert med svart kant.").format(
+                     indicator=ind.short, selection=selection, county=county_name,
+                     period=fmt.period_phrase(p), name=name) + f" {sentence}")
 
 
 def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
@@ -263,7 +274,7 @@ def collect(con, code: str, *, period: str | None = None, with_map: bool = True,
                 first_share = (ind, choice[1], choice[2])
         if chart is None:
             first = indicators.get(choice[0] if choice else ids[0])
-            rep.missing.append(facts.family_heading(description, first, first.default_age))
+            rep.missing.append(facts.family_heading(_(description), first, first.default_age))
         else:
             rep.charts.append(chart)
     if with_map and first_share is not None and county:

@@ -24,10 +24,13 @@ import pandas as pd
 
 from indicators import format as fmt
 from indicators import progress, queries, views
-from vocab import indicators
+from vocab import i18n, indicators
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
+from vocab.periods import date_text
 
-LEVEL_WORDS = {"kommune": "kommune", "fylke": "fylke", "region": "regiongruppe", "land": "landet"}
+LEVEL_WORDS = {"kommune": N_("kommune"), "fylke": N_("fylke"), "region": N_("regiongruppe"),
+               "land": N_("landet")}
 
 
 @dataclass
@@ -88,32 +91,76 @@ def _round(x, decimals: int):
     return int(r) if decimals == 0 else r
 
 
-# The columns, in order: (key, header, kind). kind: text | int | dec1 | period.
+# The columns, in order: (key, header, kind). kind: text | int | dec1 | period. The header is
+# the bokmål message: headers() gives them in the current language.
 COLUMNS = [
-    ("indicator", "Indikator", "text"),
-    ("region_code", "Kode", "text"),
-    ("region_name", "Område", "text"),
-    ("level", "Nivå", "text"),
-    ("period", "Periode", "period"),
-    ("selection", "Utvalg", "text"),
-    ("value", "Verdi", "value"),
-    ("unit", "Enhet", "text"),
-    ("numerator", "Antall (teller)", "int"),
-    ("denominator", "Av i alt (nevner)", "int"),
-    ("ci_low", "95 % intervall, nedre", "dec1"),
-    ("ci_high", "95 % intervall, øvre", "dec1"),
-    ("status", "Status", "text"),
-    ("note", "Merknad", "text"),
-    ("source", "Kilde", "text"),
-    ("definition", "Definisjon", "text"),
-    ("demo", "Demodata", "text"),
+    ("indicator", N_("Indikator"), "text"),
+    ("region_code", N_("Kode"), "text"),
+    ("region_name", N_("Område"), "text"),
+    ("level", N_("Nivå"), "text"),
+    ("period", N_("Periode"), "period"),
+    ("selection", N_("Utvalg"), "text"),
+    ("value", N_("Verdi"), "value"),
+    ("unit", N_("Enhet"), "text"),
+    ("numerator", N_("Antall (teller)"), "int"),
+    ("denominator", N_("Av i alt (nevner)"), "int"),
+    ("ci_low", N_("95 % intervall, nedre"), "dec1"),
+    ("ci_high", N_("95 % intervall, øvre"), "dec1"),
+    ("status", N_("Status"), "text"),
+    ("note", N_("Merknad"), "text"),
+    ("source", N_("Kilde"), "text"),
+    ("definition", N_("Definisjon"), "text"),
+    ("demo", N_("Demodata"), "text"),
 ]
 
 PUBLISHED, COMPUTED = views.PUBLISHED, views.COMPUTED
 
 
+def level_word(level) -> str:
+    """The Nivå column: «kommune», «fylke», «regiongruppe», «landet» (a code it does not know
+    as it is)."""
+    word = LEVEL_WORDS.get(level) if isinstance(level, str) else None
+    return _(word) if word else str(level or "")
+
+
+def target_status(kind: str) -> str:
+    """The Status of a row on the path to a target: «mål: basis», «mål: bane», «mål»."""
+    return _(TARGET_STATUS[kind])
+
+
+def headers() -> list[str]:
+    """The column headers in the current language (in the order of COLUMNS)."""
+    return [_(h) for _k, h, _kind in COLUMNS]
+
+
 def unit_word(ind: Indicator) -> str:
-    return "prosent" if ind.kind == "share" else "personer"
+    return _("prosent") if ind.kind == "share" else _("personer")
+
+
+def yes_no(flag: bool) -> str:
+    """The Demodata column's word: «ja» / «nei»."""
+    return _("ja") if flag else _("nei")
+
+
+def day_text(d) -> str:
+    """A date in a cell or a line of a file: 20.11.2026 (20 November 2026 in English)."""
+    return date_text(d) if i18n.current() == "en" else d.strftime("%d.%m.%Y")
+
+
+def source_text(ind: Indicator) -> str:
+    """The source line without its «Kilde: » (for a column or a label of its own)."""
+    line = fmt.source_line(ind)
+    for prefix in (_("Kilde: "), "Kilde: "):
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return line
+
+
+def file_line(s: dict) -> str:
+    """One source file: name, format, when it was loaded, its periods (and DEMODATA)."""
+    line = _("{file} ({format}), lastet inn {loaded}, perioder {periods}").format(
+        file=s["file_name"], format=s["format"], loaded=s["loaded"], periods=s["periods"])
+    return line + (" \u2013 " + _("DEMODATA") if s["demo"] else "")
 
 
 def status_text(t: DataTable, r: dict) -> str:
@@ -125,12 +172,12 @@ def rows(t: DataTable) -> list[dict]:
     """One dict per row of the view, keys as in COLUMNS (plus `kind` and `period_type`)."""
     ind = t.ind
     dec = fmt.decimals_for(ind)
-    out = []
+    out: list[dict] = []
     if t.frame is None or t.frame.empty:
         return out
     selection = fmt.dimension_text(ind, t.age, t.category)
-    source = fmt.source_line(ind).removeprefix("Kilde: ")
-    demo = "ja" if t.demo else "nei"
+    source = source_text(ind)
+    demo = yes_no(t.demo)
     for r in views.rows(t.frame):
         status = r.get("status") or "missing"
         known = status in fmt.KNOWN and _num(r.get("value")) is not None
@@ -140,7 +187,7 @@ def rows(t: DataTable) -> list[dict]:
             "indicator": ind.short,
             "region_code": str(r.get("region_code") or ""),
             "region_name": str(r.get("region_name") or ""),
-            "level": LEVEL_WORDS.get(r.get("level"), r.get("level") or ""),
+            "level": level_word(r.get("level")),
             "period": str(r.get("period") or ""),
             "selection": selection,
             "value": _round(r.get("value"), dec) if known else None,
@@ -160,7 +207,7 @@ def rows(t: DataTable) -> list[dict]:
     return out + target_rows(t)
 
 
-TARGET_STATUS = {"basis": "mål: basis", "bane": "mål: bane", "mål": "mål"}
+TARGET_STATUS = {"basis": N_("mål: basis"), "bane": N_("mål: bane"), "mål": N_("mål")}
 
 
 def target_rows(t: DataTable) -> list[dict]:
@@ -177,46 +224,56 @@ def target_rows(t: DataTable) -> list[dict]:
                 "level": "", "period": period, "selection": fmt.dimension_text(ind, p.age, p.category),
                 "value": _round(value, fmt.decimals_for(ind)), "unit": unit_word(ind),
                 "numerator": None, "denominator": None, "ci_low": None, "ci_high": None,
-                "status": TARGET_STATUS[kind],
-                "note": f"{p.label}, vedtatt av {p.decided_by}. Status: {p.status_text}.",
-                "source": "Målet: vedtatt av " + p.decided_by + "; basisverdien: "
-                          + fmt.source_line(ind).removeprefix("Kilde: "),
-                "definition": progress.PATH_RULE, "demo": "ja" if t.demo else "nei",
+                "status": target_status(kind),
+                "note": _("{target}, vedtatt av {decided_by}. Status: {status}.").format(
+                    target=p.label, decided_by=p.decided_by, status=p.status_text),
+                "source": _("Målet: vedtatt av {decided_by}; basisverdien: {source}").format(
+                    decided_by=p.decided_by, source=source_text(ind)),
+                "definition": _(progress.PATH_RULE), "demo": yes_no(t.demo),
                 "kind": ind.kind, "period_type": ind.period_type})
     return out
 
 
+def computed_word() -> str:
+    """The Status word for a number Innenfor computed («beregnet»), in the current language."""
+    return views.status_text({"status": "ok"}, computed=True)
+
+
 def status_legend() -> list[tuple[str, str]]:
     """(word or symbol, meaning) for the legend in 'Om tallene' and the README."""
-    out = [(PUBLISHED, "Tallet er publisert av kilden."),
-           (COMPUTED, "Tallet er regnet ut av Innenfor fra kildens tall: et fylke, en "
-                      "regiongruppe eller landet summert fra kommunene eller fylkene, en kommune "
-                      "summert fra kommunene den ble slått sammen av, en sum over kategoriene "
-                      "eller et glidende gjennomsnitt. Merknad sier hvordan.")]
+    out = [(views.status_text({"status": "ok"}), _("Tallet er publisert av kilden.")),
+           (computed_word(),
+            _("Tallet er regnet ut av Innenfor fra kildens tall: et fylke, en "
+              "regiongruppe eller landet summert fra kommunene eller fylkene, en kommune "
+              "summert fra kommunene den ble slått sammen av, en sum over kategoriene "
+              "eller et glidende gjennomsnitt. Merknad sier hvordan."))]
     for code in ("suppressed", "missing", "provisional", "break"):
         out.append((fmt.status_word(code), fmt.status_long(code)))
     out += [
-        ("tom celle", "Ingen verdi: se Status for hvorfor (skjermet eller mangler). Aldri 0."),
-        (f"Tegnet {fmt.DASH}", "Brukes i tekst og figurer når et tall mangler."),
-        (f"Symbol {fmt.SYMBOLS['higher']}", "Høyere enn sammenligningen (95 % intervallene "
-                                            "overlapper ikke)."),
-        (f"Symbol {fmt.SYMBOLS['lower']}", "Lavere enn sammenligningen (95 % intervallene "
-                                           "overlapper ikke)."),
-        (f"Symbol {fmt.SYMBOLS['uncertain']}", "Ikke sikker forskjell (intervallene overlapper)."),
-        (f"Symbol {fmt.SYMBOLS['same']}", "Det samme som sammenligningen."),
+        (_("tom celle"), _("Ingen verdi: se Status for hvorfor (skjermet eller mangler). Aldri 0.")),
+        (_("Tegnet {symbol}").format(symbol=fmt.DASH),
+         _("Brukes i tekst og figurer når et tall mangler.")),
+        (_("Symbol {symbol}").format(symbol=fmt.SYMBOLS["higher"]),
+         _("Høyere enn sammenligningen (95 % intervallene overlapper ikke).")),
+        (_("Symbol {symbol}").format(symbol=fmt.SYMBOLS["lower"]),
+         _("Lavere enn sammenligningen (95 % intervallene overlapper ikke).")),
+        (_("Symbol {symbol}").format(symbol=fmt.SYMBOLS["uncertain"]),
+         _("Ikke sikker forskjell (intervallene overlapper).")),
+        (_("Symbol {symbol}").format(symbol=fmt.SYMBOLS["same"]),
+         _("Det samme som sammenligningen.")),
     ]
     return out
 
 
 def source_rows(t: DataTable) -> list[dict]:
     """The files behind an indicator: file name, format, loaded date, periods, demo."""
-    out = []
+    out: list[dict] = []
     if t.sources is None or t.sources.empty:
         return out
     for r in views.rows(t.sources):
         loaded = r.get("loaded_at")
         if isinstance(loaded, (pd.Timestamp, datetime)):
-            loaded_text = loaded.strftime("%d.%m.%Y")
+            loaded_text = day_text(loaded)
         else:
             loaded_text = str(loaded or "")
         first, last = r.get("first_period"), r.get("last_period")
@@ -227,27 +284,32 @@ def source_rows(t: DataTable) -> list[dict]:
     return out
 
 
-def about(t: DataTable) -> list[tuple[str, str]]:
-    """(label, text) pairs that describe one table: for 'Om tallene' and the README."""
+def about(t: DataTable, *, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(label, text) pairs that describe one table: for 'Om tallene' and the README, labels in
+    the current language. `skip`: labels left out, by their bokmål message ("Indikator",
+    "Figur", "DEMODATA")."""
     ind = t.ind
-    rows_ = [("Indikator", ind.name),
-             ("Definisjon", ind.definition),
-             ("Utvalg", fmt.dimension_text(ind, t.age, t.category)),
-             ("Enhet", "prosent (én desimal)" if ind.kind == "share" else "antall personer"),
-             ("Periode", t.periods_text),
-             ("Kilde", fmt.source_line(ind).removeprefix("Kilde: "))]
+    rows_ = [(N_("Indikator"), ind.name),
+             (N_("Definisjon"), ind.definition),
+             (N_("Utvalg"), fmt.dimension_text(ind, t.age, t.category)),
+             (N_("Enhet"), _("prosent (én desimal)") if ind.kind == "share" else _("antall personer")),
+             (N_("Periode"), t.periods_text),
+             (N_("Kilde"), source_text(ind))]
     if t.title:
-        rows_.insert(0, ("Figur", t.title))
+        rows_.insert(0, (N_("Figur"), t.title))
     for s in source_rows(t):
-        rows_.append(("Kildefil", f"{s['file_name']} ({s['format']}), lastet inn {s['loaded']}, "
-                                  f"perioder {s['periods']}" + (" – DEMODATA" if s["demo"] else "")))
+        rows_.append((N_("Kildefil"), file_line(s)))
     for n in t.notes:
         if n:
-            rows_.append(("Merknad", n))
+            rows_.append((N_("Merknad"), n))
     for p in t.targets:
-        rows_ += [("Mål", f"{p.label} ({p.status_text}). {p.sentence()}"),
-                  ("Banen mot målet", progress.PATH_RULE + " Radene med Status «mål: basis», "
-                                      "«mål: bane» og «mål» er banen, ikke tall fra kilden.")]
+        rows_ += [(N_("Mål"), f"{p.label} ({p.status_text}). {p.sentence()}"),
+                  (N_("Banen mot målet"), _(progress.PATH_RULE) + " " + _(
+                      "Radene med Status «{basis}», «{path}» og «{target}» er banen, ikke tall "
+                      "fra kilden.").format(basis=target_status("basis"),
+                                            path=target_status("bane"),
+                                            target=target_status("mål")))]
     if t.demo:
-        rows_.append(("DEMODATA", "Tallene er oppdiktet for utprøving og er ikke ekte statistikk."))
-    return rows_
+        rows_.append((N_("DEMODATA"),
+                      _("Tallene er oppdiktet for utprøving og er ikke ekte statistikk.")))
+    return [(_(label), text) for label, text in rows_ if label not in skip]

@@ -13,6 +13,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from vocab.i18n import N_, _
+
 DIR = Path(__file__).parent / "boundaries"
 
 FILES = {
@@ -25,10 +27,16 @@ FILES = {
 # [lon, lat] inside each municipality where its name goes, found when the files are built.
 LABEL_PROPERTY = "etikettpunkt"
 
-CREDIT = "Kartverket, CC BY 4.0 — grenser fra 2020, omkodet til 2024-nummer"
+# Bokmål, as the files' `attribution` says it; credit() gives it in the reader's language.
+CREDIT = N_("Kartverket, CC BY 4.0 — grenser fra 2020, omkodet til 2024-nummer")
 
 _COUNTY_AREA = {"38": "vestfold_telemark", "39": "vestfold_telemark", "40": "vestfold_telemark",
                 "31": "ostfold"}
+
+
+def credit() -> str:
+    """The credit every map carries, in the current language."""
+    return _(CREDIT)
 
 
 @cache

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from vocab import text
+from vocab.i18n import _
 from vocab.regions import NORWAY
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -277,9 +278,9 @@ def county_to_2024(code: str) -> tuple[str, bool] | None:
 
 
 def name_of(code: str) -> str:
-    """The current display name for a region code."""
+    """The current display name for a region code (the country's in the current language)."""
     if code == NORWAY:
-        return "Hele landet"
+        return _("Hele landet")
     if code in municipalities_2024():
         return municipalities_2024()[code]["name"]
     if code in counties_2024():

@@ -1,17 +1,20 @@
 """Every region the store knows: municipalities, counties, Norway and the partnership's groups."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cache
 
 from geo import codes
-from vocab import text
+from vocab import periods, text
+from vocab.i18n import N_, _
 from vocab.regions import GROUPS, SEED_COUNTIES  # noqa: F401  (the regions table lists them)
 
 
 def region_rows() -> list[dict]:
-    """Rows for the store's `regions` table."""
-    rows = [{"code": codes.NORWAY, "name": "Hele landet", "level": "land", "parent": None,
+    """Rows for the store's `regions` table (data shared by every reader: bokmål; the country's
+    name is shown as _() of it)."""
+    rows = [{"code": codes.NORWAY, "name": N_("Hele landet"), "level": "land", "parent": None,
              "valid_from": None, "valid_to": None, "note": None}]
     for code, name in sorted(codes.counties_2024().items()):
         rows.append({"code": code, "name": name, "level": "fylke", "parent": codes.NORWAY,
@@ -124,28 +127,34 @@ class Split:
     @property
     def old_place(self) -> str:
         """'det gamle Ålesund (1507: Ålesund og Haram)', for a sentence about its figures."""
-        return f"det gamle {self.name} ({self.code}: {self.part_names})"
+        return _("det gamle {name} ({code}: {parts})").format(
+            name=self.name, code=self.code, parts=self.part_names)
 
     @property
     def old_area(self) -> str:
         """'det gamle Ålesund med Haram', beside a figure of it."""
         others = text.listing(n for _c, n in self.parts if n != self.name)
-        return f"det gamle {self.name} med {others}" if others else f"det gamle {self.name}"
+        if others:
+            return _("det gamle {name} med {others}").format(name=self.name, others=others)
+        return _("det gamle {name}").format(name=self.name)
 
     @property
     def label(self) -> str:
         """The name its figures carry in charts and tables: 'Gamle Ålesund (1507: Ålesund og
         Haram), 2020–2023'."""
-        return f"Gamle {self.name} ({self.code}: {self.part_names}), {self.years}"
+        return _("Gamle {name} ({code}: {parts}), {years}").format(
+            name=self.name, code=self.code, parts=self.part_names, years=self.years)
 
     @property
     def story(self) -> str:
         """«Ålesund ble delt i Ålesund (1508) og Haram (1580) 1. januar 2024; tallene for
         2020–2023 gjelder hele det gamle Ålesund.»"""
         parts = text.listing(f"{n} ({c})" for c, n in self.parts)
-        return (f"{self.name} ble delt i {parts} 1. januar {self.last_year + 1}; tallene for "
-                f"{self.years} gjelder hele det gamle {self.name} ({self.code}), med "
-                f"{text.listing(n for _c, n in self.parts if n != self.name)}.")
+        return _("{name} ble delt i {parts} {date}; tallene for {years} gjelder hele det gamle "
+                 "{name} ({code}), med {others}.").format(
+            name=self.name, parts=parts, date=periods.date_text(datetime.date(self.last_year + 1, 1, 1)),
+            years=self.years, code=self.code,
+            others=text.listing(n for _c, n in self.parts if n != self.name))
 
 
 @cache

@@ -15,6 +15,7 @@ import sys
 from indicators import progress, queries
 from loaders import store
 from vocab import indicators
+from vocab.i18n import _
 from vocab.status import has_value
 
 HEADER = ["indicator", "region_code", "region_name", "period", "value", "numerator", "denominator", "status"]
@@ -29,7 +30,7 @@ def _num(x) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m indicators")
     sub = p.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("table", help="skriv en tabell som CSV")
+    t = sub.add_parser("table", help=_("skriv en tabell som CSV"))
     t.add_argument("--db")
     t.add_argument("--indicator", required=True, choices=sorted(indicators.all_indicators()))
     t.add_argument("--period")
@@ -37,18 +38,19 @@ def main(argv=None) -> int:
     t.add_argument("--age")
     t.add_argument("--category", default="alle")
     t.add_argument("--sex", default="alle")
-    h = sub.add_parser("history", help="alle utgaver av tallene for én region, som CSV")
+    h = sub.add_parser("history", help=_("alle utgaver av tallene for én region, som CSV"))
     h.add_argument("--db")
     h.add_argument("--indicator", required=True, choices=sorted(indicators.all_indicators()))
-    h.add_argument("--region", required=True, help="regionkode, f.eks. 4003")
+    h.add_argument("--region", required=True, help=_("regionkode, f.eks. 4003"))
     h.add_argument("--period")
-    g = sub.add_parser("progress", help="målene og om de nyeste tallene er på sporet, som CSV")
+    g = sub.add_parser("progress", help=_("målene og om de nyeste tallene er på sporet, som CSV"))
     g.add_argument("--db")
     g.add_argument("--indicator", choices=sorted(indicators.all_indicators()))
     g.add_argument("--level", choices=list(queries.LEVELS))
     args = p.parse_args(argv)
     if not store.exists(args.db):
-        print(f"Fant ikke lageret {store.db_path(args.db)}. Kjør: python -m loaders build", file=sys.stderr)
+        print(_("Fant ikke lageret {path}. Kjør: python -m loaders build").format(
+            path=store.db_path(args.db)), file=sys.stderr)
         return 2
     if args.cmd == "history":
         return history(args)
@@ -60,13 +62,15 @@ def main(argv=None) -> int:
         if df.empty:      # still a valid CSV (the header); say on stderr why it is empty
             ages = queries.ages(con, args.indicator)
             periods = queries.periods(con, args.indicator, age=args.age, category=args.category)
-            print(f"Ingen tall for {args.indicator} med dette utvalget. Aldersgrupper i lageret: "
-                  f"{', '.join(ages) or 'ingen'}; perioder: "
-                  f"{(periods[0] + '–' + periods[-1]) if periods else 'ingen'}.", file=sys.stderr)
+            print(_("Ingen tall for {indicator} med dette utvalget. Aldersgrupper i lageret: {ages}; "
+                    "perioder: {periods}.").format(
+                      indicator=args.indicator, ages=", ".join(ages) or _("ingen"),
+                      periods=(periods[0] + "–" + periods[-1]) if periods else _("ingen")),
+                  file=sys.stderr)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(HEADER)
     for r in df.itertuples(index=False):
-        known = has_value(r.status)
+        known = has_value(str(r.status))
         w.writerow([args.indicator, r.region_code, r.region_name, r.period,
                     _num(r.value) if known else "", _num(r.numerator) if known else "",
                     _num(r.denominator), r.status])
@@ -89,12 +93,14 @@ def history(args) -> int:
     with store.reader(args.db) as con:
         df = queries.history(con, args.indicator, args.region, args.period)
     if df.empty:
-        print(f"Ingen tall for {args.indicator} i {args.region}"
-              + (f" i {args.period}" if args.period else "") + ".", file=sys.stderr)
+        msg = _("Ingen tall for {indicator} i {region} i {period}.") if args.period else \
+            _("Ingen tall for {indicator} i {region}.")
+        print(msg.format(indicator=args.indicator, region=args.region, period=args.period),
+              file=sys.stderr)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(queries.HISTORY_COLUMNS)
     for r in df.itertuples(index=False):
-        known = has_value(r.status)
+        known = has_value(str(r.status))
         w.writerow([r.indicator, r.region_code, r.period, r.age, r.sex, r.category,
                     _num(r.value) if known else "", _num(r.numerator) if known else "",
                     _num(r.denominator), r.status, r.release, r.source, str(bool(r.shown)).lower()])

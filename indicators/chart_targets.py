@@ -21,7 +21,9 @@ import plotly.graph_objects as go
 from indicators import charts, progress
 from indicators import format as fmt
 from vocab import periods as vperiods
+from vocab.i18n import N_, _, ngettext
 from vocab.indicators import Indicator
+from vocab.numbers import integer
 
 PATH_COLOUR = "#000000"
 LANE_FILL = "#d0d0d0"
@@ -29,8 +31,8 @@ LANE_LINE = "#4d4d4d"
 LANE_PX = 30                   # one measure's lane, CSS pixels
 AXIS_GAP_PX = 34               # room for the x axis' tick labels above the lanes
 MAX_LANES = 6
-LANE_NOTE = ("Grå felt under figuren: tiltak, fra start til slutt (pågående tiltak til nyeste "
-             "periode); prikket linje der et tiltak starter")
+LANE_NOTE = N_("Grå felt under figuren: tiltak, fra start til slutt (pågående tiltak til nyeste "
+                "periode); prikket linje der et tiltak starter")
 
 
 def period_of(d, period_type: str) -> str:
@@ -68,14 +70,16 @@ def path_traces(p: progress.Progress, ind: Indicator) -> list[dict]:
     pts = progress.path(p)
     if not pts:
         return []
-    xs = charts._x([q for q, _v in pts], ind.period_type)
+    xs = charts.x_values([q for q, _v in pts], ind.period_type)
     hover = [[fmt.period(q), fmt.value(v, ind)] for q, v in pts]
+    name = _("Bane mot målet")
     line = {"type": "scatter", "mode": "lines",
-            "name": "Bane mot målet",
+            "name": name,
             "x": xs, "y": [v for _q, v in pts], "line": {"color": PATH_COLOUR, "width": 2.5,
                                                             "dash": "longdash"},
             "customdata": hover, "meta": "target_path",
-            "hovertemplate": "<b>Bane mot målet</b><br>%{customdata[0]}: %{customdata[1]}<extra></extra>"}
+            "hovertemplate": "<b>" + escape(name) + "</b><br>%{customdata[0]}: %{customdata[1]}"
+                             "<extra></extra>"}
     point = {"type": "scatter", "mode": "markers+text", "name": p.label, "showlegend": False,
              "x": [xs[-1]], "y": [p.target_value], "text": [f"<b>{p.label}</b>"],
              # Beside the path on its open side: under a falling path, over a rising one.
@@ -126,7 +130,7 @@ def with_mission(fig: go.Figure, *, ind: Indicator, target: progress.Progress | 
         notes.append(progress.chart_note(target))
     layout["meta"] = {"innenfor": dict(layout["meta"]["innenfor"])}
     old = layout.get("xaxis") or {}
-    layout["xaxis"] = charts._x_axis(ind.period_type, periods,
+    layout["xaxis"] = charts.x_axis(ind.period_type, periods,
                                      **{k: old[k] for k in ("domain", "anchor") if k in old})
     ax = layout["xaxis"]
     if ax.get("type") == "category" and "tickvals" not in ax and len(periods) > 12:
@@ -138,10 +142,13 @@ def with_mission(fig: go.Figure, *, ind: Indicator, target: progress.Progress | 
     shown = [(m, b) for m in ms[:MAX_LANES] if newest and (b := _bounds(m, ind, periods, newest))]
     if shown:
         _lanes(layout, shown, len(periods))
-        notes.append(LANE_NOTE)
-        notes.append("Tiltak: " + "; ".join(progress.measure_line(m) for m, _b in shown))
+        notes.append(_(LANE_NOTE))
+        notes.append(_("Tiltak: {measures}").format(
+            measures="; ".join(progress.measure_line(m) for m, _b in shown)))
     if len(ms) > MAX_LANES:
-        notes.append(f"{len(ms) - MAX_LANES} tiltak til står i listen på siden.")
+        more = len(ms) - MAX_LANES
+        notes.append(ngettext("{n} tiltak til står i listen på siden.",
+                              "{n} tiltak til står i listen på siden.", more).format(n=integer(more)))
     meta = dict(layout["meta"]["innenfor"])
     meta["notes"] = notes
     meta["caption"] = fmt.caption(ind, meta["period"], age=age, category=category,

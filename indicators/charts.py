@@ -1,20 +1,25 @@
 """Plotly figures for the views and (later) the exports: pure functions, DataFrames in, Figure out.
 
-Every figure carries a title, Norwegian number formats (layout.separators), preformatted hover
-text, and `layout.meta["innenfor"]` with title, caption, source, definition, period, demo flag and
-file name, so an export can put the same words on the image without asking the page.
+Every figure carries a title, the language's number formats (layout.separators), preformatted
+hover text (all words in the current language, vocab.i18n), and `layout.meta["innenfor"]` with
+title, caption, source, definition, period, demo flag and file name, so an export can put the
+same words on the image without asking the page.
 Maps are in indicators/maps.py (the same shared layout and words).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import format as fmt
 from indicators import views
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
+from vocab.numbers import plotly_separators
 
 FONT = "\"Source Sans\", \"Source Sans Pro\", \"Source Sans 3\", \"DejaVu Sans\", Arial, sans-serif"
 TEXT = "#1a1a1a"
@@ -22,9 +27,10 @@ GRID = "#d9d9d9"
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 REFERENCE_STYLE = {
-    "fylke": {"color": "#555555", "dash": "dash", "label": "fylket"},
-    "region": {"color": "#8c6d31", "dash": "dot", "label": "regiongruppen"},
-    "land": {"color": "#222222", "dash": "dashdot", "label": "landet"},
+    # `label`: the legend of a reference line, its name in {name} (bokmål; shown as _(label)).
+    "fylke": {"color": "#555555", "dash": "dash", "label": N_("{name} (fylket)")},
+    "region": {"color": "#8c6d31", "dash": "dot", "label": N_("{name} (regiongruppen)")},
+    "land": {"color": "#222222", "dash": "dashdot", "label": N_("{name} (landet)")},
     # The old municipality a split one came from (1507 for Ålesund and Haram), in its own years:
     # its rows are named for what they are (views.label_old), so the legend is the name.
     "gammel": {"color": "#CC79A7", "dash": "dot", "label": ""},
@@ -58,9 +64,9 @@ def _list(values) -> list:
 
 
 def base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> dict:
-    layout = {
+    layout: dict[str, Any] = {
         "template": TEMPLATE,
-        "separators": fmt.PLOTLY_SEPARATORS,
+        "separators": plotly_separators(),
         "font": {"family": FONT, "size": 15, "color": TEXT},
         "title": {"text": title, "subtitle": {"text": subtitle, "font": {"size": 14, "color": "#404040"}},
                   "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 20}},
@@ -72,7 +78,7 @@ def base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> d
     }
     if demo:
         layout["annotations"].append({
-            "text": "DEMODATA", "xref": "paper", "yref": "paper", "x": 1, "y": 1.0,
+            "text": _("DEMODATA"), "xref": "paper", "yref": "paper", "x": 1, "y": 1.0,
             "xanchor": "right", "yanchor": "bottom", "showarrow": False,
             "font": {"size": 14, "color": "#8b1a1a", "family": FONT}, "bordercolor": "#8b1a1a",
             "borderwidth": 1.5, "borderpad": 3, "bgcolor": "#fff4f4"})
@@ -118,7 +124,8 @@ def place_title(ind: Indicator, place: str, age, category, periods_text: str | N
     """A chart title about one place, with the age band in the same line: 'Unge utenfor
     (NEET) i Skien, 15–29 år, 2015–2024'; 'Arbeidssøkere, andel i Skien, alle aldre, helt
     ledige, 2011–2026'."""
-    t = f"{ind.short} i {place}, {fmt.dimension_text(ind, age, category)}"
+    t = _("{indicator} i {place}, {selection}").format(
+        indicator=ind.short, place=place, selection=fmt.dimension_text(ind, age, category))
     return f"{t}, {periods_text}" if periods_text else t
 
 
@@ -126,7 +133,7 @@ def _value_axis(ind: Indicator) -> dict:
     a = {"title": {"text": fmt.unit_label(ind)}, "rangemode": "tozero", "gridcolor": GRID,
          "zerolinecolor": "#999999", "tickfont": {"size": 14}}
     if ind.kind == "share":
-        a["ticksuffix"] = fmt.NBSP + "%"
+        a["ticksuffix"] = fmt.percent_suffix()
     else:
         a["tickformat"] = ",d"
     return a
@@ -138,7 +145,8 @@ def _detail(r: dict, ind: Indicator) -> str:
         bits.append(fmt.status_word(r["status"]))
     if ind.kind == "share" and r.get("status") in fmt.KNOWN and r.get("numerator") is not None \
             and r.get("denominator") is not None:
-        bits.append(f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])}")
+        bits.append(_("{numerator} av {denominator}").format(
+            numerator=fmt.number(r["numerator"]), denominator=fmt.number(r["denominator"])))
     return ("<br>" + " · ".join(bits)) if bits else ""
 
 
@@ -167,16 +175,18 @@ def fonts(node, path: str = ""):
 
 # --- trends ----------------------------------------------------------------------------------
 
-def _x(periods, period_type: str) -> list[str]:
+def x_values(periods, period_type: str) -> list[str]:
+    """The x coordinates of periods on a trend chart's axis (dates for months, else names)."""
     if period_type == "month":
         return [f"{p}-01" for p in periods]        # a date axis: months at their true spacing
     return [fmt.period_short(p) for p in periods]  # '2020–21': school years fit the axis
 
 
-def _x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
-    a = {"gridcolor": GRID, "tickfont": {"size": 14}, "title": {"text": ""}}
+def x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
+    """A trend chart's x axis over `all_periods` (`extra` overrides)."""
+    a: dict[str, Any] = {"gridcolor": GRID, "tickfont": {"size": 14}, "title": {"text": ""}}
     if period_type == "month":
-        # Years only on the axis (plotly would name months in English); hover has Norwegian.
+        # Years only on the axis (plotly names months in English); hover has the language's.
         # A long series gets every second (or fifth) year, so the years never run together.
         years = len({p[:4] for p in all_periods})
         step = 12 if years <= 8 else 24 if years <= 16 else 60
@@ -205,7 +215,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     all_periods = sorted(all_periods or df["period"].unique().tolist())
     months = ptype == "month"
     data, colour_i = [], 0
-    marked = {"provisional": [], "break": []}
+    marked: dict[str, list[dict]] = {"provisional": [], "break": []}
     gaps = False
     # The years of an old municipality's own line (1507 for Ålesund and Haram, 2020–2023) are a
     # gap in the lines of the municipalities it became: they had no figures of their own then.
@@ -227,12 +237,13 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
         else:
             ref = REFERENCE_STYLE[role]
             style = {"color": ref["color"], "width": 2.5, "dash": ref["dash"]}
-            legend = name if role == "land" or not ref["label"] else f"{name} ({ref['label']})"
+            label = ref["label"]
+            legend = name if role == "land" or not label else _(label).format(name=name)
         ys = [r["value"] if r["status"] in fmt.KNOWN else None for r in rs]
         known = [i for i, y in enumerate(ys) if y is not None]    # a break inside the line
         gaps = gaps or (bool(known) and any(y is None for y in ys[known[0]:known[-1]]))
         data.append({
-            "type": "scatter", "x": _x([r["period"] for r in rs], ptype), "name": legend, "y": ys,
+            "type": "scatter", "x": x_values([r["period"] for r in rs], ptype), "name": legend, "y": ys,
             "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,
             "marker": {"size": 8 if role == "kommune" else 6},
             "customdata": [[name, fmt.period(r["period"]), fmt.value(r["value"], ind, r["status"]),
@@ -241,29 +252,29 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
                              "%{customdata[3]}<extra></extra>"})
         for st in marked:
             marked[st] += [r for r in rs if r["status"] == st and r["value"] is not None]
-    for st, symbol, label in (("provisional", "circle-open", "Foreløpig tall"),
-                              ("break", "x-thin-open", "Brudd i serien")):
+    for st, symbol, label in (("provisional", "circle-open", _("Foreløpig tall")),
+                              ("break", "x-thin-open", _("Brudd i serien"))):
         if marked[st]:
             data.append({"type": "scatter", "mode": "markers", "name": label, "hoverinfo": "skip",
-                         "x": _x([r["period"] for r in marked[st]], ptype),
+                         "x": x_values([r["period"] for r in marked[st]], ptype),
                          "y": [r["value"] for r in marked[st]],
                          "marker": {"symbol": symbol, "size": 13, "color": "#000000",
                                     "line": {"width": 2, "color": "#000000"}}})
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
     title = title or f"{ind_title(ind, age, category)}, {periods_text}"
-    subtitle = ". ".join(x for x in (subtitle, "12 måneders glidende gjennomsnitt" if moving_average
-                                      else "") if x)
+    subtitle = ". ".join(x for x in (subtitle, _("12 måneders glidende gjennomsnitt")
+                                      if moving_average else "") if x)
     layout = base_layout(title=title, subtitle=subtitle, demo=demo, height=height)
     if title_size:
         layout["title"]["font"]["size"] = title_size
-    layout.update({"xaxis": _x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
+    layout.update({"xaxis": x_axis(ptype, all_periods), "yaxis": _value_axis(ind), "hovermode": "closest",
                    "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
                               "font": {"size": 14}}})
-    notes = ["Brudd i linjen: tallet er skjermet eller mangler"] if gaps else []
+    notes = [_("Brudd i linjen: tallet er skjermet eller mangler")] if gaps else []
     if moving_average:
-        notes.append("Linjene viser gjennomsnittet av de siste 12 månedene")
+        notes.append(_("Linjene viser gjennomsnittet av de siste 12 månedene"))
     elif months:
-        notes.append("Månedstall svinger med sesongen")
+        notes.append(_("Månedstall svinger med sesongen"))
     mine = [c for c, r in lines if r == "kommune"]
     names = list(dict.fromkeys(df[df["region_code"].isin(mine)]["region_name"]))
     layout["meta"] = make_meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
@@ -291,7 +302,7 @@ def _errors(rs: list[dict], ind: Indicator) -> dict | None:
 
 
 def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: str,
-            references: list[tuple[str, dict | None]] = (), selected: str | None = None,
+            references: Sequence[tuple[str, dict | None]] = (), selected: str | None = None,
             age: str | None = None, category: str = "alle", demo: bool = False) -> go.Figure:
     """Municipalities sorted by value (highest on top), 95 % intervals as whiskers, the county
     and Norway as vertical lines; suppressed and missing listed at the bottom with the word."""
@@ -315,8 +326,8 @@ def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: 
         bar["error_x"] = errors
     ptext = fmt.period(period) if period else fmt.DASH
     title = f"{ind_title(ind, age, category)}, {ptext}"
-    subtitle = f"Kommunene i {area_name}, sortert" + (
-        ". Strekene viser 95 % usikkerhetsintervall." if errors else ".")
+    subtitle = (_("Kommunene i {area}, sortert. Strekene viser 95 % usikkerhetsintervall.") if errors
+                else _("Kommunene i {area}, sortert.")).format(area=area_name)
     layout = base_layout(title=title, subtitle=subtitle, demo=demo,
                           height=max(320, 26 * len(d) + 170 + 24 * len(references)))
     shown = [(n, r) for n, r in references
@@ -340,12 +351,20 @@ def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: 
 
 
 LEVEL_COLOURS = {"region": "#41b6c4", "fylke": "#2c7fb8", "land": "#253494", "kommune": "#D55E00"}
-LEVEL_WORDS = {"region": "Regiongruppe", "fylke": "Fylke", "land": "Landet", "kommune": "Kommune"}
+LEVEL_WORDS = {"region": N_("Regiongruppe"), "fylke": N_("Fylke"), "land": N_("Landet"),
+               "kommune": N_("Kommune")}
+
+
+def _level_word(level) -> str:
+    word = LEVEL_WORDS.get(level)
+    return _(word) if word else ""
 
 
 def _level_name(r: dict) -> str:
     """'Vestfold (regiongruppe)' vs 'Vestfold': a group and a county can share a name."""
-    return f"{r['region_name']} (regiongruppe)" if r.get("level") == "region" else r["region_name"]
+    if r.get("level") == "region":
+        return _("{name} (regiongruppe)").format(name=r["region_name"])
+    return r["region_name"]
 
 
 def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: list[str],
@@ -361,7 +380,7 @@ def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: 
            "x": [r["value"] if r["status"] in fmt.KNOWN else None for r in rs],
            "marker": {"color": [LEVEL_COLOURS.get(r["level"], "#2c7fb8") for r in rs]},
            "customdata": [[r["region_name"], fmt.value(r["value"], ind, r["status"]), _detail(r, ind),
-                           LEVEL_WORDS.get(r["level"], "")] for r in rs],
+                           _level_word(r.get("level"))] for r in rs],
            "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[3]})<br>%{customdata[1]}"
                             "%{customdata[2]}<extra></extra>"}
     if errors:
@@ -370,12 +389,13 @@ def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: 
     for lv in ("region", "fylke", "land"):          # legend entries for the level colours
         if any(r["level"] == lv for r in rs):
             data.append({"type": "bar", "orientation": "h", "x": [None], "y": [None], "hoverinfo": "skip",
-                         "marker": {"color": LEVEL_COLOURS[lv]}, "name": LEVEL_WORDS[lv]})
+                         "marker": {"color": LEVEL_COLOURS[lv]}, "name": _(LEVEL_WORDS[lv])})
     ptext = fmt.period(period) if period else fmt.DASH
     title = f"{ind_title(ind, age, category)}, {ptext}"
-    layout = base_layout(title=title, subtitle="Regiongrupper, fylker og landet" + (
-        ". Strekene viser 95 % usikkerhetsintervall." if errors else ""), demo=demo,
-        height=max(300, 34 * len(rs) + 190))
+    subtitle = _("Regiongrupper, fylker og landet. Strekene viser 95 % usikkerhetsintervall.") \
+        if errors else _("Regiongrupper, fylker og landet")
+    layout = base_layout(title=title, subtitle=subtitle, demo=demo,
+                         height=max(300, 34 * len(rs) + 190))
     layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
                    "barmode": "overlay", "bargap": 0.3,
                    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
@@ -406,7 +426,7 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
         n = "" if i == 0 else str(i + 1)
         xd = [c * (w + gap_x), c * (w + gap_x) + w]
         yd = [1 - (r + 1) * h - r * gap_y, 1 - r * (h + gap_y)]
-        layout_axes[f"xaxis{n}"] = _x_axis(ptype, all_periods, domain=xd, anchor=f"y{n}",
+        layout_axes[f"xaxis{n}"] = x_axis(ptype, all_periods, domain=xd, anchor=f"y{n}",
                                            matches="x" if i else None, nticks=6,
                                            tickfont={"size": 13})
         layout_axes[f"yaxis{n}"] = dict(va, domain=yd, anchor=f"x{n}", matches="y" if i else None,
@@ -415,8 +435,9 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
                             "yref": "paper", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": 16}})
         g = df[df["region_code"] == code].sort_values("period")
-        for frame, style, label in ((ref, {"color": "#222222", "dash": "dashdot", "width": 2}, "Hele landet"),
-                                    (g, {"color": LINE_COLORS[0], "width": 3}, "Regiongruppen")):
+        for frame, style, label in ((ref, {"color": "#222222", "dash": "dashdot", "width": 2},
+                                     _("Hele landet")),
+                                    (g, {"color": LINE_COLORS[0], "width": 3}, _("Regiongruppen"))):
             if frame.empty:
                 continue
             rs = views.rows(frame)
@@ -425,7 +446,7 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
             data.append({
                 "type": "scatter", "mode": "lines+markers" if few else "lines",
                 "xaxis": f"x{n}", "yaxis": f"y{n}", "marker": {"size": 9, "color": style["color"]},
-                "x": _x(frame["period"], ptype), "line": style, "name": label, "legendgroup": label,
+                "x": x_values(frame["period"], ptype), "line": style, "name": label, "legendgroup": label,
                 "showlegend": i == 0, "connectgaps": False,
                 "y": [x["value"] if x["status"] in fmt.KNOWN else None for x in rs],
                 "customdata": [[x["region_name"], fmt.period(x["period"]),
@@ -438,9 +459,9 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
     title = f"{ind_title(ind, age, category)}, {periods_text}"
     has_ref = not ref.empty and ref["status"].isin(fmt.KNOWN).any()
-    layout = base_layout(title=title, subtitle="De fire regiongruppene i partnerskapet"
-                         + (", med landet stiplet" if has_ref else " (ingen tall for landet)"),
-                          demo=demo, height=300 * nrows + 190)
+    subtitle = _("De fire regiongruppene i partnerskapet, med landet stiplet") if has_ref \
+        else _("De fire regiongruppene i partnerskapet (ingen tall for landet)")
+    layout = base_layout(title=title, subtitle=subtitle, demo=demo, height=300 * nrows + 190)
     layout["annotations"] += annotations
     layout.update(layout_axes)
     layout.update({"legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},

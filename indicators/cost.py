@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from indicators import format as fmt
+from vocab.i18n import _
 from vocab.numbers import is_missing
 
 
@@ -25,7 +26,8 @@ class Cost:
 
     def assumption(self) -> str:
         """«anslag: 1 000 000 kr per person per år; kilde: …»"""
-        return f"anslag: {fmt.number(self.kr_per_year)} kr per person per år; kilde: {self.source}"
+        return _("anslag: {amount} kr per person per år; kilde: {source}").format(
+            amount=fmt.number(self.kr_per_year), source=self.source)
 
 
 def current(con) -> Cost | None:
@@ -60,5 +62,5 @@ def sentence(count: int | None, cost: Cost | None) -> str | None:
     if cost is None or count is None or is_missing(count):
         return None
     n = int(round(float(count)))
-    return (f"{fmt.number(n)} unge utenfor ≈ {millions(n, cost)} mill. kr per år "
-            f"({cost.assumption()})")
+    return _("{n} unge utenfor ≈ {millions} mill. kr per år ({assumption})").format(
+        n=fmt.number(n), millions=millions(n, cost), assumption=cost.assumption())

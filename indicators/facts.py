@@ -13,6 +13,7 @@ from geo import regions as georegions
 from indicators import format as fmt
 from indicators import views
 from vocab import indicators
+from vocab.i18n import _
 from vocab.indicators import Indicator
 from vocab.regions import NORWAY
 
@@ -53,11 +54,14 @@ def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -
 def family_heading(description: str, ind: Indicator, age: str | None, category: str = "alle") -> str:
     """A family's heading with the age band it is shown for, so the heading says whose figures
     they are: «Unge utenfor arbeid, utdanning og opplæring (NEET), 15–29 år»; for all ages
-    «Arbeidssøkere hos NAV, alle aldre (ingen tall for unge under 30 år)»."""
+    «Arbeidssøkere hos NAV, alle aldre (ingen tall for unge under 30 år)». `description` is
+    views.FAMILIES' bokmål (translated here)."""
     words = fmt.dimension_text(ind, age, category)
+    description = _(description)
     if fmt.is_all_ages(age or ind.default_age):
         youth = fmt.dimension_text(ind, ind.default_age)
-        return f"{description}, {words} (ingen tall for unge {youth})"
+        return _("{description}, {selection} (ingen tall for unge {youth})").format(
+            description=description, selection=words, youth=youth)
     return f"{description}, {words}"
 
 
@@ -79,7 +83,7 @@ class Facts:
 
     def is_old(self, row: dict | None) -> bool:
         """The row is the old municipality's (1507 for Ålesund or Haram in 2020–2023)."""
-        return bool(row) and self.split is not None and row.get("region_code") == self.split.code
+        return bool(row) and self.split is not None and (row or {}).get("region_code") == self.split.code
 
     def place_of(self, row: dict | None) -> str:
         """Where a row's figure is for: the municipality, or «det gamle Ålesund (1507: Ålesund
@@ -88,12 +92,13 @@ class Facts:
 
     @property
     def has_value(self) -> bool:
-        return bool(self.row) and self.row.get("status") in fmt.KNOWN and self.row.get("value") is not None
+        row = self.row or {}
+        return row.get("status") in fmt.KNOWN and row.get("value") is not None
 
     @property
     def value_text(self) -> str:
         if not self.row:
-            return "Ingen data"
+            return _("Ingen data")
         return fmt.value(self.row.get("value"), self.indicator, self.row.get("status"))
 
     @property
@@ -105,7 +110,8 @@ class Facts:
         """'siden 2023': what the change is measured from ('' without a period)."""
         if self.period is None:
             return ""
-        return f"siden {fmt.period(views.previous_period(self.period, self.indicator.period_type))}"
+        return _("siden {period}").format(
+            period=fmt.period(views.previous_period(self.period, self.indicator.period_type)))
 
     def comparable(self, other: dict | None) -> bool:
         """`other` is for the same area as this period's figure (not the old municipality's
@@ -118,7 +124,7 @@ class Facts:
         if not self.has_value or not other or other.get("status") not in fmt.KNOWN \
                 or other.get("value") is None or not self.comparable(other):
             return None
-        return round(self.row["value"] - other["value"], fmt.decimals_for(self.indicator))
+        return round((self.row or {})["value"] - other["value"], fmt.decimals_for(self.indicator))
 
     def change_text(self, other: dict | None) -> str:
         d = self.change(other)
@@ -136,7 +142,7 @@ class Facts:
     def comparison(self, ref: dict | None):
         if not self.has_value or not ref or ref.get("status") not in fmt.KNOWN:
             return None
-        return fmt.compare(self.row["value"], ref.get("value"), ci_a=self.interval,
+        return fmt.compare((self.row or {})["value"], ref.get("value"), ci_a=self.interval,
                            ci_b=views.ci_of(ref))
 
     def comparison_label(self, ref: dict | None, ref_name: str) -> str:
@@ -144,18 +150,19 @@ class Facts:
             return ""
         if not ref or ref.get("status") not in fmt.KNOWN:
             why = fmt.status_word((ref or {}).get("status") or "missing")
-            return f"Ingen sammenligning med {ref_name}: tallet {why}"
+            return _("Ingen sammenligning med {name}: tallet {status}").format(name=ref_name, status=why)
         if self.indicator.kind == "count":     # a count is not compared, only put in proportion
             total = fmt.value(ref["value"], self.indicator)
-            share = 100 * self.row["value"] / ref["value"] if ref.get("value") else None
+            share = 100 * (self.row or {})["value"] / ref["value"] if ref.get("value") else None
             if share is None:
-                return f"{fmt.upper_first(ref_name)} i alt: {total}"
-            part = "under 0,1 %" if share < 0.05 else fmt.percent(share)
-            return f"{fmt.upper_first(ref_name)} i alt: {total} ({self.place} er {part} av dette)"
+                return _("{name} i alt: {total}").format(name=fmt.upper_first(ref_name), total=total)
+            part = _("under 0,1 %") if share < 0.05 else fmt.percent(share)
+            return _("{name} i alt: {total} ({place} er {share} av dette)").format(
+                name=fmt.upper_first(ref_name), total=total, place=self.place, share=part)
         return fmt.comparison_label(self.comparison(ref), ref_name,
                                     fmt.value(ref.get("value"), self.indicator))
 
-    def sentence(self, reference_name: str = "landet") -> str:
+    def sentence(self, reference_name: str | None = None) -> str:
         previous = self.previous if self.comparable(self.previous) else None
         return fmt.sentence(self.indicator, self.place_of(self.row), self.row, period_=self.period,
                             age=self.age, category=self.category, reference=self.national,
@@ -225,19 +232,22 @@ def fact_lines(f: Facts, county_name: str | None) -> list[FactLine]:
     if f.has_value:
         ci = f.interval
         if ci:
-            out.append(FactLine("interval", "95 % usikkerhetsintervall", fmt.interval(ci)))
-        out.append(_change_line(f, "change", f"Endring {f.since}", f.previous))
-        five = fmt.period(views.shift_years(f.period, -5))
-        out.append(_change_line(f, "five_years", f"Endring over fem år (siden {five})", f.five))
+            out.append(FactLine("interval", _("95 % usikkerhetsintervall"), fmt.interval(ci)))
+        before = fmt.period(views.previous_period(f.period, ind.period_type)) if f.period else ""
+        out.append(_change_line(f, "change", _("Endring siden {period}").format(period=before),
+                                f.previous))
+        five = fmt.period(views.shift_years(f.period, -5)) if f.period else ""
+        out.append(_change_line(f, "five_years",
+                                _("Endring over fem år (siden {period})").format(period=five), f.five))
         if county_name:
             out.append(FactLine("county", f.comparison_label(f.county, county_name)))
-        out.append(FactLine("national", f.comparison_label(f.national, "landet")))
+        out.append(FactLine("national", f.comparison_label(f.national, _("landet"))))
         return [x for x in out if x.label or x.value]
     if f.row and f.row.get("status") == "suppressed":
-        out.append(FactLine("suppressed", "Tallet er skjermet fordi det gjelder få personer."))
+        out.append(FactLine("suppressed", _("Tallet er skjermet fordi det gjelder få personer.")))
     last = f.last_known
     if last and f.period is not None:
-        out.append(FactLine("last_known", "Siste kjente tall",
+        out.append(FactLine("last_known", _("Siste kjente tall"),
                             fmt.value(last["value"], ind, last["status"]),
                             " ".join(x for x in (f"({fmt.period(last['period'])})",
                                                  whose(f, last)) if x)))
@@ -250,7 +260,7 @@ def whose(f: Facts, row: dict | None, *, age: bool = True) -> str:
     names the age band already (the page's metric label)."""
     bits = []
     if age and fmt.is_all_ages(f.age or f.indicator.default_age):
-        bits.append("alle aldre, ikke bare unge")
+        bits.append(_("alle aldre, ikke bare unge"))
     if f.is_old(row) and f.split:
         bits.append(f.split.old_area)
     return f"({'; '.join(bits)})" if bits else ""
@@ -258,6 +268,7 @@ def whose(f: Facts, row: dict | None, *, age: bool = True) -> str:
 
 def _change_line(f: Facts, kind: str, label: str, other: dict | None) -> FactLine:
     if other and f.split and not f.comparable(other) and other.get("status") in fmt.KNOWN:
-        return FactLine(kind, label, "kan ikke sammenlignes",
-                        f"({f.split.name} ble delt 1. januar {f.split.last_year + 1})")
-    return FactLine(kind, label, f.change_text(other) or "ingen tall")
+        return FactLine(kind, label, _("kan ikke sammenlignes"),
+                        _("({name} ble delt 1. januar {year})").format(name=f.split.name,
+                                                                       year=f.split.last_year + 1))
+    return FactLine(kind, label, f.change_text(other) or _("ingen tall"))

@@ -1,4 +1,5 @@
-"""Norwegian sentences, captions and comparisons for the views and exports.
+"""Sentences, captions and comparisons for the views and exports, in the current language
+(vocab.i18n; bokmål is the source).
 
 Numbers, periods, statuses and names follow the one convention in vocab (decimal comma, NBSP
 thousands separator, real minus sign); they are imported here so a view needs one `fmt`.
@@ -10,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from vocab import indicators
+from vocab.i18n import N_, _, ngettext
 from vocab.indicators import Indicator
 from vocab.numbers import DASH, MINUS, NBSP, PLOTLY_SEPARATORS, number, percent, signed  # noqa: F401
 from vocab.numbers import is_missing as _missing
@@ -43,9 +45,9 @@ def change(delta, ind: Indicator) -> str:
     if _missing(delta):
         return DASH
     if ind.kind == "share":
-        return f"{signed(delta, 1)} prosentpoeng"
-    n = signed(delta, 0)
-    return f"{n} {'person' if abs(round(float(delta))) == 1 else 'personer'}"
+        return _("{n} prosentpoeng").format(n=signed(delta, 1))
+    k = abs(round(float(delta)))
+    return ngettext("{n} person", "{n} personer", k).format(n=signed(delta, 0))
 
 
 # --- uncertainty and comparison --------------------------------------------------------------
@@ -73,7 +75,7 @@ def interval(ci: tuple[float, float] | None) -> str:
     """'10,9–12,4 %' (or '–' without an interval)."""
     if ci is None:
         return DASH
-    return f"{number(ci[0], 1)}{DASH}{number(ci[1], 1)}{NBSP}%"
+    return f"{number(ci[0], 1)}{DASH}{percent(ci[1], 1)}"
 
 
 @dataclass(frozen=True)
@@ -112,32 +114,40 @@ def comparison_words(cmp: Comparison | None, ref_name: str, ref_text: str) -> st
     """'høyere enn landet (9,7 %)', 'ikke sikker forskjell fra Telemark (11,1 %)'."""
     if cmp is None:
         return ""
-    words = {"higher": "høyere enn", "lower": "lavere enn", "same": "det samme som",
-             "uncertain": "ikke sikker forskjell fra"}[cmp.direction]
-    return f"{words} {ref_name} ({ref_text})"
+    template = {"higher": _("høyere enn {name} ({value})"),
+                "lower": _("lavere enn {name} ({value})"),
+                "same": _("det samme som {name} ({value})"),
+                "uncertain": _("ikke sikker forskjell fra {name} ({value})")}[cmp.direction]
+    return template.format(name=ref_name, value=ref_text)
 
 
 def comparison_label(cmp: Comparison | None, ref_name: str, ref_text: str) -> str:
     """Symbol and words (never colour alone): '▲ Høyere enn landet (9,7 %)'."""
     if cmp is None:
-        return f"Kan ikke sammenligne med {ref_name}: mangler tall"
+        return _("Kan ikke sammenligne med {name}: mangler tall").format(name=ref_name)
     w = comparison_words(cmp, ref_name, ref_text)
     text = f"{cmp.symbol} {w[0].upper()}{w[1:]}"
     if not cmp.tested and cmp.direction != "same":
-        text += " – uten feilmargin"
+        text = _("{comparison} – uten feilmargin").format(comparison=text)
     return text
 
 
 # --- sentences -------------------------------------------------------------------------------
 
-# How each indicator is named inside a sentence: «{alder}» is its age band, always said, so a
-# figure for all ages can never read as the youth figure.
+# How each indicator is named inside a sentence: «{age}» is its age band, always said, so a
+# figure for all ages can never read as the youth figure. Translated where used (subject()).
 SUBJECTS = {
-    "neet": "Andelen unge {alder} utenfor arbeid og utdanning",
-    "ufore": "Andelen uføre blant unge {alder}",
-    "ot_tilmeldt": "Antallet unge {alder} registrert i Oppfølgingstjenesten",
-    "arbeidssokere": "Antallet arbeidssøkere {alder}",
-    "arbeidssokere_andel": "Andelen arbeidssøkere {alder}",
+    "neet": N_("Andelen unge {age} utenfor arbeid og utdanning"),
+    "ufore": N_("Andelen uføre blant unge {age}"),
+    "ot_tilmeldt": N_("Antallet unge {age} registrert i Oppfølgingstjenesten"),
+    "arbeidssokere": N_("Antallet arbeidssøkere {age}"),
+    "arbeidssokere_andel": N_("Andelen arbeidssøkere {age}"),
+}
+# The same for a figure for all ages: «unge i alle aldre» says nothing.
+SUBJECTS_ALL_AGES = {
+    "neet": N_("Andelen {age} utenfor arbeid og utdanning"),
+    "ufore": N_("Andelen uføre blant {age}"),
+    "ot_tilmeldt": N_("Antallet {age} registrert i Oppfølgingstjenesten"),
 }
 
 # Age bands that are not young people: a figure for them is said to be for all ages.
@@ -152,17 +162,20 @@ def age_words(ind: Indicator, age: str | None = None) -> str:
     """The age band as said in a sentence: '15–29 år', 'under 30 år', 'i alle aldre'."""
     a = age or ind.default_age
     words = lower_first(indicators.label("age", a))
-    return f"i {words}" if a == "alle" else words
+    return _("i {age}").format(age=words) if a == "alle" else words
 
 
 def subject(ind: Indicator, age: str | None = None, category: str = "alle") -> str:
     """'Andelen unge 15–29 år utenfor arbeid og utdanning', 'Antallet arbeidssøkere i alle
     aldre (helt ledige)': the indicator with its age band (and category) in the same words."""
-    template = SUBJECTS.get(ind.id, f"Verdien for «{ind.short}», {{alder}}")
     a = age or ind.default_age
-    if is_all_ages(a) and "unge {alder}" in template:      # «unge i alle aldre» says nothing
-        template = template.replace("unge {alder}", "{alder}")
-    s = template.format(alder=age_words(ind, a))
+    if is_all_ages(a) and ind.id in SUBJECTS_ALL_AGES:
+        template = _(SUBJECTS_ALL_AGES[ind.id])
+    elif ind.id in SUBJECTS:
+        template = _(SUBJECTS[ind.id])
+    else:
+        template = _("Verdien for «{name}», {age}")
+    s = template.format(age=age_words(ind, a), name=ind.short)
     if category and category != "alle":
         s += f" ({indicators.label('category', category).lower()})"
     return s
@@ -170,7 +183,7 @@ def subject(ind: Indicator, age: str | None = None, category: str = "alle") -> s
 
 def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | None = None,
              age: str | None = None, category: str = "alle", reference: dict | None = None,
-             reference_name: str = "landet", previous: dict | None = None) -> str:
+             reference_name: str | None = None, previous: dict | None = None) -> str:
     """The plain sentence for Min kommune, e.g.
     'Andelen unge utenfor arbeid og utdanning i Skien var 11,7 % i 2022, høyere enn landet (9,7 %).'
 
@@ -178,20 +191,22 @@ def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | Non
     Shares are compared with the reference (Wilson intervals where known); counts say how they
     moved since `previous` (counts of different-sized places are not compared)."""
     subj = subject(ind, age, category)
+    reference_name = _("landet") if reference_name is None else reference_name
     p = (row or {}).get("period") or period_
     when = period_phrase(p) if p else ""
     status = (row or {}).get("status") or "missing"
     if row is None or status not in KNOWN or _missing(row.get("value")):
         if status == "suppressed":
-            return (f"{subj} i {place} er skjermet {when}: for få personer til at tallet "
-                    f"kan vises.").replace("  ", " ")
-        return f"Ingen data for {place} {when}.".replace(" .", ".")
-    s = f"{subj} i {place} var {value(row['value'], ind)} {when}"
+            return _("{subject} i {place} er skjermet {when}: for få personer til at tallet "
+                     "kan vises.").format(subject=subj, place=place, when=when).replace("  ", " ")
+        return _("Ingen data for {place} {when}.").format(place=place, when=when).replace(" .", ".")
+    s = _("{subject} i {place} var {value} {when}").format(
+        subject=subj, place=place, value=value(row["value"], ind), when=when)
     extra = ""
     if status == "provisional":
-        extra = " (foreløpig tall)"
+        extra = " " + _("(foreløpig tall)")
     elif status == "break":
-        extra = " (brudd i serien: sammenlign med forsiktighet)"
+        extra = " " + _("(brudd i serien: sammenlign med forsiktighet)")
     clause = ""
     if ind.kind == "share" and reference and reference.get("status") in KNOWN:
         cmp = compare(row["value"], reference.get("value"),
@@ -202,18 +217,24 @@ def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | Non
         d = float(row["value"]) - float(previous["value"])
         when_prev = period(previous.get("period"))
         if round(d) == 0:
-            clause = f"like mange som i {when_prev}"
+            clause = _("like mange som i {period}").format(period=when_prev)
         else:
-            n = "én" if round(abs(d)) == 1 else number(abs(d))
-            more = ("mer" if n == "én" else "flere") if d > 0 else "færre"
-            clause = f"{n} {more} enn i {when_prev} ({number(previous['value'])})"
+            one = round(abs(d)) == 1
+            if d > 0:
+                template = _("én mer enn i {period} ({previous})") if one else \
+                    _("{n} flere enn i {period} ({previous})")
+            else:
+                template = _("én færre enn i {period} ({previous})") if one else \
+                    _("{n} færre enn i {period} ({previous})")
+            clause = template.format(n=number(abs(d)), period=when_prev,
+                                     previous=number(previous["value"]))
     return f"{s}{extra}{', ' + clause if clause else ''}."
 
 
 # --- captions and names ----------------------------------------------------------------------
 
 def source_line(ind: Indicator) -> str:
-    return f"Kilde: {ind.source}. Bearbeidet av Innenfor."
+    return _("Kilde: {source}. Bearbeidet av Innenfor.").format(source=ind.source)
 
 
 def dimension_text(ind: Indicator, age: str | None = None, category: str = "alle") -> str:
@@ -228,16 +249,21 @@ def dimension_text(ind: Indicator, age: str | None = None, category: str = "alle
 def caption(ind: Indicator, periods_text: str, *, age: str | None = None, category: str = "alle",
             demo: bool = False, notes: tuple | list = ()) -> str:
     """The line under every chart: definition, source and period (plus demo and notes)."""
-    bits = [f"Definisjon: {ind.definition}",
-            f"Utvalg: {dimension_text(ind, age, category)}.",
+    bits = [_("Definisjon: {definition}").format(definition=ind.definition),
+            _("Utvalg: {selection}.").format(selection=dimension_text(ind, age, category)),
             source_line(ind),
-            f"Periode: {periods_text}."]
+            _("Periode: {period}.").format(period=periods_text)]
     bits += [n if n.endswith(".") else n + "." for n in notes if n]
     if demo:
-        bits.append("DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk.")
+        bits.append(_("DEMODATA: oppdiktede tall for utprøving, ikke ekte statistikk."))
     return " ".join(bits)
 
 
 def unit_label(ind: Indicator) -> str:
     """Axis/legend unit: 'Prosent' or 'Antall personer'."""
-    return "Prosent" if ind.kind == "share" else "Antall personer"
+    return _("Prosent") if ind.kind == "share" else _("Antall personer")
+
+
+def percent_suffix() -> str:
+    """What follows a number in percent: ' %' (NBSP) in Norwegian, '%' in English."""
+    return percent(0, 0)[len(number(0, 0)):]

@@ -19,6 +19,7 @@ from geo.boundaries import LABEL_PROPERTY
 from indicators import charts, queries, views
 from indicators import format as fmt
 from vocab import indicators
+from vocab.i18n import _
 from vocab.indicators import Indicator
 
 # ColorBrewer YlGnBu (colour-blind safe, prints in grey scale), by number of classes.
@@ -33,8 +34,13 @@ SUPPRESSED = "#8a8a8a"     # mid grey: no class colour is grey
 MISSING = "#ececec"
 BORDER = "#4d4d4d"         # ≥ 3:1 against the light classes and the page
 SELECTED = "#000000"
-CREDIT = "Kart: " + boundaries.CREDIT + "."
+CREDIT = "Kart: " + boundaries.CREDIT + "."      # bokmål; credit() in the current language
 WORDS_ON_MAP = 60          # label suppressed/missing municipalities in words up to this many
+
+
+def credit() -> str:
+    """«Kart: Kartverket, CC BY 4.0 — ….» in the current language (every map carries it)."""
+    return _("Kart: {credit}.").format(credit=boundaries.credit())
 
 
 # --- which area, which shapes ----------------------------------------------------------------
@@ -115,9 +121,9 @@ def classes(frame: pd.DataFrame, breaks: list[float], ind: Indicator) -> tuple[l
     suppressed = frame["status"] == "suppressed"
     entries = []
     if (~known & ~suppressed).any():
-        entries.append(("Ingen data", MISSING))
+        entries.append((_("Ingen data"), MISSING))
     if suppressed.any():
-        entries.append(("Skjermet", SUPPRESSED))
+        entries.append((_("Skjermet"), SUPPRESSED))
     offset = len(entries)
     entries += list(zip(views.class_labels(breaks, ind), colours))
     shown = fmt.decimals_for(ind)     # classed as shown: 10,96 is «11,0 %», in the 11,0 class
@@ -140,8 +146,9 @@ def words(frame: pd.DataFrame, ind: Indicator, period: str | None) -> list[list[
         detail = ""
         if ind.kind == "share" and r["status"] in fmt.KNOWN and r.get("numerator") is not None \
                 and r.get("denominator") is not None:
-            detail = (f"{fmt.number(r['numerator'])} av {fmt.number(r['denominator'])} · 95 % intervall "
-                      f"{fmt.interval(fmt.wilson(r['numerator'], r['denominator']))}")
+            detail = _("{numerator} av {denominator} · 95 % intervall {interval}").format(
+                numerator=fmt.number(r["numerator"]), denominator=fmt.number(r["denominator"]),
+                interval=fmt.interval(fmt.wilson(r["numerator"], r["denominator"])))
         elif r["status"] in fmt.KNOWN:
             detail = fmt.unit_label(ind)
         out.append([r["region_name"], val, detail, ptext])
@@ -159,15 +166,15 @@ def _selected_last(frame: pd.DataFrame, selected: str | None) -> pd.DataFrame:
 def _status_word(status: str, value_known: bool) -> str | None:
     if value_known:
         return None
-    return "skjermet" if status == "suppressed" else "ingen data"
+    return _("skjermet") if status == "suppressed" else _("ingen data")
 
 
 def _words_and_meta(*, ind, period, area_name, age, category, demo):
     ptext = fmt.period(period) if period else fmt.DASH
     title = f"{charts.ind_title(ind, age, category)}, {ptext}"
-    notes = [CREDIT]
+    notes = [credit()]
     if ind.kind == "count":
-        notes.append("Kartet viser antall personer, ikke andel: store kommuner får høye tall")
+        notes.append(_("Kartet viser antall personer, ikke andel: store kommuner får høye tall"))
     meta = charts.make_meta(view="kart", title=title, ind=ind, periods_text=ptext, age=age,
                             category=category, demo=demo, name_parts=(area_name, period),
                             notes=notes)
@@ -196,7 +203,7 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
         regions.append({"code": code, "d": geo.paths[code], "fill": entries[i][1], "words": w,
                         "label": word, "at": geo.labels.get(code) if word else None})
     return select({
-        "title": title, "subtitle": f"{area_name}. Fargeklassene er like for alle år.",
+        "title": title, "subtitle": _("{area}. Fargeklassene er like for alle år.").format(area=area_name),
         "unit": fmt.unit_label(ind), "demo": demo, "width": geo.width, "height": geo.height,
         "tall": geo.height > geo.width, "selected": selected,
         "legend": [{"label": lab, "colour": col} for lab, col in reversed(entries)],
@@ -255,14 +262,15 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
         data.append({
             "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
             "lon": [pts[c][0] for c in lab["region_code"]], "lat": [pts[c][1] for c in lab["region_code"]],
-            "text": ["skjermet" if s == "suppressed" else "ingen data" for s in lab["status"]],
+            "text": [_status_word(s, False) for s in lab["status"]],
             "textfont": {"size": 12, "color": charts.TEXT, "family": charts.FONT}, "name": "status"})
     x0, y0, x1, y1 = projection.bounds(geo["features"]) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
     title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
                                   category=category, demo=demo)
     # A tall country needs a tall map; one county fits the screen.
-    layout = charts.base_layout(title=title, subtitle=f"{area_name}. Fargeklassene er like for alle år.",
-                                demo=demo, height=820 if (y1 - y0) > 6 else 640)
+    subtitle = _("{area}. Fargeklassene er like for alle år.").format(area=area_name)
+    layout = charts.base_layout(title=title, subtitle=subtitle, demo=demo,
+                                height=820 if (y1 - y0) > 6 else 640)
     px, py = (x1 - x0) * 0.03, (y1 - y0) * 0.04
     layout.update({
         # Transverse Mercator around the area's middle meridian, zoomed by explicit lon/lat

@@ -9,23 +9,25 @@ import pandas as pd
 from indicators import format as fmt
 from indicators import maps, progress, queries
 from vocab import indicators, regions
+from vocab.i18n import N_, _
 
 # Colour-blind safe (blue against orange), and every class also carries its symbol on the map.
 COLOURS = {"på_sporet": "#4393c3", "ikke_på_sporet": "#e08214", "usikkert": "#fee0b6",
            "for_tidlig": "#d9d9d9", "ingen_data": "#9e9e9e"}
 NO_TARGET = "#ffffff"
-NO_TARGET_WORDS = "Uten mål"
+NO_TARGET_WORDS = N_("Uten mål")          # shown as _(NO_TARGET_WORDS)
 # A municipality with several targets on the map shows the one that needs attention first.
 ORDER = ("ikke_på_sporet", "usikkert", "på_sporet", "for_tidlig", "ingen_data")
-TABLE_COLUMNS = ["Område", "Indikator", "Alder", "Mål", "Basis", "Nyeste", "Forventet på banen",
-                 "Status", "Forklaring"]
+# table()'s headers, in bokmål (the table has them in the current language: table_columns()).
+TABLE_COLUMNS = [N_("Område"), N_("Indikator"), N_("Alder"), N_("Mål"), N_("Basis"), N_("Nyeste"),
+                 N_("Forventet på banen"), N_("Status"), N_("Forklaring")]
 
 
 def area_name(con, area: str) -> str:
     if area in regions.GROUPS:
         return regions.GROUPS[area][0]
     if area == regions.NORWAY:
-        return "Hele landet"
+        return _("Hele landet")
     if area == regions.VESTFOLD_OG_TELEMARK:
         return "Vestfold og Telemark"
     row = con.execute("SELECT name FROM regions WHERE code = ?", [area]).fetchone()
@@ -79,28 +81,32 @@ def assess(con, area: str) -> list[progress.Progress]:
 
 
 def status_text(p: progress.Progress) -> str:
-    return f"{p.symbol} {p.words}"
+    return p.status_text
 
 
 def value_text(x, p: progress.Progress) -> str:
     return fmt.DASH if x is None else fmt.value(x, p.indicator)
 
 
+def table_columns() -> list[str]:
+    """TABLE_COLUMNS in the current language."""
+    return [_(c) for c in TABLE_COLUMNS]
+
+
 def table(items: list[progress.Progress]) -> pd.DataFrame:
-    """One row per target, all in words (Norwegian numbers), in the order of TABLE_COLUMNS."""
+    """One row per target, all in words (numbers and headers in the current language), in the
+    order of TABLE_COLUMNS."""
     rows = []
     for p in items:
         ind = p.indicator
-        rows.append({
-            "Område": p.region_name, "Indikator": ind.short,
-            "Alder": fmt.dimension_text(ind, p.age, p.category),
-            "Mål": f"{fmt.value(p.target_value, ind)} innen {p.target_year}",
-            "Basis": f"{value_text(p.baseline_value, p)} ({fmt.period(p.baseline_period)})",
-            "Nyeste": (f"{value_text(p.latest_value, p)} ({fmt.period(p.latest_period)})"
-                       if p.latest_period else fmt.DASH),
-            "Forventet på banen": value_text(p.expected_value, p),
-            "Status": status_text(p), "Forklaring": p.sentence()})
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+        rows.append([
+            p.region_name, ind.short, fmt.dimension_text(ind, p.age, p.category),
+            _("{value} innen {year}").format(value=fmt.value(p.target_value, ind), year=p.target_year),
+            f"{value_text(p.baseline_value, p)} ({fmt.period(p.baseline_period)})",
+            (f"{value_text(p.latest_value, p)} ({fmt.period(p.latest_period)})"
+             if p.latest_period else fmt.DASH),
+            value_text(p.expected_value, p), status_text(p), p.sentence()])
+    return pd.DataFrame(rows, columns=table_columns())
 
 
 def counts(items: list[progress.Progress]) -> list[tuple[str, int]]:
@@ -109,7 +115,7 @@ def counts(items: list[progress.Progress]) -> list[tuple[str, int]]:
     for s in progress.STATUSES:
         n = sum(p.status == s for p in items)
         if n:
-            out.append((f"{progress.WORDS[s][0]} {progress.WORDS[s][1]}", n))
+            out.append((progress.status_words(s), n))
     return out
 
 
@@ -133,14 +139,16 @@ def map_indicators(items: list[progress.Progress]) -> list[str]:
 
 def _words(name: str, mine: list[progress.Progress]) -> list[str]:
     if not mine:
-        return [name, NO_TARGET_WORDS, "", ""]
+        return [name, _(NO_TARGET_WORDS), "", ""]
     first = mine[0]
     status = "; ".join(f"{status_text(p)} ({fmt.dimension_text(p.indicator, p.age, p.category)})"
                        if len(mine) > 1 else status_text(p) for p in mine)
-    latest = (f"{value_text(first.latest_value, first)} i {fmt.period(first.latest_period)}, banen "
-              f"{value_text(first.expected_value, first)}" if first.latest_period else "ingen nye tall")
-    goal = f"mål {fmt.value(first.target_value, first.indicator)} innen {first.target_year}"
-    return [name, status, f"{latest}; {goal}", f"vedtatt av {first.decided_by}"]
+    latest = _("{value} i {period}, banen {expected}").format(
+        value=value_text(first.latest_value, first), period=fmt.period(first.latest_period),
+        expected=value_text(first.expected_value, first)) if first.latest_period else _("ingen nye tall")
+    goal = _("mål {value} innen {year}").format(value=fmt.value(first.target_value, first.indicator),
+                                                year=first.target_year)
+    return [name, status, f"{latest}; {goal}", _("vedtatt av {who}").format(who=first.decided_by)]
 
 
 def map_model(con, area: str, items: list[progress.Progress], ind_id: str) -> dict:
@@ -169,14 +177,15 @@ def map_model(con, area: str, items: list[progress.Progress], ind_id: str) -> di
                       "words": _words(f.get("navn", code), mine),
                       "label": progress.WORDS[status][0] if status else None,
                       "at": geo.labels.get(code) if status else None})
-    legend = [{"label": f"{progress.WORDS[s][0]} {progress.WORDS[s][1]}", "colour": COLOURS[s]}
+    legend = [{"label": progress.status_words(s), "colour": COLOURS[s]}
               for s in progress.STATUSES if s in used]
-    legend.append({"label": NO_TARGET_WORDS, "colour": NO_TARGET})
+    legend.append({"label": _(NO_TARGET_WORDS), "colour": NO_TARGET})
     name = area_name(con, area)
-    title = f"Mål 2035: status for {ind.short}"
-    return {"title": title, "subtitle": f"{name}. Symbolet på kommunen sier det samme som fargen.",
-            "unit": "Status mot målet", "demo": bool(queries.is_demo(con, ind_id)),
+    title = _("Mål 2035: status for {indicator}").format(indicator=ind.short)
+    caption = _("Kommunenes mål for {indicator} ({area}).").format(indicator=ind.short, area=name)
+    return {"title": title,
+            "subtitle": _("{area}. Symbolet på kommunen sier det samme som fargen.").format(area=name),
+            "unit": _("Status mot målet"), "demo": bool(queries.is_demo(con, ind_id)),
             "width": geo.width, "height": geo.height, "tall": geo.height > geo.width,
             "selected": None, "legend": legend, "regions": drawn,
-            "meta": {"title": title, "caption": f"Kommunenes mål for {ind.short} ({name}). "
-                                                + maps.CREDIT}}
+            "meta": {"title": title, "caption": f"{caption} {maps.credit()}"}}

@@ -19,14 +19,23 @@ import pandas as pd
 
 from indicators import format as fmt
 from indicators import queries
-from vocab import indicators, periods, regions
+from vocab import i18n, indicators, periods, regions
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
 
 MIN_PERIODS = 2
 STATUSES = ("på_sporet", "ikke_på_sporet", "usikkert", "for_tidlig", "ingen_data")
-WORDS = {"på_sporet": ("✔", "På sporet"), "ikke_på_sporet": ("✖", "Ikke på sporet"),
-         "usikkert": ("≈", "Usikkert"), "for_tidlig": ("…", "For tidlig å si"),
-         "ingen_data": ("–", "Ingen data")}
+# (symbol, words): the words in bokmål, shown as _(words) (status_words() says both).
+WORDS = {"på_sporet": ("✔", N_("På sporet")), "ikke_på_sporet": ("✖", N_("Ikke på sporet")),
+         "usikkert": ("≈", N_("Usikkert")), "for_tidlig": ("…", N_("For tidlig å si")),
+         "ingen_data": ("–", N_("Ingen data"))}
+
+
+def status_words(status: str) -> str:
+    """«✔ På sporet»: a status's symbol and words in the current language."""
+    return f"{WORDS[status][0]} {_(WORDS[status][1])}"
+
+
 CSV_COLUMNS = ["indicator", "region_code", "region_name", "age", "category", "baseline_period",
                "baseline_value", "target_value", "target_year", "latest_period", "latest_value",
                "expected_value", "status"]
@@ -81,39 +90,47 @@ class Progress:
     @property
     def status_text(self) -> str:
         """«✔ På sporet»: symbol and words, never colour alone."""
-        return f"{self.symbol} {self.words}"
+        return status_words(self.status)
 
     @property
     def label(self) -> str:
         """«Mål 2030: 8,0 %» (beside the target point)."""
-        return f"Mål {self.target_year}: {fmt.value(self.target_value, self.indicator)}"
+        return _("Mål {year}: {value}").format(year=self.target_year,
+                                               value=fmt.value(self.target_value, self.indicator))
 
     @property
     def words(self) -> str:
-        return WORDS[self.status][1]
+        return _(WORDS[self.status][1])
 
     def sentence(self) -> str:
         """«Skien har som mål at andelen unge utenfor arbeid og utdanning skal ned til 8,0 % innen
         2030 (vedtatt av Skien bystyre). I 2024 var den 10,5 %, over banen mot målet (9,6 %).»"""
         ind = self.indicator
         subject = fmt.lower_first(fmt.subject(ind, self.age, self.category))
-        way = "ned" if ind.better == "lower" else "opp"
-        goal = (f"{self.region_name} har som mål at {subject} skal {way} til "
-                f"{fmt.value(self.target_value, ind)} innen {self.target_year} "
-                f"(vedtatt av {self.decided_by}).")
+        goal = (_("{place} har som mål at {subject} skal ned til {value} innen {year} "
+                  "(vedtatt av {who}).") if ind.better == "lower" else
+                _("{place} har som mål at {subject} skal opp til {value} innen {year} "
+                  "(vedtatt av {who}).")).format(
+            place=self.region_name, subject=subject, value=fmt.value(self.target_value, ind),
+            year=self.target_year, who=self.decided_by)
         if self.latest_value is None or self.latest_period is None:
-            return f"{goal} Det finnes ingen tall etter basisperioden ennå."
-        it = "det" if ind.kind == "count" else "den"          # antallet / andelen
-        was = (f"{fmt.upper_first(fmt.period_phrase(self.latest_period))} var {it} "
-               f"{fmt.value(self.latest_value, ind)}")
+            return _("{goal} Det finnes ingen tall etter basisperioden ennå.").format(goal=goal)
+        # antallet / andelen
+        was = (_("{when} var det {value}") if ind.kind == "count" else _("{when} var den {value}")).format(
+            when=fmt.upper_first(fmt.period_phrase(self.latest_period)),
+            value=fmt.value(self.latest_value, ind))
         if self.status == "for_tidlig" or self.expected_value is None:
-            return f"{goal} {was}; det er for tidlig å si om utviklingen følger banen mot målet."
-        path = f"banen mot målet ({fmt.value(self.expected_value, ind)})"
+            return _("{goal} {was}; det er for tidlig å si om utviklingen følger banen mot målet.").format(
+                goal=goal, was=was)
+        expected = fmt.value(self.expected_value, ind)
         if self.status == "usikkert":
-            return f"{goal} {was}, nær {path}; forskjellen kan være tilfeldig."
-        d = round(self.latest_value - self.expected_value, fmt.decimals_for(ind))
-        side = "over" if d > 0 else "under" if d < 0 else "på"
-        return f"{goal} {was}, {side} {path}."
+            template = _("{goal} {was}, nær banen mot målet ({expected}); forskjellen kan være tilfeldig.")
+        else:
+            d = round(self.latest_value - self.expected_value, fmt.decimals_for(ind))
+            template = _("{goal} {was}, over banen mot målet ({expected}).") if d > 0 else \
+                _("{goal} {was}, under banen mot målet ({expected}).") if d < 0 else \
+                _("{goal} {was}, på banen mot målet ({expected}).")
+        return template.format(goal=goal, was=was, expected=expected)
 
 
 def expected(baseline_value: float, baseline_year: int, target_value: float, target_year: int,
@@ -196,39 +213,55 @@ def for_view(con, region_code: str, indicator_id: str, age: str | None, category
 
 # --- words shared by the pages and the exports ------------------------------------------------
 
-RESPONSIBLE_WORDS = {"kommune": "Kommunen", "nav": "NAV", "ot": "OT (oppfølgingstjenesten)",
-                     "fylkeskommunen": "Fylkeskommunen", "frivillige": "Frivillige", "andre": "Andre"}
-OPEN_END = "pågår"
+# Bokmål constants: shown through _() (responsible_text(), path_rule(), status_rule(), rules()).
+RESPONSIBLE_WORDS = {"kommune": N_("Kommunen"), "nav": N_("NAV"), "ot": N_("OT (oppfølgingstjenesten)"),
+                     "fylkeskommunen": N_("Fylkeskommunen"), "frivillige": N_("Frivillige"),
+                     "andre": N_("Andre")}
+OPEN_END = N_("pågår")
 
-PATH_RULE = ("Banen mot målet er en rett linje fra verdien i basisperioden (fra dataene) til "
-             "målverdien i målåret. Det nyeste tallet sammenlignes med der banen er det året, i den "
-             "retningen som er bedre for indikatoren.")
+PATH_RULE = N_("Banen mot målet er en rett linje fra verdien i basisperioden (fra dataene) til "
+               "målverdien i målåret. Det nyeste tallet sammenlignes med der banen er det året, i den "
+               "retningen som er bedre for indikatoren.")
+# «{n}» is MIN_PERIODS (status_rule() fills it in).
 STATUS_RULES = {
-    "på_sporet": "Det nyeste tallet (hele 95 %-intervallet når antallene er kjent) er på banen "
-                 "eller på den gode siden av den.",
-    "ikke_på_sporet": "Det nyeste tallet (hele 95 %-intervallet) er på den dårlige siden av banen.",
-    "usikkert": "95 %-intervallet rundt det nyeste tallet krysser banen: forskjellen kan være "
-                "tilfeldig.",
-    "for_tidlig": f"Færre enn {MIN_PERIODS} perioder med tall etter basisperioden.",
-    "ingen_data": "Ingen tall for basisperioden eller ingen nyere tall.",
+    "på_sporet": N_("Det nyeste tallet (hele 95 %-intervallet når antallene er kjent) er på banen "
+                    "eller på den gode siden av den."),
+    "ikke_på_sporet": N_("Det nyeste tallet (hele 95 %-intervallet) er på den dårlige siden av banen."),
+    "usikkert": N_("95 %-intervallet rundt det nyeste tallet krysser banen: forskjellen kan være "
+                   "tilfeldig."),
+    "for_tidlig": N_("Færre enn {n} perioder med tall etter basisperioden."),
+    "ingen_data": N_("Ingen tall for basisperioden eller ingen nyere tall."),
 }
+
+
+def path_rule() -> str:
+    """PATH_RULE in the current language."""
+    return _(PATH_RULE)
+
+
+def status_rule(status: str) -> str:
+    """A status's rule (STATUS_RULES) in the current language."""
+    return _(STATUS_RULES[status]).format(n=MIN_PERIODS)
 
 
 def chart_note(p: Progress) -> str:
     """What a chart with the path says about it (in its caption and under every image)."""
     ind = p.indicator
-    head = f"{p.label} ({p.status_text}), vedtatt av {p.decided_by}."
+    head = _("{target} ({status}), vedtatt av {who}.").format(
+        target=p.label, status=p.status_text, who=p.decided_by)
     if p.baseline_value is None:
-        return f"{head} Ingen bane: ingen tall for basisperioden {fmt.period(p.baseline_period)}"
-    return (f"{head} Stiplet svart linje: banen mot målet, en rett linje fra "
-            f"{fmt.period(p.baseline_period)} ({fmt.value(p.baseline_value, ind)}) til målet")
+        return _("{head} Ingen bane: ingen tall for basisperioden {period}").format(
+            head=head, period=fmt.period(p.baseline_period))
+    return _("{head} Stiplet svart linje: banen mot målet, en rett linje fra {period} ({value}) "
+             "til målet").format(head=head, period=fmt.period(p.baseline_period),
+                                 value=fmt.value(p.baseline_value, ind))
 
 
 def rules() -> list[tuple[str, str]]:
     """(label, text): the path rule and each status with its symbol, for the page, the Excel
     sheet «Forutsetninger» and LESMEG."""
-    return [("Banen mot målet", PATH_RULE)] + [
-        (f"{WORDS[s][0]} {WORDS[s][1]}", STATUS_RULES[s]) for s in STATUSES]
+    return [(_("Banen mot målet"), path_rule())] + [
+        (status_words(s), status_rule(s)) for s in STATUSES]
 
 
 def _date_text(d) -> str:
@@ -239,22 +272,23 @@ def _date_text(d) -> str:
     if d.day == 1 and d.month == 1:
         return str(d.year)
     if d.day == 1:
-        return f"{fmt.MONTHS[d.month - 1]} {d.year}"
-    return d.strftime("%d.%m.%Y")
+        return f"{periods.month_name(d.month)} {d.year}"
+    return periods.date_text(d) if i18n.current() == "en" else d.strftime("%d.%m.%Y")
 
 
 def measure_period(start, end) -> str:
     """«2023–2025», «mars 2023 – juni 2024» or «fra 2023 (pågår)» for an open end."""
     a, b = _date_text(start), _date_text(end)
     if not b:
-        return f"fra {a} ({OPEN_END})"
+        return _("fra {start} (pågår)").format(start=a)
     if a == b:
         return a
     return f"{a}{fmt.DASH}{b}" if " " not in a + b else f"{a} {fmt.DASH} {b}"
 
 
 def responsible_text(code) -> str:
-    return RESPONSIBLE_WORDS.get(str(code or ""), str(code or ""))
+    word = RESPONSIBLE_WORDS.get(str(code or ""))
+    return _(word) if word else str(code or "")
 
 
 def category_text(code) -> str:
@@ -266,7 +300,7 @@ def measure_line(m: dict) -> str:
     one measure in one line, for slides and LESMEG."""
     bits = [measure_period(m.get("start_date"), m.get("end_date"))]
     if m.get("responsible"):
-        bits.append(f"ansvarlig: {responsible_text(m['responsible'])}")
+        bits.append(_("ansvarlig: {who}").format(who=responsible_text(m["responsible"])))
     if m.get("category"):
         bits.append(category_text(m["category"]))
     return f"{m['name']} ({'; '.join(bits)})"

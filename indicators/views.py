@@ -12,6 +12,7 @@ import pandas as pd
 from geo import regions as georegions
 from indicators import format as fmt
 from vocab import regions
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
 from vocab.periods import shift_years
 from vocab.regions import NORWAY, SEED_COUNTIES  # noqa: F401  (names the views use)
@@ -21,12 +22,13 @@ from vocab.status import WORDS as STATUS_WORDS
 
 # The four indicator families of Min kommune, each with the indicators that can stand for it
 # (the first one with data is shown). The descriptions name no age: the heading adds the age
-# band of the figures shown (indicators.facts.family_heading).
+# band of the figures shown (indicators.facts.family_heading). The first item is a key, the
+# description bokmål: show it as _(description).
 FAMILIES = [
-    ("NEET", "Unge utenfor arbeid, utdanning og opplæring (NEET)", ["neet"]),
-    ("Uføre", "Unge uføre", ["ufore"]),
-    ("OT", "Unge registrert i Oppfølgingstjenesten (OT)", ["ot_tilmeldt"]),
-    ("NAV", "Arbeidssøkere hos NAV", ["arbeidssokere_andel", "arbeidssokere"]),
+    ("NEET", N_("Unge utenfor arbeid, utdanning og opplæring (NEET)"), ["neet"]),
+    ("Uføre", N_("Unge uføre"), ["ufore"]),
+    ("OT", N_("Unge registrert i Oppfølgingstjenesten (OT)"), ["ot_tilmeldt"]),
+    ("NAV", N_("Arbeidssøkere hos NAV"), ["arbeidssokere_andel", "arbeidssokere"]),
 ]
 
 
@@ -188,7 +190,7 @@ def class_breaks(values, k: int = 5, kind: str = "share") -> list[float]:
     qs = [s.quantile(i / k) for i in range(1, k)]
     out: list[float] = []
     for q in qs:
-        b = _nice(q, kind)
+        b = _nice(float(q), kind)
         if b > s.min() and b <= s.max() and (not out or b > out[-1]):
             out.append(b)
     return out
@@ -219,14 +221,14 @@ def class_labels(breaks: list[float], ind: Indicator) -> list[str]:
     def f(x) -> str:
         return fmt.number(x, fmt.decimals_for(ind))
 
-    unit = fmt.NBSP + "%" if ind.kind == "share" else ""
+    unit = fmt.percent_suffix() if ind.kind == "share" else ""
     if not breaks:
-        return ["alle verdier"]
-    labels = [f"under {f(breaks[0])}{unit}"]
+        return [_("alle verdier")]
+    labels = [_("under {value}").format(value=f"{f(breaks[0])}{unit}")]
     for a, b in itertools.pairwise(breaks):
         top = round(b - step, 6)
         labels.append(f"{f(a)}{fmt.DASH}{f(top)}{unit}" if top > a else f"{f(a)}{unit}")
-    labels.append(f"{f(breaks[-1])}{unit} og over")
+    labels.append(_("{value} og over").format(value=f"{f(breaks[-1])}{unit}"))
     return labels
 
 
@@ -332,32 +334,34 @@ def status_text(r: dict, *, computed: bool = False) -> str:
     word = fmt.status_word(r.get("status") or "missing")
     if word:
         return word
-    return COMPUTED if computed or is_computed(r) else PUBLISHED
+    return _(COMPUTED) if computed or is_computed(r) else _(PUBLISHED)
 
 
 def display_table(df: pd.DataFrame, ind: Indicator, *, with_period: bool = True,
                   sort_by_value: bool = False) -> pd.DataFrame:
-    """The numbers behind a chart as Norwegian text: Område, Periode, Verdi, Teller, Nevner,
-    95 % intervall, Status. The accessible alternative to the chart."""
+    """The numbers behind a chart as text in the current language: Område, Periode, Verdi,
+    Antall, Av (befolkning), 95 % intervall, Status (the headers too). The accessible
+    alternative to the chart."""
     if df is None or df.empty:
-        return pd.DataFrame(columns=["Område", "Verdi"])
+        return pd.DataFrame(columns=[_("Område"), _("Verdi")])
     d = df.copy()
     if sort_by_value:
         d = d.assign(_k=d["value"].fillna(-1e18)).sort_values("_k", ascending=False)
-    names = d["region_name"].astype(str)
+    names: list[str] = d["region_name"].astype(str).tolist()
     if "level" in d and d["level"].nunique() > 1:     # «Vestfold» is a group and a county
-        names = [f"{n} (regiongruppe)" if lv == "region" else n for n, lv in zip(names, d["level"])]
-    out = pd.DataFrame({"Område": names})
+        names = [_("{name} (regiongruppe)").format(name=n) if lv == "region" else n
+                 for n, lv in zip(names, d["level"])]
+    out = pd.DataFrame({_("Område"): names})
     if with_period:
-        out["Periode"] = [fmt.period(p) for p in d["period"]]
-    out["Verdi"] = [fmt.value(v, ind, s) for v, s in zip(d["value"], d["status"])]
+        out[_("Periode")] = [fmt.period(p) for p in d["period"]]
+    out[_("Verdi")] = [fmt.value(v, ind, s) for v, s in zip(d["value"], d["status"])]
     known = d["status"].isin(fmt.KNOWN)
     if ind.kind == "share" and d["denominator"].notna().any():
-        out["Antall"] = [fmt.number(n) if k else fmt.DASH for n, k in zip(d["numerator"], known)]
-        out["Av (befolkning)"] = [fmt.number(n) for n in d["denominator"]]
-        out["95 % intervall"] = [fmt.interval(fmt.wilson(n, m)) if k else fmt.DASH
-                                 for n, m, k in zip(d["numerator"], d["denominator"], known)]
-    out["Status"] = [status_text(r) for r in rows(d)]
+        out[_("Antall")] = [fmt.number(n) if k else fmt.DASH for n, k in zip(d["numerator"], known)]
+        out[_("Av (befolkning)")] = [fmt.number(n) for n in d["denominator"]]
+        out[_("95 % intervall")] = [fmt.interval(fmt.wilson(n, m)) if k else fmt.DASH
+                                    for n, m, k in zip(d["numerator"], d["denominator"], known)]
+    out[_("Status")] = [status_text(r) for r in rows(d)]
     return out.reset_index(drop=True)
 
 
@@ -365,7 +369,7 @@ def wide_table(df: pd.DataFrame, ind: Indicator, order: list[str] | None = None)
     """Periods down, regions across (for trend charts), regions in `order` (codes) if given,
     so the table reads in the same order as the chart's legend."""
     if df is None or df.empty:
-        return pd.DataFrame(columns=["Periode"])
+        return pd.DataFrame(columns=[_("Periode")])
     names = list(dict.fromkeys(df["region_name"]))
     if order:
         by_code = dict(zip(df["region_code"], df["region_name"]))
@@ -374,9 +378,10 @@ def wide_table(df: pd.DataFrame, ind: Indicator, order: list[str] | None = None)
     cells: dict[str, dict[str, str]] = {}
     for r in rows(df):
         cells.setdefault(r["period"], {})[r["region_name"]] = fmt.value(r["value"], ind, r["status"])
-    out = [{"Periode": fmt.period(p), **{n: cells[p].get(n, fmt.DASH) for n in names}}
+    head = _("Periode")
+    out = [{head: fmt.period(p), **{n: cells[p].get(n, fmt.DASH) for n in names}}
            for p in sorted(cells)]
-    return pd.DataFrame(out, columns=["Periode", *names])
+    return pd.DataFrame(out, columns=[head, *names])
 
 
 # --- search ----------------------------------------------------------------------------------

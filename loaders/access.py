@@ -46,6 +46,7 @@ from loaders.access_book import MAX_FAILURES as MAX_FAILURES
 from loaders.access_book import MAX_FAILURES_PER_NAME as MAX_FAILURES_PER_NAME
 from loaders.access_book import TRUSTED_SECONDS as TRUSTED_SECONDS
 from vocab import settings
+from vocab.i18n import _, ngettext
 
 # scrypt as OWASP recommends it (N=2^15, r=8, p=3): 32 MiB and about half a second per hash.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 3
@@ -114,10 +115,10 @@ def _parse(stored: str) -> tuple | None:
 
 def _matches(password: str, parsed: tuple) -> bool:
     if parsed[0] == "scrypt":
-        _, n, r, p, salt, want = parsed
+        _kind, n, r, p, salt, want = parsed
         got = _scrypt(password, salt, n, r, p, len(want) or 32)
     else:
-        _, rounds, salt, want = parsed
+        _kind, rounds, salt, want = parsed
         with _HASHING:
             got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, rounds)
     return hmac.compare_digest(got, want)
@@ -144,7 +145,7 @@ def accounts(secrets_mapping=None) -> dict[str, str]:
     found: dict[str, str] = {}
     env = settings.env("INNENFOR_COORDINATORS") or ""
     for part in filter(None, (p.strip() for p in env.split(";"))):
-        name, _, h = part.partition("=")
+        name, _eq, h = part.partition("=")
         if name and h:
             found[name.strip()] = h.strip()
     if secrets_mapping:
@@ -198,12 +199,12 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-UNAVAILABLE = access_book.FOLDER_PROBLEM
+UNAVAILABLE = access_book.FOLDER_PROBLEM   # (an N_ constant: translate with _() where shown)
 
 
 def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float | None = None, *,
             client: str = "", db=None) -> tuple[bool, str]:
-    """(ok, Norwegian message). Unknown names and wrong passwords count and cost alike.
+    """(ok, message in the current language). Unknown names and wrong passwords count and cost alike.
     `client` names the browser (cookie) or address the attempt came from; `db` the store whose
     sign-in book counts the attempts."""
     name = (name or "").strip()
@@ -214,14 +215,20 @@ def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float |
     try:
         wait, name_wide, left = bk.reserve(key, who, now)
         if wait:
-            msg = f"For mange mislykkede forsøk. Prøv igjen om {_minutes(wait)} minutter"
+            m = _minutes(wait)   # (bokmål says «minutter» after any number here, as it always has)
             if name_wide:
-                msg += ", eller fra en nettleser du har logget inn med før"
-            return False, msg + "."
+                msg = ngettext("For mange mislykkede forsøk. Prøv igjen om {n} minutter, eller fra en "
+                               "nettleser du har logget inn med før.",
+                               "For mange mislykkede forsøk. Prøv igjen om {n} minutter, eller fra en "
+                               "nettleser du har logget inn med før.", m)
+            else:
+                msg = ngettext("For mange mislykkede forsøk. Prøv igjen om {n} minutter.",
+                               "For mange mislykkede forsøk. Prøv igjen om {n} minutter.", m)
+            return False, msg.format(n=m)
         ok, upgrade = _check(bk, key, password, accounts_map.get(name))
         if not ok:
-            return False, "Feil brukernavn eller passord." + (
-                f" {left} forsøk igjen før pause." if left > 0 else "")
+            return False, _("Feil brukernavn eller passord.") + (
+                " " + _("{n} forsøk igjen før pause.").format(n=left) if left > 0 else "")
         bk.succeeded(key, who, now, upgrade)
     except access_book.Unavailable as e:
         log.exception("innloggingsboka %s kan ikke brukes", bk.where)
@@ -231,7 +238,7 @@ def sign_in(name: str, password: str, accounts_map: dict[str, str], now: float |
                     "bruker nå en scrypt-hash av samme passord, lagret i %s. Lag en ny hash med "
                     "python -m loaders.access hash og bytt ut den gamle i secrets.toml eller "
                     "INNENFOR_COORDINATORS.", name, bk.where)
-    return True, f"Logget inn som {name}."
+    return True, _("Logget inn som {name}.").format(name=name)
 
 
 def reset_rate_limits(db=None) -> None:

@@ -20,18 +20,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from loaders import shared
+from vocab.i18n import N_, _
 
 MAX_FAILURES = 5                        # per name and client before a pause
 MAX_FAILURES_PER_NAME = 20              # per name, from clients that never signed in as it
 LOCKOUT_SECONDS = 15 * 60
 TRUSTED_SECONDS = 180 * 24 * 3600       # a browser that signed in is known this long
 
-FOLDER_PROBLEM = ("Innlogging er ikke mulig akkurat nå: Innenfor får ikke skrevet i mappen {folder} "
-                  "(full disk eller skrivebeskyttet mappe), og uten det kan ikke innloggingsforsøkene "
-                  "telles. Si fra til den som drifter Innenfor.")
-SERVER_PROBLEM = ("Innlogging er ikke mulig akkurat nå: Innenfor får ikke kontakt med den felles "
-                  "databasen (PostgreSQL), og uten den kan ikke innloggingsforsøkene telles. Si fra "
-                  "til den som drifter Innenfor.")
+# Shown to the user who tries to sign in (translated where raised).
+FOLDER_PROBLEM = N_("Innlogging er ikke mulig akkurat nå: Innenfor får ikke skrevet i mappen {folder} "
+                    "(full disk eller skrivebeskyttet mappe), og uten det kan ikke innloggingsforsøkene "
+                    "telles. Si fra til den som drifter Innenfor.")
+SERVER_PROBLEM = N_("Innlogging er ikke mulig akkurat nå: Innenfor får ikke kontakt med den felles "
+                    "databasen (PostgreSQL), og uten den kan ikke innloggingsforsøkene telles. Si fra "
+                    "til den som drifter Innenfor.")
 
 
 class Unavailable(Exception):
@@ -150,7 +152,7 @@ class SqliteBook(_SqlBook):
                     con.execute("ROLLBACK")
                     raise
         except (sqlite3.Error, OSError) as e:
-            raise Unavailable(FOLDER_PROBLEM.format(folder=self.path.parent)) from e
+            raise Unavailable(_(FOLDER_PROBLEM).format(folder=self.path.parent)) from e
 
     def reset(self) -> None:
         if self.path.exists():          # forgetting needs no book
@@ -199,7 +201,7 @@ class PostgresBook(_SqlBook):
                         pg.execute("SELECT name FROM signin_names WHERE name = %s FOR UPDATE", [name])
                     yield pg
         except psycopg.Error as e:
-            raise Unavailable(SERVER_PROBLEM) from e
+            raise Unavailable(_(SERVER_PROBLEM)) from e
 
 
 def open_book(store_file: Path) -> Book:

@@ -19,6 +19,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from vocab.i18n import N_, _
+from vocab.numbers import integer
+
 # normalise() returns the columns vocab.keys.NORMALISED, one row per published cell.
 # `row` is the line (CSV) or row (xlsx) a value was read from; `sheet` the xlsx sheet it is on,
 # '' for CSV, or '#Verdi' for JSON-stat (where `row` is the value's number in the response).
@@ -29,19 +32,28 @@ MAX_UNPACKED = 200 * 1024 * 1024   # what an xlsx may unpack to (its members, un
 MAX_SHARED_STRINGS = 2_000_000     # distinct texts an xlsx may declare
 HEAD_CHARS = 64 * 1024   # what detection looks at: never the whole (possibly 50 MB) file
 
-# SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and NAV/Udir's '*'.
+# SSB's symbols (https://www.ssb.no/en/help/symbols-in-tables) and NAV/Udir's '*'. The notes are
+# stored with the figures in bokmål (data, compared by the readers); N_ puts them in the catalogs
+# so a page can show them with _(note).
 SYMBOLS = {
-    ".": ("missing", "«.» kan ikke forekomme"),
-    "..": ("missing", "«..» tall kan ikke offentliggjøres / ikke tilgjengelig"),
-    "...": ("missing", "«...» tall ennå ikke tilgjengelig"),
-    ":": ("suppressed", "«:» skjermet"),
-    "*": ("suppressed", "«*» skjermet (færre enn 4)"),
-    "-": ("ok", "«-» null"),
+    ".": ("missing", N_("«.» kan ikke forekomme")),
+    "..": ("missing", N_("«..» tall kan ikke offentliggjøres / ikke tilgjengelig")),
+    "...": ("missing", N_("«...» tall ennå ikke tilgjengelig")),
+    ":": ("suppressed", N_("«:» skjermet")),
+    "*": ("suppressed", N_("«*» skjermet (færre enn 4)")),
+    "-": ("ok", N_("«-» null")),
 }
+EMPTY_CELL = N_("tom celle")   # the stored note of an empty cell (bokmål, like every stored note)
+
+
+def count_text(n: int) -> str:
+    """A large count in a message, in the language's digits ('6 000 000' with plain spaces in
+    Norwegian, as the messages have always written it; '6,000,000' in English)."""
+    return integer(n).replace("\u00a0", " ")
 
 
 class LoadError(Exception):
-    """A file we will not load. The message is Norwegian and says what to do."""
+    """A file we will not load. The message (in the current language) says what to do."""
 
     def __init__(self, message: str, problems: list[str] | None = None):
         super().__init__(message)
@@ -203,16 +215,16 @@ class RawFile:
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
             return   # a damaged zip is named by the reader that tries to open it
         if total > MAX_UNPACKED or len(infos) > 10_000:
-            raise LoadError(f"Excel-filen pakkes ut til {total // 1024 // 1024} MB, mer enn "
-                            f"{MAX_UNPACKED // 1024 // 1024} MB som er grensen. Filen er enten skadet "
-                            "eller laget for å fylle opp minnet; Innenfor åpner den ikke. Last ned "
-                            "tabellen på nytt fra kilden.")
+            raise LoadError(_("Excel-filen pakkes ut til {size} MB, mer enn {limit} MB som er grensen. "
+                              "Filen er enten skadet eller laget for å fylle opp minnet; Innenfor åpner "
+                              "den ikke. Last ned tabellen på nytt fra kilden.").format(
+                size=total // 1024 // 1024, limit=MAX_UNPACKED // 1024 // 1024))
         m = re.search(rb'\buniqueCount="(\d+)"', head) or re.search(rb'\bcount="(\d+)"', head)
         if m and int(m.group(1)) > MAX_SHARED_STRINGS:
-            raise LoadError(f"Excel-filen sier den har {int(m.group(1)):,} ulike tekster".replace(",", " ")
-                            + f", mer enn {MAX_SHARED_STRINGS:,} som er grensen".replace(",", " ")
-                            + ". Filen er enten skadet eller laget for å fylle opp minnet; Innenfor "
-                            "åpner den ikke. Last ned tabellen på nytt fra kilden.")
+            raise LoadError(_("Excel-filen sier den har {n} ulike tekster, mer enn {limit} som er "
+                              "grensen. Filen er enten skadet eller laget for å fylle opp minnet; "
+                              "Innenfor åpner den ikke. Last ned tabellen på nytt fra kilden.").format(
+                n=count_text(int(m.group(1))), limit=count_text(MAX_SHARED_STRINGS)))
 
     @cached_property
     def workbook(self):
@@ -221,8 +233,8 @@ class RawFile:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
         except Exception as e:
-            raise LoadError("Excel-filen kan ikke åpnes. Den kan være skadet, avkortet eller "
-                            "passordbeskyttet. Last ned filen på nytt.") from e
+            raise LoadError(_("Excel-filen kan ikke åpnes. Den kan være skadet, avkortet eller "
+                              "passordbeskyttet. Last ned filen på nytt.")) from e
         return wb
 
     def check_formulas(self, sheets) -> None:
@@ -231,9 +243,10 @@ class RawFile:
         Other sheets (an analyst's own =SUM) are not read, so they do not matter."""
         if found := self._formula_without_value(self.workbook, set(sheets)):
             sheet, ref, formula = found
-            raise LoadError(f"Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {ref}: "
-                            f"={formula[:60]}). Innenfor regner ikke ut formler. Åpne filen i Excel og "
-                            "lagre den på nytt (da lagres verdiene), eller lim inn som verdier.")
+            raise LoadError(_("Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {cell}: "
+                              "={formula}). Innenfor regner ikke ut formler. Åpne filen i Excel og "
+                              "lagre den på nytt (da lagres verdiene), eller lim inn som verdier.").format(
+                sheet=sheet, cell=ref, formula=formula[:60]))
 
     def _formula_without_value(self, wb, sheets: set) -> tuple[str, str, str] | None:
         """(sheet, cell, formula) of a formula cell with no computed value stored. (Excel stores
@@ -343,7 +356,7 @@ _EXCEL_ERRORS = {"#DIV/0!", "#NUM!", "#VALUE!", "#N/A", "#REF!", "#NAME?", "#NUL
 
 def _finite(x: float, shown) -> float:
     if not math.isfinite(x):
-        raise ValueError(f"«{str(shown)[:40]}» er ikke et endelig tall")
+        raise ValueError(_("«{value}» er ikke et endelig tall").format(value=str(shown)[:40]))
     return x + 0.0   # -0 → 0
 
 
@@ -359,32 +372,34 @@ def parse_cell(cell, decimal: str = ",") -> tuple[float | None, str, str]:
     refused (ValueError, which the reader names with its row); -0 is 0.
     """
     if cell is None:
-        return None, "missing", "tom celle"
+        return None, "missing", EMPTY_CELL
     if isinstance(cell, bool):
-        raise ValueError(f"«{cell}» er ikke et tall")
+        raise ValueError(_("«{value}» er ikke et tall").format(value=cell))
     if isinstance(cell, (int, float)):
         if isinstance(cell, float) and math.isnan(cell):   # an empty cell in a reader's frame
-            return None, "missing", "tom celle"
+            return None, "missing", EMPTY_CELL
         try:
             x = float(cell)
         except OverflowError:   # an int of 400 digits
-            raise ValueError(f"«{str(cell)[:20]}…» er ikke et endelig tall") from None
+            raise ValueError(_("«{value}…» er ikke et endelig tall").format(value=str(cell)[:20])) from None
         return _finite(x, cell), "ok", ""
     s = plain_text(str(cell)).strip().strip('"').strip()
     if s == "":
-        return None, "missing", "tom celle"
+        return None, "missing", EMPTY_CELL
     if s in SYMBOLS:
         status, note = SYMBOLS[s]
         return (0.0 if s == "-" else None), status, note
     if not _NUM.match(s):
         if s.casefold().lstrip("+-") in _ENDLESS:
-            raise ValueError(f"«{s}» er ikke et endelig tall")
+            raise ValueError(_("«{value}» er ikke et endelig tall").format(value=s))
         if s.upper() in _EXCEL_ERRORS:
-            raise ValueError(f"«{s}» er en feilverdi fra Excel, ikke et tall (sjekk formelen)")
-        raise ValueError(f"«{s[:40]}» er ikke et tall eller et kjent symbol")
+            raise ValueError(_("«{value}» er en feilverdi fra Excel, ikke et tall (sjekk formelen)")
+                             .format(value=s))
+        raise ValueError(_("«{value}» er ikke et tall eller et kjent symbol").format(value=s[:40]))
     other = "." if decimal == "," else ","
     if other in s:
-        raise ValueError(f"«{s}» har feil desimaltegn (filen bruker «{decimal}»)")
+        raise ValueError(_("«{value}» har feil desimaltegn (filen bruker «{mark}»)").format(
+            value=s, mark=decimal))
     s = re.sub(r"[ \u00a0\u202f]", "", s).replace(",", ".")
     return _finite(float(s), s), "ok", ""
 
@@ -401,7 +416,7 @@ def parse_region_label(label) -> tuple[str, str, str]:
         s = f"{int(label)}"
     m = _LABEL.match(s)
     if not m:
-        raise ValueError(f"«{s[:60]}» har ikke et regionnummer")
+        raise ValueError(_("«{label}» har ikke et regionnummer").format(label=s[:60]))
     code, name = m.group(1), (m.group(2) or "").strip()
     name = _YEARS_SUFFIX.sub("", name)
     if code == "0" or code == "00":

@@ -60,7 +60,7 @@ def report_leftovers(db: Path) -> None:
         with store.reader(db) as con:
             missing = store.missing_originals(con, db.parent / "raw")
         if missing:
-            names = ", ".join(f"«{n}»" for n, _ in missing[:5]) + (
+            names = ", ".join(f"«{n}»" for n, _sha in missing[:5]) + (
                 f" og {len(missing) - 5} til" if len(missing) > 5 else "")
             print(f"{len(missing)} filer i lageret mangler originalfilen i arkivet {db.parent / 'raw'}: "
                   f"{names}. Last inn de samme filene på nytt, så arkiveres originalene "

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from loaders.store import as_arrow
 from vocab import periods
+from vocab.i18n import _
 from vocab.keys import KEY
 from vocab.numbers import as_written
 from vocab.status import SQL_HAS_VALUE
@@ -121,8 +122,10 @@ def compare(con, obs, *, product: str, released: datetime, is_demo: bool = False
         con.unregister("incoming")
 
     def line(r) -> str:
-        return (f"{r[0]} {r[1]} {r[2]} (alder {r[3]}, kjønn {r[4]}, kategori {r[5]}): filen har "
-                f"{_show(r[6], r[7])}, men «{r[10]}» har allerede {_show(r[8], r[9])}")
+        return _("{indicator} {region} {period} (alder {age}, kjønn {sex}, kategori {category}): filen "
+                 "har {new}, men «{file}» har allerede {old}").format(
+            indicator=r[0], region=r[1], period=r[2], age=r[3], sex=r[4], category=r[5],
+            new=_show(r[6], r[7]), file=r[10], old=_show(r[8], r[9]))
     return Comparison(problems=[line(r) for r in clashing], total=total, rounded=rounded,
                       rounded_example=line(rounding[0]) if rounding else "",
                       revised=revised, older=older, newer_release=newer or "",
@@ -145,5 +148,7 @@ def _may_overlap(con, obs: pa.Table) -> bool:
 
 def _show(value, status, unit: str = "") -> str:
     if value is None:
-        return status_word(status) or "publisert"
-    return as_written(value, 2) + ("\u00a0%" if unit == "prosent" else "")
+        return status_word(status) or _("publisert")
+    if unit == "prosent":
+        return _("{value}\u00a0%").format(value=as_written(value, 2))
+    return as_written(value, 2)

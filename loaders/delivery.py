@@ -18,11 +18,13 @@ from loaders.base import SYMBOLS, LoadError, RawFile, parse_cell, parse_region_l
 from loaders.frames import normalised_frame
 from loaders.plausible import warnings as implausible
 from vocab import indicators
+from vocab.i18n import N_, _
 from vocab.keys import TEMPLATE
 from vocab.numbers import integer
 from vocab.status import STATUSES, WORDS
+from vocab.text import where
 
-NAME = "Innenfor leveransemal (CSV)"
+NAME = N_("Innenfor leveransemal (CSV)")   # stored as the format's name: translate where it is shown
 COLUMNS = TEMPLATE
 
 # The words the template accepts: the status words Innenfor shows (vocab.status), their
@@ -59,8 +61,8 @@ def near_miss(raw: RawFile) -> str | None:
     lines = raw.first_lines
     cells = _header(lines[0]) if lines else []
     if len(cells) in (len(COLUMNS) - 1, len(COLUMNS)) and cells[0] in indicators.all_indicators():
-        return ("Leveransemalen mangler overskriftsraden: første linje er en tallrad. Første linje "
-                f"må være {';'.join(COLUMNS)}.")
+        return _("Leveransemalen mangler overskriftsraden: første linje er en tallrad. Første linje "
+                 "må være {columns}.").format(columns=";".join(COLUMNS))
     return None
 
 
@@ -68,26 +70,27 @@ def read(raw: RawFile) -> tuple[list[dict], str, list]:
     text = raw.text or ""
     head = raw.first_lines[0]
     if "\t" in head and ";" not in head and "," not in head:
-        raise LoadError("Leveransemalen bruker tabulator som skilletegn mellom kolonnene. Bruk «;» "
-                        "(eller «,»): lagre filen som CSV med semikolon og prøv igjen.")
+        raise LoadError(_("Leveransemalen bruker tabulator som skilletegn mellom kolonnene. Bruk «;» "
+                          "(eller «,»): lagre filen som CSV med semikolon og prøv igjen."))
     delim = ";" if head.count(";") >= head.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delim)
     header = _header(delim.join(next(reader)))
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS and c]
     if missing or extra:
-        raise LoadError("Leveransemalen har feil kolonner."
-                        + (f" Mangler: {', '.join(missing)}." if missing else "")
-                        + (f" Ukjente: {', '.join(extra)}." if extra else "")
-                        + f" Forventet: {';'.join(COLUMNS)}.")
+        raise LoadError(" ".join(
+            [_("Leveransemalen har feil kolonner.")]
+            + ([_("Mangler: {columns}.").format(columns=", ".join(missing))] if missing else [])
+            + ([_("Ukjente: {columns}.").format(columns=", ".join(extra))] if extra else [])
+            + [_("Forventet: {columns}.").format(columns=";".join(COLUMNS))]))
     rows = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
-                            f"{integer(len(header))}. "
-                            f"Er filen avkortet, eller brukes «{delim}» inne i en verdi?")
+            raise LoadError(_("Rad {row} har {n} kolonner, men overskriften har {header}. Er filen "
+                              "avkortet, eller brukes «{delimiter}» inne i en verdi?").format(
+                row=n, n=integer(len(cells)), header=integer(len(header)), delimiter=delim))
         rows.append({"_row": n, **dict(zip(header, (c.strip() for c in cells)))})
     return rows, _decimal(rows, delim), raw._notes   # (warnings go to raw._notes)
 
@@ -128,16 +131,17 @@ def normalise(table) -> pd.DataFrame:
         try:
             code, name, level = parse_region_label(r["kommunenr"])
         except ValueError as e:
-            raise LoadError(f"Rad {n}: {e}.") from None
+            raise LoadError(f"{where('', n)}: {e}.") from None
         try:
             count, st1, note1 = parse_cell(r["antall"], decimal)
-            den, _st2, _ = parse_cell(r["nevner"], decimal)
+            den, _st2, _note2 = parse_cell(r["nevner"], decimal)
         except ValueError as e:
-            raise LoadError(f"Rad {n}: {e}.") from None
+            raise LoadError(f"{where('', n)}: {e}.") from None
         word = r["status"].strip().lower()
         if word not in STATUS_WORDS:
-            raise LoadError(f"Rad {n}: ukjent status «{r['status']}». Bruk tom (publisert), "
-                            "skjermet, mangler, foreløpig, brudd eller symbolene : .. * .")
+            raise LoadError(_("Rad {row}: ukjent status «{status}». Bruk tom (publisert), skjermet, "
+                              "mangler, foreløpig, brudd eller symbolene : .. * .").format(
+                row=n, status=r["status"]))
         status = STATUS_WORDS[word] if word else st1
         if word in SYMBOLS:
             note1 = SYMBOLS[word][1]
@@ -149,10 +153,12 @@ def normalise(table) -> pd.DataFrame:
         if share and count is not None:
             value = 100 * count / den if den else None
             if not den:
-                raise LoadError(f"Rad {n}: {r['indikator']} er en andel og trenger «nevner».")
+                raise LoadError(_("Rad {row}: {indicator} er en andel og trenger «nevner».").format(
+                    row=n, indicator=r["indikator"]))
         sex = SEX_WORDS.get(r["kjonn"].strip().lower())
         if sex is None:
-            raise LoadError(f"Rad {n}: ukjent kjønn «{r['kjonn']}» (bruk alle, kvinner eller menn).")
+            raise LoadError(_("Rad {row}: ukjent kjønn «{sex}» (bruk alle, kvinner eller menn).").format(
+                row=n, sex=r["kjonn"]))
         out.append({"indicator": r["indikator"].strip(), "region": code, "region_name": name,
                     "level": level, "period": _period(r["periode"]), "age": _age(r["alder"]),
                     "sex": sex, "category": r["kategori"].strip().lower() or "alle",

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from vocab.i18n import _
+
 log = logging.getLogger(__name__)
 
 
@@ -117,11 +119,11 @@ _DISK_WORDS = ("No space left", "Disk quota", "Read-only file system", "Permissi
                "Could not write file", "Could not open file")
 
 
-def problem(e: BaseException, folder: Path,
-            outcome: str = "Ingenting er lagret, og lageret er som før.") -> str | None:
-    """A Norwegian sentence for a write the disk refused (full, read-only, no access, other
-    I/O error), from an OSError or a DuckDB I/O error; None for anything else (a bug, which
-    should surface as one)."""
+def problem(e: BaseException, folder: Path, outcome: str | None = None) -> str | None:
+    """A sentence (in the current language) for a write the disk refused (full, read-only, no
+    access, other I/O error), from an OSError or a DuckDB I/O error; None for anything else (a
+    bug, which should surface as one). `outcome` (translated) says what became of the store;
+    by default that nothing was saved."""
     code = getattr(e, "errno", None)
     text = str(e)
     # DuckDB reports a full disk as an I/O error, or (during a checkpoint) as a fatal error
@@ -129,17 +131,19 @@ def problem(e: BaseException, folder: Path,
     io = isinstance(e, OSError) or type(e).__name__ in ("IOException", "PermissionException")
     if not io and not (isinstance(e, duckdb.Error) and any(w in text for w in _DISK_WORDS)):
         return None
+    if outcome is None:
+        outcome = _("Ingenting er lagret, og lageret er som før.")
     if code in _FULL or "No space left" in text or "quota" in text.lower():
-        why = f"disken er full ({folder})"
-        fix = "Frigjør plass på disken og prøv igjen."
+        said = _("Lagringen stoppet fordi disken er full ({folder}). {outcome} Frigjør plass på disken "
+                 "og prøv igjen.")
     elif (code in _READ_ONLY or "Read-only file system" in text or "Permission denied" in text
           or "Operation not permitted" in text):
-        why = f"Innenfor får ikke skrive i mappen {folder} (den er skrivebeskyttet eller mangler tilgang)"
-        fix = "Si fra til den som drifter Innenfor."
+        said = _("Lagringen stoppet fordi Innenfor får ikke skrive i mappen {folder} (den er "
+                 "skrivebeskyttet eller mangler tilgang). {outcome} Si fra til den som drifter Innenfor.")
     else:
-        why = f"disken svarte med en skrivefeil ({folder})"
-        fix = "Prøv igjen, og si fra til den som drifter Innenfor hvis det gjentar seg."
-    return f"Lagringen stoppet fordi {why}. {outcome} {fix}"
+        said = _("Lagringen stoppet fordi disken svarte med en skrivefeil ({folder}). {outcome} Prøv "
+                 "igjen, og si fra til den som drifter Innenfor hvis det gjentar seg.")
+    return said.format(folder=folder, outcome=outcome)
 
 
 def archive(raw_data: bytes, sha256: str, archive_dir: Path) -> Path:

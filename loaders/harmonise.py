@@ -13,6 +13,7 @@ from loaders.frames import coded_strings, factorize, groups, plain
 from loaders.validate import MAX_PROBLEMS
 from vocab import indicators
 from vocab import periods as periods_
+from vocab.i18n import _
 from vocab.keys import KEY
 from vocab.status import PRECEDENCE, VALUE_STATUSES
 from vocab.text import where
@@ -36,36 +37,38 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
         at = f"{where(sheet, row)}: " if row else ""
         if level == "land":
             if code != codes.NORWAY or not codes.name_matches(code, name):
-                problems.append(f"{at}«{code} {name}» er ikke «0 Hele landet».")
+                problems.append(at + _("«{code} {name}» er ikke «0 Hele landet».").format(
+                    code=code, name=name))
             code_of[i] = codes.NORWAY
         elif level == "fylke":
             c = codes.county_to_2024(code)
             if c is None:
-                problems.append(f"{at}ukjent fylkesnummer {code} («{name}»).")
+                problems.append(at + _("ukjent fylkesnummer {code} («{name}»).").format(code=code, name=name))
                 continue
             if not codes.name_matches(code, name):
-                problems.append(f"{at}fylkesnummer {code} og navnet «{name}» passer ikke sammen."
-                                + _encoding_hint(name))
+                problems.append(at + _("fylkesnummer {code} og navnet «{name}» passer ikke sammen.").format(
+                    code=code, name=name) + _encoding_hint(name))
             code_of[i], exact_of[i] = c
             if not c[1]:
                 county_breaks.add(code)
         else:
             h = codes.to_2024(code)
             if h is None:
-                problems.append(f"{at}ukjent kommunenummer {code}" + (f" («{name}»)." if name else "."))
+                problems.append(at + (_("ukjent kommunenummer {code} («{name}»).") if name
+                                      else _("ukjent kommunenummer {code}.")).format(code=code, name=name))
                 continue
             if not codes.name_matches(code, name):
                 known = " / ".join(sorted(codes.known_names()[code]))
-                problems.append(f"{at}kommunenummer {code} heter «{known}», ikke «{name}»."
-                                + _encoding_hint(name))
+                problems.append(at + _("kommunenummer {code} heter «{known}», ikke «{name}».").format(
+                    code=code, known=known, name=name) + _encoding_hint(name))
             if not h.exact:
                 split_notes[code] = h.split_into
             code_of[i], exact_of[i] = h.code, h.exact
     if problems:
         return df.iloc[0:0], problems, warnings
     for code, parts in split_notes.items():
-        warnings.append(f"{code} {codes.name_of(code)} ble delt ({' og '.join(parts)}); tallene lagres "
-                        f"på {code} og fordeles ikke.")
+        warnings.append(_("{code} {name} ble delt ({parts}); tallene lagres på {code} og fordeles ikke.")
+                        .format(code=code, name=codes.name_of(code), parts=_joined(parts)))
     lab_level = labels["level"].to_numpy(dtype=object)
     lab_region = labels["region"].to_numpy(dtype=object)
     status = df["status"]
@@ -109,10 +112,19 @@ def harmonise(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     return out, problems, warnings
 
 
+def _joined(parts) -> str:
+    """'3905 og 3907', '5055 og 5056 og 5059' (every part joined by the language's «og»)."""
+    out = ""
+    for p in parts:
+        out = _("{items} og {last}").format(items=out, last=p) if out else p
+    return out
+
+
 def _encoding_hint(name: str) -> str:
     fixed = mojibake(name)
-    return (f" Navnet har trolig feil tegnkoding («{fixed}» lagret som UTF-8 og lest som "
-            "ISO-8859-1): lagre filen med én tegnkoding (UTF-8) og prøv igjen.") if fixed else ""
+    return (" " + _("Navnet har trolig feil tegnkoding («{fixed}» lagret som UTF-8 og lest som "
+                    "ISO-8859-1): lagre filen med én tegnkoding (UTF-8) og prøv igjen.").format(
+        fixed=fixed)) if fixed else ""
 
 
 def _combine(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
@@ -132,8 +144,8 @@ def _combine(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
         a = current.groupby(key)[col].sum()
         b = stale.groupby(key)[col].sum()
         for k in b.index[(a.reindex(b.index) - b).abs() > 1e-6][:MAX_PROBLEMS]:
-            problems.append(f"{k[1]} {k[2]}: både gammelt og nytt kommunenummer har tall for samme "
-                            "område og periode, og de stemmer ikke overens.")
+            problems.append(f"{k[1]} {k[2]}: " + _("både gammelt og nytt kommunenummer har tall for samme "
+                                                   "område og periode, og de stemmer ikke overens."))
     multi = multi[multi["in_use"] | ~has_current]
     kinds = multi["indicator"].map({k: i.kind for k, i in indicators.all_indicators().items()})
     rank = {s: i for i, s in enumerate(PRECEDENCE)}

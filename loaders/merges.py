@@ -10,13 +10,15 @@ import pandas as pd
 
 from geo import codes
 from loaders.frames import plain
+from vocab.i18n import _, ngettext
 from vocab.keys import KEY
 
 
 def incomplete(df: pd.DataFrame, grp: np.ndarray, years: np.ndarray, code_of: list, lab_region,
                lab_level, span: np.ndarray) -> pd.DataFrame | None:
-    """The keys (KEY + note) published only in part, or None. `grp` numbers each row's region
-    label; code_of, lab_region, lab_level and span ([first, end) year in use) are per label."""
+    """The keys (KEY + note, and the parts `present` and `lacking`) published only in part, or
+    None. `grp` numbers each row's region label; code_of, lab_region, lab_level and span
+    ([first, end) year in use) are per label."""
     old = np.array([c is not None and c != r for c, r in zip(code_of, lab_region)], dtype=bool)
     if not old.any():
         return None   # every row is under its 2024 number (the usual case): nothing to check
@@ -31,17 +33,23 @@ def incomplete(df: pd.DataFrame, grp: np.ndarray, years: np.ndarray, code_of: li
     for key, labs, year in zip(per.index, per["labs"], per["year"]):
         if (labs, year) not in cache:
             cache[labs, year] = _lacking(labs, int(year), code_of, lab_region, lab_level, span)
-        if note := cache[labs, year]:
-            found.append((*key, note))
-    return pd.DataFrame(found, columns=KEY + ["note"]) if found else None
+        if parts := cache[labs, year]:
+            found.append((*key, _note(*parts), *parts))
+    return pd.DataFrame(found, columns=KEY + ["note", "present", "lacking"]) if found else None
 
 
-def _lacking(labs, year: int, code_of, lab_region, lab_level, span) -> str:
-    """'bare 0723 Tjøme i filen; mangler 0722 Nøtterøy', or '' when the parts make the whole."""
+def _note(present: tuple, lacking: tuple) -> str:
+    """The stored note (bokmål, like every stored note): 'bare 0723 Tjøme i filen; mangler 0722
+    Nøtterøy'."""
+    return f"bare {_names(present)} i filen; mangler {_names(lacking)}"
+
+
+def _lacking(labs, year: int, code_of, lab_region, lab_level, span) -> tuple | None:
+    """((parts in the file), (parts it lacks)), or None when the parts make the whole."""
     target = code_of[next(iter(labs))]
     present = {lab_region[i] for i in labs}
     if target in present:
-        return ""   # published under today's number: the whole area
+        return None   # published under today's number: the whole area
     if lab_level[next(iter(labs))] == "fylke":
         needed = set(codes.old_county_parts(target))
     else:
@@ -54,13 +62,19 @@ def _lacking(labs, year: int, code_of, lab_region, lab_level, span) -> str:
             needed |= codes.parts_in_use(target, era)
     missing = sorted(needed - present)
     if not missing:
-        return ""
-    return (f"bare {_names(sorted(present))} i filen; mangler {_names(missing)}")
+        return None
+    return tuple(sorted(present)), tuple(missing)
 
 
-def _names(cs: list[str]) -> str:
+def _names(cs, translated: bool = False) -> str:
+    """'0722 Nøtterøy og 0723 Tjøme' (bokmål for a stored note; `translated`: in the language
+    of the moment, for a message)."""
     named = [f"{c} {codes.name_of(c)}" if codes.name_of(c) != c else c for c in cs]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    if len(named) == 1:
+        return named[0]
+    if translated:
+        return _("{items} og {last}").format(items=", ".join(named[:-1]), last=named[-1])
+    return ", ".join(named[:-1]) + " og " + named[-1]
 
 
 def mark(out: pd.DataFrame, found: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
@@ -80,9 +94,15 @@ def mark(out: pd.DataFrame, found: pd.DataFrame, warnings: list[str]) -> pd.Data
     out.loc[rows, "note"] = notes.reindex(keys[hit]).to_numpy()
     first = found.iloc[0]
     n = int(hit.sum())
-    warnings.append(
-        f"{'1 rad gjelder' if n == 1 else f'{n} rader gjelder'} bare en del av en sammenslått kommune "
-        "eller et sammenslått fylke og lagres som «mangler», uten tall (f.eks. "
-        f"{first['region_code']} {codes.name_of(first['region_code'])} {first['period']}: "
-        f"{first['note']}). Last inn en fil med alle delene, eller med tallet for hele området.")
+    example = "{code} {name} {period}: {note}".format(
+        code=first["region_code"], name=codes.name_of(first["region_code"]), period=first["period"],
+        note=_("bare {present} i filen; mangler {lacking}").format(
+            present=_names(first["present"], True), lacking=_names(first["lacking"], True)))
+    warnings.append(ngettext(
+        "{n} rad gjelder bare en del av en sammenslått kommune eller et sammenslått fylke og lagres "
+        "som «mangler», uten tall (f.eks. {example}). Last inn en fil med alle delene, eller med "
+        "tallet for hele området.",
+        "{n} rader gjelder bare en del av en sammenslått kommune eller et sammenslått fylke og lagres "
+        "som «mangler», uten tall (f.eks. {example}). Last inn en fil med alle delene, eller med "
+        "tallet for hele området.", n).format(n=n, example=example))
     return out

@@ -10,11 +10,12 @@ from loaders.base import LoadError
 from loaders.frames import groups
 from loaders.nav_common import month_of
 from loaders.plausible import decimals, share_reading
+from vocab.i18n import N_, _, ngettext
 from vocab.numbers import as_written, integer
 from vocab.text import lower_first, where
-from vocab.text import rows as n_rows
 
-ZERO_NOTE = "«0» i filen er trolig NAVs «*» (færre enn 4) gjort om til 0"
+# Stored as the note of such a figure (in bokmål, like every stored note; shown with _()).
+ZERO_NOTE = N_("«0» i filen er trolig NAVs «*» (færre enn 4) gjort om til 0")
 VALUES = ("count", "percent", "fraction")
 
 
@@ -29,9 +30,16 @@ def one_copy_per_sheet(df: pd.DataFrame, notes: list) -> pd.DataFrame:
     copy = sheet_idx != sheet_idx[first[grp]]
     if copy.any():
         repeated = [str(s) for s in pd.unique(df["sheet"][copy])]
-        notes.append(("Arkene " if len(repeated) > 1 else "Arket ") + ", ".join(f"«{s}»" for s in repeated)
-                     + f" gjentar {integer(int(copy.sum()))} rader som står likt på et annet ark; "
-                     "de er lest inn én gang.")
+        listed, n = ", ".join(f"«{s}»" for s in repeated), int(copy.sum())
+        if len(repeated) > 1:
+            said = _("Arkene {sheets} gjentar {n} rader som står likt på et annet ark; de er lest inn én "
+                     "gang.")
+        else:
+            said = ngettext("Arket {sheets} gjentar {n} rad som står likt på et annet ark; den er lest inn "
+                            "én gang.",
+                            "Arket {sheets} gjentar {n} rader som står likt på et annet ark; de er lest "
+                            "inn én gang.", n)
+        notes.append(said.format(sheets=listed, n=integer(n)))
         df = df[~copy].reset_index(drop=True)
         sheet_idx = sheet_idx[~copy]
     key = [c for c in data if c not in VALUES]
@@ -46,17 +54,21 @@ def one_copy_per_sheet(df: pd.DataFrame, notes: list) -> pd.DataFrame:
     shown = []
     for g in clash[:20]:
         rows = df[grp == g]
-        a, b = rows.iloc[0], next(r for _, r in rows.iterrows() if r["sheet"] != rows.iloc[0]["sheet"])
+        a, b = rows.iloc[0], next(r for _i, r in rows.iterrows() if r["sheet"] != rows.iloc[0]["sheet"])
         what = " ".join(month_of(a[c]) if c == "period" else str(a[c]) for c in key
                         if a[c] is not None and str(a[c]) != "nan")
         figs = [" / ".join(as_written(x) if isinstance(x, (int, float)) else str(x)
                            for x in (r.get(c) for c in VALUES if c in rows) if x is not None)
                 for r in (a, b)]
-        shown.append(f"{where(a['sheet'], a['row'])} og {lower_first(where(b['sheet'], b['row']))}: {what} "
-                     f"har {figs[0]} på det ene arket og {figs[1]} på det andre.")
-    raise LoadError(f"Arkene gjentar tabellen, men ikke med de samme tallene ({n_rows(len(clash))} "
-                    "står med ulike tall på to ark). Innenfor kan ikke velge mellom dem; rett "
-                    "filen eller last inn ett av arkene.", shown)
+        shown.append(_("{where} og {where2}: {what} har {a} på det ene arket og {b} på det andre.").format(
+            where=where(a["sheet"], a["row"]), where2=lower_first(where(b["sheet"], b["row"])), what=what,
+            a=figs[0], b=figs[1]))
+    raise LoadError(ngettext(
+        "Arkene gjentar tabellen, men ikke med de samme tallene ({n} rad står med ulike tall på to ark). "
+        "Innenfor kan ikke velge mellom dem; rett filen eller last inn ett av arkene.",
+        "Arkene gjentar tabellen, men ikke med de samme tallene ({n} rader står med ulike tall på to ark). "
+        "Innenfor kan ikke velge mellom dem; rett filen eller last inn ett av arkene.",
+        len(clash)).format(n=integer(len(clash))), shown)
 
 
 def percent_or_fraction(share: tuple, keep: np.ndarray, header: str, df: pd.DataFrame,
@@ -80,14 +92,20 @@ def percent_or_fraction(share: tuple, keep: np.ndarray, header: str, df: pd.Data
     i = int(np.flatnonzero(keep & np.isfinite(value) & (value > 0))[0]) if positive.size else 0
     at, example = where(df["sheet"].iat[i], int(df["row"].to_numpy()[i])), value[i]
     if reading == "unclear":
-        raise LoadError(f"Kolonnen «{header}» har bare andeler mellom 0 og 1 (f.eks. {lower_first(at)}: "
-                        f"{as_written(example)}), og Innenfor kan ikke avgjøre om de er prosent "
-                        f"({as_written(example)} %) eller brøk ({as_written(example * 100)} %). Skriv "
-                        "andelene i prosent, eller kall kolonnen «Andel av arbeidsstyrken» hvis de "
-                        "er brøk.")
-    notes.append(f"Kolonnen «{header}» har andelene som brøk, ikke prosent (f.eks. {lower_first(at)}: "
-                 f"{as_written(example)}, som er {as_written(example * 100)} %); alle "
-                 f"{integer(int(np.isfinite(value).sum()))} andeler er lest som prosent (ganget med 100).")
+        raise LoadError(_("Kolonnen «{column}» har bare andeler mellom 0 og 1 (f.eks. {at}: {example}), og "
+                          "Innenfor kan ikke avgjøre om de er prosent ({example} %) eller brøk "
+                          "({percent} %). Skriv andelene i prosent, eller kall kolonnen «Andel av "
+                          "arbeidsstyrken» hvis de er brøk.").format(
+            column=header, at=lower_first(at), example=as_written(example),
+            percent=as_written(example * 100)))
+    n = int(np.isfinite(value).sum())
+    notes.append(ngettext(
+        "Kolonnen «{column}» har andelene som brøk, ikke prosent (f.eks. {at}: {example}, som er "
+        "{percent} %); den ene andelen er lest som prosent (ganget med 100).",
+        "Kolonnen «{column}» har andelene som brøk, ikke prosent (f.eks. {at}: {example}, som er "
+        "{percent} %); alle {n} andeler er lest som prosent (ganget med 100).", n).format(
+        column=header, at=lower_first(at), example=as_written(example),
+        percent=as_written(example * 100), n=integer(n)))
     return (np.round(value * 100, 10),) + share[1:]
 
 
@@ -106,12 +124,16 @@ def false_zeros(count, share, keep, notes):
     mark = contradiction if has_star else zero
     res = res + [(None, "suppressed", ZERO_NOTE)]
     if has_star:
-        notes.append(f"{int(mark.sum())} antall er «0» selv om andelen er over 0; de er lagret som "
-                     "skjermet (færre enn 4), ikke som 0.")
+        notes.append(ngettext("{n} antall er «0» selv om andelen er over 0; det er lagret som skjermet "
+                              "(færre enn 4), ikke som 0.",
+                              "{n} antall er «0» selv om andelen er over 0; de er lagret som skjermet "
+                              "(færre enn 4), ikke som 0.", int(mark.sum())).format(n=int(mark.sum())))
     else:
-        notes.append("Filen har «0» der andelen er over 0 og ingen «*»: NAVs «*» (færre enn 4) er "
-                     f"gjort om til 0. Alle {int(mark.sum())} nuller er derfor lagret som skjermet, "
-                     "ikke som 0.")
+        notes.append(ngettext("Filen har «0» der andelen er over 0 og ingen «*»: NAVs «*» (færre enn 4) er "
+                              "gjort om til 0. Alle {n} nuller er derfor lagret som skjermet, ikke som 0.",
+                              "Filen har «0» der andelen er over 0 og ingen «*»: NAVs «*» (færre enn 4) er "
+                              "gjort om til 0. Alle {n} nuller er derfor lagret som skjermet, ikke som 0.",
+                              int(mark.sum())).format(n=int(mark.sum())))
     return np.where(mark, np.nan, value), np.where(mark, len(res) - 1, idx), res
 
 
@@ -127,9 +149,14 @@ def check_totals(counts: pd.DataFrame) -> None:
     bad = w[(w["kvinner"] + w["menn"] - w["alle"]).abs() > 1e-9]
     if len(bad):
         at = ok[ok["sex"] == "alle"].groupby(key, sort=False)[["sheet", "row"]].first()
-        shown = [f"{where(at.loc[k, 'sheet'], at.loc[k, 'row'])}: {k[0]} {k[1]} {k[2]}: begge "
-                 f"kjønn {t['alle']:g}, men kvinner {t['kvinner']:g} + menn {t['menn']:g} = "
-                 f"{t['kvinner'] + t['menn']:g}."
+        shown = [_("{where}: {region} {period} {category}: begge kjønn {both}, men kvinner {women} + menn "
+                   "{men} = {sum}.").format(where=where(at.loc[k, "sheet"], at.loc[k, "row"]), region=k[0],
+                                            period=k[1], category=k[2], both=as_written(t["alle"]),
+                                            women=as_written(t["kvinner"]), men=as_written(t["menn"]),
+                                            sum=as_written(t["kvinner"] + t["menn"]))
                  for k, t in zip(bad.index[:5], bad.head(5).to_dict("records"))]
-        raise LoadError(f"Tallene for begge kjønn stemmer ikke med kvinner + menn i {len(bad)} "
-                        "tilfeller; filen kan være redigert eller feil lest.", shown)
+        raise LoadError(ngettext("Tallene for begge kjønn stemmer ikke med kvinner + menn i {n} tilfelle; "
+                                 "filen kan være redigert eller feil lest.",
+                                 "Tallene for begge kjønn stemmer ikke med kvinner + menn i {n} tilfeller; "
+                                 "filen kan være redigert eller feil lest.", len(bad)).format(n=len(bad)),
+                        shown)

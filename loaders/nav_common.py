@@ -9,7 +9,9 @@ from functools import cache
 
 from geo import codes
 from loaders.base import parse_region_label
-from vocab.text import rows
+from vocab.i18n import _, ngettext
+from vocab.numbers import integer
+from vocab.text import listing
 
 # NAV's 'Arbeidsmarkedsstatus hovedgruppe' → Innenfor category (folded: lower case, ø→o, å→a).
 CATEGORIES = {
@@ -41,14 +43,16 @@ def sex_code(label) -> str | None:
 
 def skipped_warning(labels, n_rows: int) -> str:
     names = ", ".join(f"«{s}»" for s in sorted({str(x).strip() for x in labels}))
-    return f"{rows(n_rows)} for {names} er ikke kommune, fylke eller landet og er ikke lest inn."
+    return ngettext("{n} rad for {names} er ikke kommune, fylke eller landet og er ikke lest inn.",
+                    "{n} rader for {names} er ikke kommune, fylke eller landet og er ikke lest inn.",
+                    n_rows).format(n=integer(n_rows), names=names)
 
 
 def place_by_label(label):
     """'4001 Porsgrunn' / '03 Oslo' / 'Landet' → (code, name, level); 'skip'; or an error text."""
     s = "" if label is None else str(label).strip()
     if not s:
-        return "mangler kommune/fylke"
+        return _("mangler kommune/fylke")
     if not_a_place(s):
         return "skip"
     if codes.fold_name(s) in ("landet", "hele landet", "norge", "i alt"):
@@ -156,25 +160,25 @@ def place_by_name(key):
     year = int(year or 0)
     lv = codes.fold_name(level_raw)
     if not name:
-        return "mangler navn på kommune/fylke"
+        return _("mangler navn på kommune/fylke")
     if not_a_place(name):
         return "skip"
     if codes.fold_name(name) in _LAND and (lv in _LAND_LEVELS or not lv):
         return ("0", name, "land")
     if lv in _LAND_LEVELS:
-        return f"«{name}» på nivået «{level_raw}» er ikke landet"
+        return _("«{name}» på nivået «{level}» er ikke landet").format(name=name, level=level_raw)
     if "fylke" in lv:
         return _county(name, year)
     if lv and "kommune" not in lv:
-        return f"ukjent nivå «{level_raw}» (forventet Landet, Fylker eller … kommuner)"
+        return _("ukjent nivå «{level}» (forventet Landet, Fylker eller … kommuner)").format(level=level_raw)
     hint = (_IN_COUNTY.match(level_raw) or [None, None])[1] or county or \
         next(iter(_PARENTHESES.findall(name)), "")
     found = _municipality(name, hint.strip(), year)
     if not lv and isinstance(found, str) and isinstance(county_found := _county(name, year), tuple):
         return county_found   # no level column: a county name is the county
     if not lv and isinstance(found, tuple) and isinstance(_county(name, year), tuple):
-        return (f"«{name}» er både et fylke og en kommune, og filen har ingen kolonne for nivå "
-                "(Landet, Fylker, … kommuner); raden kan ikke plasseres")
+        return _("«{name}» er både et fylke og en kommune, og filen har ingen kolonne for nivå (Landet, "
+                 "Fylker, … kommuner); raden kan ikke plasseres").format(name=name)
     return found
 
 
@@ -188,8 +192,10 @@ def _county(name: str, year: int):
     if len(hits) == 1:
         return (hits.pop(), name, "fylke")
     if hits:
-        return f"«{name}» er navnet på flere fylker ({', '.join(sorted(hits))}); raden kan ikke plasseres"
-    return f"«{name}» er ikke et fylkenavn i 2024-inndelingen; bruk en fil med fylkesnummer"
+        return _("«{name}» er navnet på flere fylker ({codes}); raden kan ikke plasseres").format(
+            name=name, codes=", ".join(sorted(hits)))
+    return _("«{name}» er ikke et fylkenavn i 2024-inndelingen; bruk en fil med fylkesnummer").format(
+        name=name)
 
 
 def _municipality(name: str, hint: str, year: int):
@@ -201,25 +207,36 @@ def _municipality(name: str, hint: str, year: int):
     if hint:
         counties = _county_numbers(hint)
         if not counties:
-            return f"ukjent fylke «{hint}» for «{name}»"
+            return _("ukjent fylke «{county}» for «{name}»").format(county=hint, name=name)
         inside = {c for c in found if _counties_of(c) & counties}
         if found and not inside:
-            return f"«{name}» ({', '.join(sorted(found))}) ligger ikke i {hint}"
+            return _("«{name}» ({codes}) ligger ikke i {county}").format(
+                name=name, codes=", ".join(sorted(found)), county=hint)
         found = inside
     if not found:
-        when = f" eller i {year}" if year and year != 2024 else ""
-        return f"«{name}» er ikke et kommunenavn i 2024-inndelingen{when}; bruk en fil med kommunenummer"
+        if year and year != 2024:
+            return _("«{name}» er ikke et kommunenavn i 2024-inndelingen eller i {year}; bruk en fil med "
+                     "kommunenummer").format(name=name, year=year)
+        return _("«{name}» er ikke et kommunenavn i 2024-inndelingen; bruk en fil med kommunenummer").format(
+            name=name)
     by_home: dict[str, str] = {}   # 2024 number → the number the place had that year
     for c in sorted(found, key=lambda c: (not (year and codes.valid_in(c, year)), c)):
         by_home.setdefault(_home(c), c)
     if len(by_home) > 1:
         shown = sorted(by_home.values())
         county = codes.counties_2024().get(sorted(by_home)[-1][:2], "")
-        return (f"«{name}» er navnet på flere kommuner ({', '.join(shown)})"
-                + (f" i {year}" if year else "") + ": " + " og ".join(_shown(c, forms) for c in shown)
-                + ". Filen har ikke kommunenummer, så raden kan ikke plasseres: skriv fylket i navnet "
-                f"(f.eks. «{name} ({county})») eller i nivået («{county} "
-                "kommuner»), eller bruk en fil med kommunenummer")
+        if year:
+            said = _("«{name}» er navnet på flere kommuner ({codes}) i {year}: {places}. Filen har ikke "
+                     "kommunenummer, så raden kan ikke plasseres: skriv fylket i navnet (f.eks. «{name} "
+                     "({county})») eller i nivået («{county} kommuner»), eller bruk en fil med "
+                     "kommunenummer")
+        else:
+            said = _("«{name}» er navnet på flere kommuner ({codes}): {places}. Filen har ikke "
+                     "kommunenummer, så raden kan ikke plasseres: skriv fylket i navnet (f.eks. «{name} "
+                     "({county})») eller i nivået («{county} kommuner»), eller bruk en fil med "
+                     "kommunenummer")
+        return said.format(name=name, codes=", ".join(shown), year=year, county=county,
+                           places=listing([_shown(c, forms) for c in shown]))
     home, code = by_home.popitem()
     if home in now:
         return (home, name, "kommune")   # NAV's current geography: the 2024 number

@@ -15,10 +15,11 @@ from loaders.base import LoadError, RawFile, parse_cell, parse_region_label
 from loaders.frames import normalised_frame
 from loaders.nav_common import not_a_place, skipped_warning
 from loaders.plausible import warnings as implausible
+from vocab.i18n import N_, _, ngettext
 from vocab.numbers import as_written
 from vocab.status import word
 
-NAME = "NAV HL060-tabell (xlsx, fylke og kommune per måned)"
+NAME = N_("NAV HL060-tabell (xlsx, fylke og kommune per måned)")   # stored: translate where shown
 
 MONTHS = {m: i for i, m in enumerate(
     ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
@@ -44,9 +45,9 @@ def read(raw: RawFile) -> dict:
             other.append(ws.title)
     raw.check_formulas(name for name, _rows in sheets)
     if other:
-        raw._notes.append(("Arkene " if len(other) > 1 else "Arket ")
-                          + ", ".join(f"«{s}»" for s in other)
-                          + " er ikke en del av NAVs tabell og er ikke lest inn.")
+        raw._notes.append(ngettext("Arket {sheets} er ikke en del av NAVs tabell og er ikke lest inn.",
+                                   "Arkene {sheets} er ikke en del av NAVs tabell og er ikke lest inn.",
+                                   len(other)).format(sheets=", ".join(f"«{s}»" for s in other)))
     # Warnings go to raw._notes, which the pipeline shows with the result.
     return {"sheets": sheets, "notes": raw._notes}
 
@@ -63,9 +64,9 @@ def _title_facts(sheets) -> tuple[str, int, int, int, int]:
     low = title.lower()
     found = [c for word, c in _CATEGORY.items() if word in low]
     if len(found) != 1 or "alder" in low:
-        raise LoadError(f"NAV-tabellen «{title}» er ikke en tabell Innenfor leser. Innenfor leser "
-                        "helt ledige, delvis ledige eller arbeidssøkere på tiltak etter fylke og "
-                        "kommune (som HL060).")
+        raise LoadError(_("NAV-tabellen «{title}» er ikke en tabell Innenfor leser. Innenfor leser helt "
+                          "ledige, delvis ledige eller arbeidssøkere på tiltak etter fylke og kommune "
+                          "(som HL060).").format(title=title))
     for t in texts:
         if m := _PERIOD.match(t):
             m1, y1, m2, y2 = m.groups()
@@ -75,8 +76,8 @@ def _title_facts(sheets) -> tuple[str, int, int, int, int]:
             start_year = int(y1) if y1 else end_year
             end_month = MONTHS[(m2 or m1).lower()]
             return found[0], MONTHS[m1.lower()], start_year, end_month, end_year
-    raise LoadError("Fant ikke perioden (f.eks. «Januar - oktober 2022») øverst i NAV-tabellen, "
-                    "så månedene kan ikke få riktig år. Last ned tabellen på nytt fra nav.no.")
+    raise LoadError(_("Fant ikke perioden (f.eks. «Januar - oktober 2022») øverst i NAV-tabellen, så "
+                      "månedene kan ikke få riktig år. Last ned tabellen på nytt fra nav.no."))
 
 
 def _month_columns(row, sheet, n, facts) -> dict[int, str]:
@@ -87,15 +88,17 @@ def _month_columns(row, sheet, n, facts) -> dict[int, str]:
         if isinstance(c, str) and c.strip().lower() in MONTHS:
             m = MONTHS[c.strip().lower()]
             if prev is not None and m != prev % 12 + 1:
-                raise LoadError(f"Arket «{sheet}», rad {n}: «{c.strip()}» følger ikke etter "
-                                f"forrige måned; NAVs tidsserie har én kolonne per måned.")
+                raise LoadError(_("Arket «{sheet}», rad {row}: «{month}» følger ikke etter forrige måned; "
+                                  "NAVs tidsserie har én kolonne per måned.").format(
+                    sheet=sheet, row=n, month=c.strip()))
             if prev == 12:
                 year += 1   # a period across new year: desember 2021 → januar 2022
             cols[i], prev = f"{year}-{m:02d}", m
     first, last = next(iter(cols.values())), list(cols.values())[-1]
     if first != f"{y0}-{m0:02d}" or last != f"{y_end}-{m_end:02d}":
-        raise LoadError(f"Arket «{sheet}», rad {n}: månedene ({first} til {last}) passer ikke med "
-                        f"perioden i tabellen ({y0}-{m0:02d} til {y_end}-{m_end:02d}).")
+        raise LoadError(_("Arket «{sheet}», rad {row}: månedene ({first} til {last}) passer ikke med "
+                          "perioden i tabellen ({start} til {end}).").format(
+            sheet=sheet, row=n, first=first, last=last, start=f"{y0}-{m0:02d}", end=f"{y_end}-{m_end:02d}"))
     return cols
 
 
@@ -107,7 +110,7 @@ def _sheet_words(title: str) -> tuple[str, str]:
     """('fylke', 'antall') from «1. Fylke Antall» (read() keeps only sheets named so)."""
     m = _SHEET.match(title)
     if m is None:
-        raise LoadError(f"Arket «{title}» er ikke et av NAV-tabellens tallark.")
+        raise LoadError(_("Arket «{sheet}» er ikke et av NAV-tabellens tallark.").format(sheet=title))
     level, measure = m.groups()
     return level.lower(), measure.lower()
 
@@ -125,8 +128,8 @@ def _county_code(name: str, county_names: dict) -> str | None:
 def normalise(table):
     sheets = [(name, rows) for name, rows in table["sheets"] if _SHEET.match(name)]
     if not sheets:
-        raise LoadError("NAV-tabellen har ingen ark med tall (som «1. Fylke Antall» eller "
-                        "«3. Kommune Antall»).")
+        raise LoadError(_("NAV-tabellen har ingen ark med tall (som «1. Fylke Antall» eller «3. Kommune "
+                          "Antall»)."))
     facts = _title_facts(table["sheets"])
     category = facts[0]
     # County sheets first: they give the county numbers the municipality sheets' 'I alt' rows need.
@@ -149,7 +152,8 @@ def normalise(table):
             cells = [row[i] if i < len(row) else None for i in months]
             if not labels:
                 if any(c is not None for c in cells):
-                    raise LoadError(f"Arket «{sheet}», rad {n}: tall uten fylke eller kommune.")
+                    raise LoadError(_("Arket «{sheet}», rad {row}: tall uten fylke eller kommune.").format(
+                        sheet=sheet, row=n))
                 continue
             label = " ".join(dict.fromkeys(labels))   # 'Ukjent', 'Ukjent' → 'Ukjent'
             if all(c is None for c in cells) and not label[0].isdigit():
@@ -163,7 +167,8 @@ def normalise(table):
                 try:
                     value, status, note = parse_cell(cell)
                 except ValueError as e:
-                    raise LoadError(f"Arket «{sheet}», rad {n}: {e}.") from None
+                    raise LoadError(_("Arket «{sheet}», rad {row}: {error}.").format(
+                        sheet=sheet, row=n, error=e)) from None
                 obs = {"indicator": indicator, **region, "period": months[col], "age": "alle",
                        "sex": "alle", "category": category, "value": value,
                        "numerator": value if indicator == "arbeidssokere" else None,
@@ -190,16 +195,19 @@ def _region(labels, level_word, county_names, sheet, n) -> dict:
         name = label[6:].strip()
         code = _county_code(name, county_names)
         if code is None:
-            raise LoadError(f"Arket «{sheet}», rad {n}: fant ikke fylkesnummeret til «{name}».")
+            raise LoadError(_("Arket «{sheet}», rad {row}: fant ikke fylkesnummeret til «{name}».").format(
+                sheet=sheet, row=n, name=name))
         return {"region": code, "region_name": name, "level": "fylke"}
     try:
         code, name, level = parse_region_label(label)
     except ValueError as e:
-        raise LoadError(f"Arket «{sheet}», rad {n}: {e}.") from None
+        raise LoadError(_("Arket «{sheet}», rad {row}: {error}.").format(
+            sheet=sheet, row=n, error=e)) from None
     if level_word == "fylke" and level == "fylke":
         county_names[codes.fold_name(name)] = code
     elif level_word == "kommune" and level != "kommune":
-        raise LoadError(f"Arket «{sheet}», rad {n}: «{label}» er ikke et kommunenummer og navn.")
+        raise LoadError(_("Arket «{sheet}», rad {row}: «{label}» er ikke et kommunenummer og navn.").format(
+            sheet=sheet, row=n, label=label))
     return {"region": code, "region_name": name, "level": level}
 
 
@@ -207,12 +215,14 @@ def _same_or_fail(kept: dict, obs: dict, sheet: str) -> None:
     """The municipality sheets repeat each county's total ('I alt Oslo'): it must equal the
     county sheet's figure; a different figure is a damaged file, not something to choose from."""
     if kept["_sheet"] == sheet:
-        raise LoadError(f"Arket «{sheet}», rad {obs['row']}: {obs['region_name']} står to ganger "
-                        f"på arket (også rad {kept['row']}).")
+        raise LoadError(_("Arket «{sheet}», rad {row}: {name} står to ganger på arket (også rad {other}).")
+                        .format(sheet=sheet, row=obs["row"], name=obs["region_name"], other=kept["row"]))
     if kept["status"] == obs["status"] and (kept["value"] == obs["value"] or
                                             (kept["value"] is None and obs["value"] is None)):
         return
     def shown(o: dict) -> str:
         return as_written(o["value"]) if o["value"] is not None else f"«{word(o['status'])}»"
-    raise LoadError(f"Arket «{sheet}», rad {obs['row']}: {obs['region_name']} {obs['period']} er "
-                    f"{shown(obs)}, men arket «{kept['_sheet']}», rad {kept['row']} har {shown(kept)}.")
+    raise LoadError(_("Arket «{sheet}», rad {row}: {name} {period} er {value}, men arket «{other_sheet}», "
+                      "rad {other_row} har {other_value}.").format(
+        sheet=sheet, row=obs["row"], name=obs["region_name"], period=obs["period"], value=shown(obs),
+        other_sheet=kept["_sheet"], other_row=kept["row"], other_value=shown(kept)))

@@ -42,10 +42,11 @@ from loaders.nav_common import (
 )
 from loaders.plausible import warnings as implausible
 from vocab import periods
+from vocab.i18n import N_, _, ngettext
 from vocab.numbers import integer
 from vocab.text import rows, where
 
-NAME = "NAV arbeidsmarkedsstatus per måned (langt format)"
+NAME = N_("NAV arbeidsmarkedsstatus per måned (langt format)")   # stored: translate where shown
 
 # Folded header → our column. 'År' is left out on purpose: År-måned carries the year.
 HEADERS = {
@@ -150,13 +151,15 @@ def _read_xlsx(raw: RawFile, headers: dict) -> pd.DataFrame:
             keep = df[[c for c in cols]].notna().any(axis=1)
             parts.append(df[keep])
     if other:
-        raw._notes.append(("Arkene " if len(other) > 1 else "Arket ")
-                          + ", ".join(f"«{s}»" for s in other) + " er ikke lest inn: "
-                          "Innenfor leser antall og andel arbeidssøkere per område (ikke "
-                          "yrkesbakgrunn eller stillinger).")
+        raw._notes.append(ngettext(
+            "Arket {sheets} er ikke lest inn: Innenfor leser antall og andel arbeidssøkere per område "
+            "(ikke yrkesbakgrunn eller stillinger).",
+            "Arkene {sheets} er ikke lest inn: Innenfor leser antall og andel arbeidssøkere per område "
+            "(ikke yrkesbakgrunn eller stillinger).", len(other)).format(
+            sheets=", ".join(f"«{s}»" for s in other)))
     if not parts:
-        raise LoadError("NAV-filen har ingen ark med kolonnene År-måned, Arbeidsmarkedsstatus "
-                        "hovedgruppe og Beh personer i mnd / % av arbeidsstyrken.")
+        raise LoadError(_("NAV-filen har ingen ark med kolonnene År-måned, Arbeidsmarkedsstatus "
+                          "hovedgruppe og Beh personer i mnd / % av arbeidsstyrken."))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -169,16 +172,20 @@ def near_miss(raw: RawFile) -> str | None:
     if len(found) < 3:
         return None
     need = {"period": "År-måned", "category": "Arbeidsmarkedsstatus hovedgruppe",
-            "label": "Nåværende Kommune Nr Navn (eller Nåværende Fylke Nr Navn)",
-            "count": "Beh personer i mnd (eller % av arbeidsstyrken)"}
+            "label": _("Nåværende Kommune Nr Navn (eller Nåværende Fylke Nr Navn)"),
+            "count": _("Beh personer i mnd (eller % av arbeidsstyrken)")}
     if {"name", "level"} <= found:
         found.add("label")
     if found & {"percent", "fraction"}:
         found.add("count")
     missing = [text for key, text in need.items() if key not in found]
-    return ("Ukjent filformat: filen ligner NAVs arbeidsmarkedsstatus per måned, men mangler "
-            + ("kolonnen " if len(missing) == 1 else "kolonnene ") + ", ".join(f"«{m}»" for m in missing)
-            + ". Last ned uttrekket på nytt med alle kolonnene.") if missing else None
+    if not missing:
+        return None
+    return ngettext("Ukjent filformat: filen ligner NAVs arbeidsmarkedsstatus per måned, men mangler "
+                    "kolonnen {columns}. Last ned uttrekket på nytt med alle kolonnene.",
+                    "Ukjent filformat: filen ligner NAVs arbeidsmarkedsstatus per måned, men mangler "
+                    "kolonnene {columns}. Last ned uttrekket på nytt med alle kolonnene.",
+                    len(missing)).format(columns=", ".join(f"«{m}»" for m in missing))
 
 
 def _read_csv(raw: RawFile, headers: dict) -> pd.DataFrame:
@@ -187,8 +194,8 @@ def _read_csv(raw: RawFile, headers: dict) -> pd.DataFrame:
         # NAV ends every line; a last line without an ending is a cut-off file, and its last
         # cell (the share) may be cut short: '3,6' → '3'.
         last = (raw.text or "").count("\n") + 1
-        raise LoadError(f"Filen slutter midt i rad {last} (uten linjeskift); den kan være avkortet. "
-                        "Last ned filen på nytt fra NAV.")
+        raise LoadError(_("Filen slutter midt i rad {row} (uten linjeskift); den kan være avkortet. "
+                          "Last ned filen på nytt fra NAV.").format(row=last))
     names = next(csv.reader([raw.first_lines[0]], delimiter=sep))   # as detect() read them
     try:   # pyarrow: the benchmark's 1M-row file reads in well under a second
         table = _arrow_csv(raw, sep, len(names))
@@ -228,9 +235,10 @@ def _bad_line(text: str, sep: str) -> str:
     width = len(next(reader, []))
     for n, cells in enumerate(reader, start=2):
         if cells and len(cells) != width:
-            return (f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har {integer(width)}. "
-                    f"Er filen avkortet, eller brukes «{sep}» inne i en verdi?")
-    return "NAV-filen kan ikke leses som CSV. Last den ned på nytt."
+            return _("Rad {row} har {n} kolonner, men overskriften har {header}. Er filen avkortet, eller "
+                     "brukes «{sep}» inne i en verdi?").format(row=n, n=integer(len(cells)),
+                                                              header=integer(width), sep=sep)
+    return _("NAV-filen kan ikke leses som CSV. Last den ned på nytt.")
 
 
 def _factor(s: pd.Series, fn):
@@ -256,8 +264,9 @@ def _parse_values(df, col, decimal):
     idx, res = _factor(df[col], one)
     bad = [i for i, r in enumerate(res) if isinstance(r, ValueError)]
     if bad:
-        raise LoadError(f"{_first_row(df, np.isin(idx, bad))}: {res[bad[0]]} (kolonnen for "
-                        f"{'antall' if col == 'count' else 'andel'}).")
+        said = (_("{where}: {error} (kolonnen for antall).") if col == "count"
+                else _("{where}: {error} (kolonnen for andel)."))
+        raise LoadError(said.format(where=_first_row(df, np.isin(idx, bad)), error=res[bad[0]]))
     value = np.array([np.nan if r[0] is None else r[0] for r in res], dtype="float64")[idx]
     return value, idx, res
 
@@ -300,9 +309,11 @@ def normalise(table):
     place = [r if isinstance(r, tuple) else ("", "", "") for r in res]
     # Text columns as (distinct values, index of each row): built once, at the end (_frame).
     coded |= {name: ([p[i] for p in place], idx) for i, name in enumerate(("region", "region_name", "level"))}
-    coded["category"] = _mapped(df, "category", category_code, "ukjent arbeidsmarkedsstatus",
-                                "Helt ledige, Delvis ledige eller Arbeidssøkere på tiltak")
-    coded["sex"] = _mapped(df, "sex", sex_code, "ukjent kjønn", "Kvinner, Menn eller Begge kjønn") \
+    coded["category"] = _mapped(df, "category", category_code, _(
+        "{where}: ukjent arbeidsmarkedsstatus «{value}» (forventet Helt ledige, Delvis ledige eller "
+        "Arbeidssøkere på tiltak)."))
+    coded["sex"] = _mapped(df, "sex", sex_code, _(
+        "{where}: ukjent kjønn «{value}» (forventet Kvinner, Menn eller Begge kjønn).")) \
         if "sex" in df else (["alle"], np.zeros(n, dtype=np.intp))
     coded["age"] = (["alle"], np.zeros(n, dtype=np.intp))
     if "age" in df:
@@ -312,9 +323,10 @@ def normalise(table):
         coded["age"] = (res_a, idx_a)
         if other.any():
             groups = pd.unique(df["age"][other])
-            notes.append(("Aldersgruppene " if len(groups) > 1 else "Aldersgruppen ")
-                         + ", ".join(f"«{a}»" for a in groups) + " er ikke med i Innenfor "
-                         f"({rows(int(other.sum()))} er ikke lest inn).")
+            notes.append(ngettext("Aldersgruppen {groups} er ikke med i Innenfor ({rows} er ikke lest inn).",
+                                  "Aldersgruppene {groups} er ikke med i Innenfor ({rows} er ikke lest inn).",
+                                  len(groups)).format(groups=", ".join(f"«{a}»" for a in groups),
+                                                      rows=rows(int(other.sum()))))
             skip |= other
     coded["sheet"] = _factor(df["sheet"], lambda x: x if isinstance(x, str) else "")[::-1]   # for messages
 
@@ -326,9 +338,9 @@ def normalise(table):
             share = _parse_values(df, col, decimal)
             if col == "fraction":
                 if (share[0] > 1).any():
-                    raise LoadError(f"{_first_row(df, share[0] > 1)}: «Andel av "
-                                    "arbeidsstyrken» er over 1, så den er ikke en andel (brøk). "
-                                    "Bruk kolonnenavnet «% av arbeidsstyrken» for prosent.")
+                    raise LoadError(_("{where}: «Andel av arbeidsstyrken» er over 1, så den er ikke en "
+                                      "andel (brøk). Bruk kolonnenavnet «% av arbeidsstyrken» for "
+                                      "prosent.").format(where=_first_row(df, share[0] > 1)))
                 share = (np.round(share[0] * 100, 10),) + share[1:]   # fraction → percent
             else:
                 share = percent_or_fraction(share, ~skip, table.get("headers", {}).get(col, col),
@@ -372,13 +384,13 @@ def _frame(parts, coded, row, keep) -> pd.DataFrame:
     return pd.DataFrame(cols, copy=False)   # (copy=True would stack the float columns: 48 MB)
 
 
-def _mapped(df, col, fn, what, expected):
+def _mapped(df, col, fn, message: str):
+    """fn's code per row; a value fn does not know is refused with `message` ({where}, {value})."""
     idx, res = _factor(df[col], fn)
     bad = [i for i, r in enumerate(res) if r is None]
     if bad:
         first = np.isin(idx, bad)
-        raise LoadError(f"{_first_row(df, first)}: {what} «{df[col][first].iat[0]}» "
-                        f"(forventet {expected}).")
+        raise LoadError(message.format(where=_first_row(df, first), value=df[col][first].iat[0]))
     return res, idx
 
 

@@ -20,6 +20,7 @@ from loaders.frames import coded_strings, factorize, remember_factors
 from loaders.harmonise import harmonise
 from loaders.validate import MAX_PROBLEMS, validate
 from vocab import indicators, settings
+from vocab.i18n import N_, _, ngettext
 from vocab.keys import KEY
 from vocab.numbers import integer
 from vocab.text import rows as n_rows
@@ -50,30 +51,41 @@ class LoadResult:
         return self.outcome in ("loaded", "duplicate", "checked")
 
     def line(self) -> str:
-        """One line in Norwegian for the command line and the upload page."""
-        fmt = self.format_name or "ukjent format"
+        """One line in the current language for the command line and the upload page. The
+        format's name is stored in bokmål (it keys releases): translated here, where shown.
+        (Bokmål says «rader» after any number here, as it always has: both forms are the same.)"""
+        fmt = _(self.format_name) if self.format_name else _("ukjent format")
+        name, rows = self.file_name, integer(self.rows)
         if self.outcome == "loaded":
-            s = f"{self.file_name}: {fmt} – {integer(self.rows)} rader lastet inn, 0 avvist."
+            s = ngettext("{file}: {format} – {rows} rader lastet inn, 0 avvist.",
+                         "{file}: {format} – {rows} rader lastet inn, 0 avvist.", self.rows).format(
+                file=name, format=fmt, rows=rows)
         elif self.outcome == "duplicate":
-            s = f"{self.file_name}: {fmt} – {self.message}"
+            s = f"{name}: {fmt} – {self.message}"
         elif self.outcome == "checked":
-            s = f"{self.file_name}: {fmt} – {integer(self.rows)} rader er gyldige (ikke lagret ennå)."
+            s = ngettext("{file}: {format} – {rows} rader er gyldige (ikke lagret ennå).",
+                         "{file}: {format} – {rows} rader er gyldige (ikke lagret ennå).", self.rows).format(
+                file=name, format=fmt, rows=rows)
         else:
-            gone = f"{integer(self.rejected_rows)} avvist" if self.rejected_rows else "hele filen avvist"
-            s = f"{self.file_name}: {fmt} – AVVIST, 0 rader lastet inn, {gone}. {self.message}"
+            if self.rejected_rows:
+                s = _("{file}: {format} – AVVIST, 0 rader lastet inn, {n} avvist. {message}").format(
+                    file=name, format=fmt, n=integer(self.rejected_rows), message=self.message)
+            else:
+                s = _("{file}: {format} – AVVIST, 0 rader lastet inn, hele filen avvist. {message}"
+                      ).format(file=name, format=fmt, message=self.message)
             if self.problems:
                 s += " " + " ".join(self.problems[:5])
                 total = max(self.problem_count, len(self.problems))
                 if total > 5:
-                    s += f" (og {integer(total - 5)} problemer til)"
+                    s += " " + _("(og {n} problemer til)").format(n=integer(total - 5))
         if self.warnings and self.outcome != "rejected":   # a rejected file stored nothing
-            s += " Merk: " + " ".join(self.warnings[:3])
+            s += " " + _("Merk: {warnings}").format(warnings=" ".join(self.warnings[:3]))
         return s
 
 
 def too_big(size: int) -> str:
-    return (f"Filen er for stor ({size / 1024 / 1024:.0f} MB). "
-            f"Største tillatte størrelse er {MAX_BYTES // 1024 // 1024} MB.")
+    return _("Filen er for stor ({size} MB). Største tillatte størrelse er {limit} MB.").format(
+        size=f"{size / 1024 / 1024:.0f}", limit=MAX_BYTES // 1024 // 1024)
 
 
 def prepare(raw: RawFile, period: str | None = None):
@@ -91,7 +103,7 @@ def _prepare(raw: RawFile, period: str | None):
         result.message = too_big(len(raw.data))
         return None, None, result
     if not raw.data[:4096].strip() and not raw.data.strip():   # (no copy of a big file)
-        result.message = "Filen er tom."
+        result.message = _("Filen er tom.")
         return None, None, result
     mod = None
     try:
@@ -107,13 +119,17 @@ def _prepare(raw: RawFile, period: str | None):
         return None, None, result
     except Exception:
         log.exception("uventet feil ved lesing av %s", raw.name)
-        result.message = ("Filen kunne ikke leses på grunn av en feil i Innenfor, ikke nødvendigvis i "
-                          "filen" + (f" (lest som {mod.NAME})" if mod else "") + ". Ingenting er "
-                          "lagret. Send filen til den som drifter Innenfor.")
+        if mod:
+            result.message = _("Filen kunne ikke leses på grunn av en feil i Innenfor, ikke nødvendigvis "
+                               "i filen (lest som {format}). Ingenting er lagret. Send filen til den som "
+                               "drifter Innenfor.").format(format=_(mod.NAME))
+        else:
+            result.message = _("Filen kunne ikke leses på grunn av en feil i Innenfor, ikke nødvendigvis "
+                               "i filen. Ingenting er lagret. Send filen til den som drifter Innenfor.")
         return None, None, result
     result.rejected_rows = len(df)
     if df.empty:
-        result.message = "Fant ingen tallrader i filen."
+        result.message = _("Fant ingen tallrader i filen.")
         return mod, None, result
     found = validate(df)
     extra = list(getattr(mod, "validate", lambda d: [])(df))
@@ -129,7 +145,7 @@ def _prepare(raw: RawFile, period: str | None):
     problems, total = problems + more, total + len(more)
     result.warnings[:0] = raw._notes  # what the format module left out (sheets, non-regions)
     if problems:
-        result.message = f"Fant {integer(total)} problem(er); ingenting er lagret."
+        result.message = _("Fant {n} problem(er); ingenting er lagret.").format(n=integer(total))
         result.problems, result.problem_count = problems, total
         return mod, None, result
     units = {k: ind.unit for k, ind in indicators.all_indicators().items()}
@@ -145,13 +161,17 @@ def _prepare(raw: RawFile, period: str | None):
 
 def _csv_problem(error: str) -> str:
     if "field limit" in error:
-        return (f"En verdi i filen er over {integer(csv.field_size_limit())} tegn lang: filen er trolig "
-                "skadet, eller mangler linjeskift eller et avsluttende anførselstegn. Ingenting er lagret.")
-    return ("Filen kan ikke deles opp i rader og kolonner (linjeskift eller anførselstegn på uventede "
-            "steder). Lagre den på nytt som CSV og prøv igjen. Ingenting er lagret.")
+        return _("En verdi i filen er over {n} tegn lang: filen er trolig skadet, eller mangler "
+                 "linjeskift eller et avsluttende anførselstegn. Ingenting er lagret.").format(
+            n=integer(csv.field_size_limit()))
+    return _("Filen kan ikke deles opp i rader og kolonner (linjeskift eller anførselstegn på uventede "
+             "steder). Lagre den på nytt som CSV og prøv igjen. Ingenting er lagret.")
 
 
 CONFLICT_CHOICES = ("ny", "gammel")   # on_conflict: show this file's figures, or the stored ones
+# The release words of figures the coordinator marked preliminary: stored in bokmål (like the
+# source's own words), translated where shown.
+MARKED_PRELIMINARY = N_("merket foreløpig ved innlasting")
 
 
 def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bool = False,
@@ -178,8 +198,8 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
             seen = store.find_source(con, raw.sha256)
         if seen:
             return _duplicate(raw, path, result.format_name,
-                              f"Filen er allerede lastet inn (som «{seen[1]}», "
-                              f"{seen[2]:%d.%m.%Y %H:%M}); ingenting endret.", dry_run)
+                              _("Filen er allerede lastet inn (som «{name}», {when}); ingenting endret.")
+                              .format(name=seen[1], when=f"{seen[2]:%d.%m.%Y %H:%M}"), dry_run)
     if obs is None:
         return result
     release = _release(raw, mod, preliminary)
@@ -204,8 +224,9 @@ def load_raw(raw: RawFile, db=None, *, loaded_by: str | None = None, is_demo: bo
             # Checked again under the lock: another coordinator may have saved meanwhile.
             seen = store.find_source(con, raw.sha256)
             if seen:
-                result = _duplicate(raw, path, result.format_name, f"Filen er allerede lastet inn "
-                                    f"(som «{seen[1]}»); ingenting endret.", dry_run)
+                result = _duplicate(raw, path, result.format_name, _(
+                    "Filen er allerede lastet inn (som «{name}»); ingenting endret.").format(name=seen[1]),
+                    dry_run)
                 raise store.Rollback
             found = compare.compare(con, table, product=release.product, released=released,
                                     is_demo=is_demo)
@@ -247,11 +268,11 @@ def load_plan(raw: RawFile, db=None, *, loaded_by: str | None = None,
     name = plans.NAMES[plan.kind]
     result = LoadResult(file_name=raw.name, format_name=name, rejected_rows=len(plan.rows))
     if plan.problems:
-        result.message = f"Fant {integer(len(plan.problems))} problem(er); ingenting er lagret."
+        result.message = _("Fant {n} problem(er); ingenting er lagret.").format(n=integer(len(plan.problems)))
         result.problems, result.problem_count = plan.problems[:MAX_PROBLEMS], len(plan.problems)
         return result
     if plan.rows.empty:
-        result.message = "Fant ingen rader i malen."
+        result.message = _("Fant ingen rader i malen.")
         return result
     path = store.db_path(db)
     result.rows, result.rejected_rows = len(plan.rows), 0
@@ -261,8 +282,9 @@ def load_plan(raw: RawFile, db=None, *, loaded_by: str | None = None,
     try:
         with store.writer(path) as con:
             if seen := store.find_source(con, raw.sha256):
-                result = _duplicate(raw, path, name, f"Filen er allerede lastet inn (som «{seen[1]}»); "
-                                    "ingenting endret.", dry_run)
+                result = _duplicate(raw, path, name, _(
+                    "Filen er allerede lastet inn (som «{name}»); ingenting endret.").format(name=seen[1]),
+                    dry_run)
                 raise store.Rollback
             result.source_id = plans.write(con, plan, file_name=raw.name, sha256=raw.sha256,
                                            loaded_by=loaded_by)
@@ -292,11 +314,12 @@ def _duplicate(raw: RawFile, path: Path, format_name: str, message: str,
     try:
         store.archive(raw.data, raw.sha256, archive)
     except Exception as e:
-        if (why := store.disk_problem(e, path, "Tallene er lagret fra før.")) is None:
+        if (why := store.disk_problem(e, path, _("Tallene er lagret fra før."))) is None:
             raise
-        r.message += " Originalfilen mangler i arkivet og kunne ikke legges dit: " + why
+        r.message += " " + _("Originalfilen mangler i arkivet og kunne ikke legges dit: {why}").format(
+            why=why)
         return r
-    r.message += " Originalfilen manglet i arkivet og er nå lagt dit."
+    r.message += " " + _("Originalfilen manglet i arkivet og er nå lagt dit.")
     return r
 
 
@@ -312,7 +335,7 @@ def _release(raw: RawFile, mod, preliminary: bool) -> Release:
     r = Release(product=r.product or t.product, published=r.published or t.published,
                 preliminary=r.preliminary or t.preliminary, words=r.words or t.words,
                 periods=r.periods or t.periods)
-    words = r.words or ("merket foreløpig ved innlasting" if preliminary else "")
+    words = r.words or (MARKED_PRELIMINARY if preliminary else "")
     return Release(product=r.product or mod.NAME, published=r.published,
                    preliminary=r.preliminary or preliminary, words=words,
                    periods=() if preliminary else r.periods)
@@ -340,9 +363,9 @@ def _priority(con, found: compare.Comparison, on_conflict: str | None) -> int:
 def _conflict(result: LoadResult, obs: pd.DataFrame, found: compare.Comparison) -> LoadResult:
     result.outcome = "rejected"
     result.rejected_rows, result.rows = len(obs), 0
-    result.message = (f"Filen har andre tall enn en annen kilde som allerede er lagret "
-                      f"({n_rows(found.total)}); ingenting er lagret. Velg hvilke tall som skal "
-                      "vises: i forhåndsvisningen, eller med --ved-konflikt ny|gammel.")
+    result.message = _("Filen har andre tall enn en annen kilde som allerede er lagret ({rows}); "
+                       "ingenting er lagret. Velg hvilke tall som skal vises: i forhåndsvisningen, "
+                       "eller med --ved-konflikt ny|gammel.").format(rows=n_rows(found.total))
     result.problems, result.problem_count = found.problems, found.total
     result.conflicts = found.total
     return result
@@ -351,28 +374,41 @@ def _conflict(result: LoadResult, obs: pd.DataFrame, found: compare.Comparison) 
 def _report(result: LoadResult, found: compare.Comparison, release: Release,
             on_conflict: str | None) -> None:
     """Warnings for what loading this file changes in what the views show."""
+    product = _(release.product)   # (a format's name when the file names no product)
     if found.revised:
-        examples = "; ".join(found.revised_examples)
-        result.warnings.append(
-            f"{integer(found.revised)} tall revidert i denne utgaven av {release.product}"
-            + (f", f.eks. {examples}" if examples else "") + ". De nye tallene vises; de forrige "
-            "blir liggende som historikk (python -m indicators history).")
+        if examples := "; ".join(found.revised_examples):
+            text = _("{n} tall revidert i denne utgaven av {product}, f.eks. {examples}. De nye tallene "
+                     "vises; de forrige blir liggende som historikk (python -m indicators history).")
+        else:
+            text = _("{n} tall revidert i denne utgaven av {product}. De nye tallene vises; de forrige "
+                     "blir liggende som historikk (python -m indicators history).")
+        result.warnings.append(text.format(n=integer(found.revised), product=product, examples=examples))
     if found.older:
-        result.warnings.append(
-            f"Filen er en eldre utgave av {release.product} enn den som allerede er lagret "
-            f"({found.newer_release}): {integer(found.older)} tall lagres som historikk og vises ikke.")
+        result.warnings.append(_(
+            "Filen er en eldre utgave av {product} enn den som allerede er lagret ({newer}): {n} tall "
+            "lagres som historikk og vises ikke.").format(
+                product=product, newer=found.newer_release, n=integer(found.older)))
     if found.total:
-        shown = "denne filens tall" if on_conflict == "ny" else "tallene som allerede var lagret"
-        result.warnings.append(f"{n_rows(found.total)} har andre tall enn en annen kilde; du valgte "
-                               f"at {shown} skal vises. Begge lagres.")
+        if on_conflict == "ny":
+            text = _("{rows} har andre tall enn en annen kilde; du valgte at denne filens tall skal "
+                     "vises. Begge lagres.")
+        else:
+            text = _("{rows} har andre tall enn en annen kilde; du valgte at tallene som allerede var "
+                     "lagret skal vises. Begge lagres.")
+        result.warnings.append(text.format(rows=n_rows(found.total)))
     if found.rounded:
-        example = found.rounded_example
-        result.warnings.append(
-            f"{n_rows(found.rounded)} har samme tall som allerede er lagret, bare avrundet annerledes"
-            + (f" (f.eks. {example})" if example else "") + ". Tallene som allerede var lagret, "
-            "vises fortsatt; filens tall lagres også og brukes hvis den andre filen fjernes.")
+        if example := found.rounded_example:
+            text = _("{rows} har samme tall som allerede er lagret, bare avrundet annerledes (f.eks. "
+                     "{example}). Tallene som allerede var lagret, vises fortsatt; filens tall lagres "
+                     "også og brukes hvis den andre filen fjernes.")
+        else:
+            text = _("{rows} har samme tall som allerede er lagret, bare avrundet annerledes. Tallene "
+                     "som allerede var lagret, vises fortsatt; filens tall lagres også og brukes hvis "
+                     "den andre filen fjernes.")
+        result.warnings.append(text.format(rows=n_rows(found.rounded), example=example))
     if release.preliminary:
-        result.warnings.append(f"Tallene er foreløpige ({release.words}) og merkes «foreløpig» overalt.")
+        result.warnings.append(_("Tallene er foreløpige ({words}) og merkes «foreløpig» overalt.").format(
+            words=_(release.words)))
 
 
 def load_path(file: str | os.PathLike, db=None, **kw) -> LoadResult:
@@ -382,9 +418,9 @@ def load_path(file: str | os.PathLike, db=None, **kw) -> LoadResult:
             return LoadResult(file_name=p.name, message=too_big(p.stat().st_size))
         data = p.read_bytes()
     except OSError as e:
-        why = ("filen finnes ikke" if isinstance(e, FileNotFoundError) else
-               "mangler tilgang til filen" if isinstance(e, PermissionError) else
-               "dette er en mappe, ikke en fil" if isinstance(e, IsADirectoryError) else
-               "lesefeil fra disken")
-        return LoadResult(file_name=p.name, message=f"Kunne ikke lese filen: {why}.")
+        why = (_("Kunne ikke lese filen: filen finnes ikke.") if isinstance(e, FileNotFoundError) else
+               _("Kunne ikke lese filen: mangler tilgang til filen.") if isinstance(e, PermissionError)
+               else _("Kunne ikke lese filen: dette er en mappe, ikke en fil.")
+               if isinstance(e, IsADirectoryError) else _("Kunne ikke lese filen: lesefeil fra disken."))
+        return LoadResult(file_name=p.name, message=why)
     return load_raw(RawFile(p.name, data), db, **kw)

@@ -26,16 +26,19 @@ from geo import codes
 from loaders import store
 from loaders.base import RawFile
 from vocab import indicators, periods
+from vocab.i18n import N_, _
 from vocab.numbers import as_written
+from vocab.text import where
 
 TARGET_COLUMNS = ["indikator", "region", "alder", "kategori", "basisperiode", "malverdi", "malaar",
                   "vedtatt_av", "vedtatt_dato"]
 MEASURE_COLUMNS = ["tiltak", "region", "start", "slutt", "alder", "indikatorer", "ansvarlig",
                    "kategori", "beskrivelse", "lenke"]
-TARGET_NAME = "Innenfor målmal (CSV)"
-MEASURE_NAME = "Innenfor tiltaksmal (CSV)"
+# The templates' names are stored as their format (bokmål): translate them where shown.
+TARGET_NAME = N_("Innenfor målmal (CSV)")
+MEASURE_NAME = N_("Innenfor tiltaksmal (CSV)")
 COST_COLUMNS = ["kostnad_per_aar", "kilde", "vedtatt_av", "vedtatt_dato"]
-COST_NAME = "Innenfor kostnadsmal (CSV)"
+COST_NAME = N_("Innenfor kostnadsmal (CSV)")
 NAMES = {"targets": TARGET_NAME, "measures": MEASURE_NAME, "costs": COST_NAME}
 COLUMNS = {"targets": TARGET_COLUMNS, "measures": MEASURE_COLUMNS, "costs": COST_COLUMNS}
 LAST_TARGET_YEAR = 2035            # the national mission: «ingen barn og unge utenfor innen 2035»
@@ -102,13 +105,13 @@ def parse_date(text: str) -> dt.date | None:
                 return dt.datetime.strptime(s, fmt).date()
             except ValueError:
                 break             # 31.02.2021: the shape of a date, but no such day
-    raise ValueError(f"«{s[:30]}» er ikke en dato (skriv f.eks. 12.03.2025)")
+    raise ValueError(_("«{text}» er ikke en dato (skriv f.eks. 12.03.2025)").format(text=s[:30]))
 
 
 def _number(text: str) -> float:
     s = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d+)?", s):
-        raise ValueError(f"«{text[:30]}» er ikke et tall")
+        raise ValueError(_("«{text}» er ikke et tall").format(text=text[:30]))
     return float(s)
 
 
@@ -118,8 +121,8 @@ def _region(text: str) -> str:
             or code == codes.NORWAY or code.startswith("R-"):
         h = codes.to_2024(code) if len(code) == 4 else None
         return h.code if h and h.exact else code
-    raise ValueError(f"ukjent region «{text[:30]}» (kommune-, fylkesnummer, 0 for hele landet "
-                     "eller en regiongruppe som R-grenland)")
+    raise ValueError(_("ukjent region «{text}» (kommune-, fylkesnummer, 0 for hele landet eller en "
+                       "regiongruppe som R-grenland)").format(text=text[:30]))
 
 
 def read_targets(raw: RawFile) -> Plan:
@@ -127,30 +130,37 @@ def read_targets(raw: RawFile) -> Plan:
     rows = []
     known = indicators.all_indicators()
     for n, r in _rows(raw):
-        at = f"Rad {n}: "
+        at = f"{where('', n)}: "
         try:
             ind = known.get(r.get("indikator", ""))
             if ind is None:
-                raise ValueError(f"ukjent indikator «{r.get('indikator', '')}» (kjente: {', '.join(known)})")
+                raise ValueError(_("ukjent indikator «{indicator}» (kjente: {known})").format(
+                    indicator=r.get("indikator", ""), known=", ".join(known)))
             age = r.get("alder") or ind.default_age
             if age not in ind.ages:
-                raise ValueError(f"aldersgruppen «{age}» finnes ikke for {ind.id} ({', '.join(ind.ages)})")
+                raise ValueError(_("aldersgruppen «{age}» finnes ikke for {indicator} ({ages})").format(
+                    age=age, indicator=ind.id, ages=", ".join(ind.ages)))
             category = r.get("kategori") or "alle"
             if category not in ind.categories:
-                raise ValueError(f"kategorien «{category}» finnes ikke for {ind.id}")
+                raise ValueError(_("kategorien «{category}» finnes ikke for {indicator}").format(
+                    category=category, indicator=ind.id))
             base = r.get("basisperiode", "")
             if not periods.PATTERNS[ind.period_type].match(base):
-                raise ValueError(f"basisperioden «{base}» er ikke en periode for {ind.id} "
-                                 f"(f.eks. {periods.EXAMPLES[ind.period_type]})")
+                raise ValueError(_("basisperioden «{period}» er ikke en periode for {indicator} "
+                                   "(f.eks. {example})").format(
+                    period=base, indicator=ind.id, example=periods.EXAMPLES[ind.period_type]))
             value = _number(r.get("malverdi", ""))
             if value < 0 or (ind.kind == "share" and value > 100):
-                raise ValueError(f"målverdien {as_written(value)} er utenfor det {ind.id} kan være")
+                raise ValueError(_("målverdien {value} er utenfor det {indicator} kan være").format(
+                    value=as_written(value), indicator=ind.id))
             year = int(_number(r.get("malaar", "")))
             if not (periods.year(base) or 0) < year <= LAST_TARGET_YEAR:
-                raise ValueError(f"målåret {year} må være etter basisperioden og senest {LAST_TARGET_YEAR}")
+                raise ValueError(_("målåret {year} må være etter basisperioden og senest {last}").format(
+                    year=year, last=LAST_TARGET_YEAR))
             by = r.get("vedtatt_av", "")
             if not by:
-                raise ValueError("vedtatt_av mangler (hvem vedtok målet, f.eks. «Skien bystyre, sak 45/25»)")
+                raise ValueError(_("vedtatt_av mangler (hvem vedtok målet, f.eks. «Skien bystyre, sak "
+                                   "45/25»)"))
             rows.append({"indicator": ind.id, "region_code": _region(r.get("region", "")), "age": age,
                          "category": category, "baseline_period": base, "target_value": value,
                          "target_year": year, "decided_by": by[:200],
@@ -169,29 +179,32 @@ def read_measures(raw: RawFile) -> Plan:
     known = indicators.all_indicators()
     categories = indicators.measure_categories()
     for n, r in _rows(raw):
-        at = f"Rad {n}: "
+        at = f"{where('', n)}: "
         try:
             name = r.get("tiltak", "")
             if not name:
-                raise ValueError("tiltaket mangler navn")
+                raise ValueError(_("tiltaket mangler navn"))
             start = parse_date(r.get("start", ""))
             if start is None:
-                raise ValueError("start mangler (år, måned eller dato)")
+                raise ValueError(_("start mangler (år, måned eller dato)"))
             end = parse_date(r.get("slutt", ""))
             if end is not None and end < start:
-                raise ValueError("slutt er før start")
+                raise ValueError(_("slutt er før start"))
             ids = [i.strip() for i in r.get("indikatorer", "").split(",") if i.strip()]
             if unknown := [i for i in ids if i not in known]:
-                raise ValueError(f"ukjent indikator «{unknown[0]}» (kjente: {', '.join(known)})")
+                raise ValueError(_("ukjent indikator «{indicator}» (kjente: {known})").format(
+                    indicator=unknown[0], known=", ".join(known)))
             responsible = r.get("ansvarlig", "").lower()
             if responsible and responsible not in RESPONSIBLE:
-                raise ValueError(f"ansvarlig «{responsible}» er ikke en av {', '.join(RESPONSIBLE)}")
+                raise ValueError(_("ansvarlig «{responsible}» er ikke en av {choices}").format(
+                    responsible=responsible, choices=", ".join(RESPONSIBLE)))
             category = r.get("kategori", "")
             if category and category not in categories:
-                raise ValueError(f"kategorien «{category}» er ikke en av {', '.join(categories)}")
+                raise ValueError(_("kategorien «{category}» er ikke en av {choices}").format(
+                    category=category, choices=", ".join(categories)))
             link = r.get("lenke", "")
             if link and not re.match(r"^https?://", link):
-                raise ValueError("lenken må begynne med https://")
+                raise ValueError(_("lenken må begynne med https://"))
             for region in [x for x in re.split(r"[ ,]+", r.get("region", "")) if x]:
                 rows.append({"name": name[:200], "region_code": _region(region), "start_date": start,
                              "end_date": end, "age": r.get("alder", "")[:20], "indicators": ",".join(ids),
@@ -207,22 +220,23 @@ def read_costs(raw: RawFile) -> Plan:
     rows = []
     found = _rows(raw)
     if len(found) > 1:
-        problems.append("Kostnadsmalen skal ha én rad (kostnaden som gjelder); "
-                        f"denne har {len(found)}.")
+        problems.append(_("Kostnadsmalen skal ha én rad (kostnaden som gjelder); denne har {n}.").format(
+            n=len(found)))
     for n, r in found[:1]:
         try:
             value = _number(r.get("kostnad_per_aar", r.get("kostnad_per_ar", "")))
             if not 0 < value < 100_000_000:
-                raise ValueError(f"kostnaden {as_written(value)} kr per person per år er ikke rimelig")
+                raise ValueError(_("kostnaden {value} kr per person per år er ikke rimelig").format(
+                    value=as_written(value)))
             source = r.get("kilde", "")
             if not source:
-                raise ValueError("kilde mangler (hvor anslaget kommer fra, f.eks. rapport, utgiver og år); "
-                                 "anslagene varierer mye, så kilden må stå ved tallet")
+                raise ValueError(_("kilde mangler (hvor anslaget kommer fra, f.eks. rapport, utgiver og "
+                                   "år); anslagene varierer mye, så kilden må stå ved tallet"))
             rows.append({"kr_per_year": value, "source_text": source[:500],
                          "decided_by": r.get("vedtatt_av", "")[:200] or None,
                          "decided_on": parse_date(r.get("vedtatt_dato", ""))})
         except ValueError as e:
-            problems.append(f"Rad {n}: {e}.")
+            problems.append(f"{where('', n)}: {e}.")
     return Plan("costs", pd.DataFrame(rows), problems)
 
 

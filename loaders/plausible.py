@@ -12,6 +12,7 @@ import pandas as pd
 
 from loaders.frames import factorize
 from vocab import indicators
+from vocab.i18n import _, ngettext
 from vocab.numbers import as_written, number
 from vocab.text import lower_first, where
 
@@ -68,7 +69,9 @@ def share_reading(values, indicator: str) -> str:
 def _range_text(low: float, high: float, unit: str) -> str:
     def show(x: float) -> str:
         return number(x, 0) if float(x).is_integer() else number(x, 2).rstrip("0")
-    return f"{show(low)}–{show(high)}" + (" %" if unit == "prosent" else " personer")
+    if unit == "prosent":
+        return _("{low}–{high} %").format(low=show(low), high=show(high))
+    return _("{low}–{high} personer").format(low=show(low), high=show(high))
 
 
 def warnings(df: pd.DataFrame) -> list[str]:
@@ -91,13 +94,23 @@ def warnings(df: pd.DataFrame) -> list[str]:
             continue
         shown = []
         for r in df[bad].head(SHOWN).to_dict("records"):
-            at = lower_first(where(r["sheet"], r["row"])) if r["row"] else "ukjent rad"
-            unit = " %" if ind.unit == "prosent" else ""
-            shown.append(f"{at} ({r['region_name'] or r['region']} {r['period']}: "
-                         f"{as_written(r['value'])}{unit})")
+            at = lower_first(where(r["sheet"], r["row"])) if r["row"] else _("ukjent rad")
+            written = as_written(r["value"])
+            if ind.unit == "prosent":
+                written = _("{value} %").format(value=written)
+            shown.append(f"{at} ({r['region_name'] or r['region']} {r['period']}: {written})")
         n = int(bad.sum())
-        out.append(f"{n} tall for {lower_first(ind.short)} ligger langt "
-                   f"utenfor det indikatoren kan være ({_range_text(low, high, ind.unit)}): "
-                   + "; ".join(shown) + (f" og {n - SHOWN} til" if n > SHOWN else "")
-                   + ". Tallene er lagret; sjekk at kolonnen og enheten er lest riktig.")
+        if n > SHOWN:
+            text = _("{n} tall for {indicator} ligger langt utenfor det indikatoren kan være ({range}): "
+                     "{rows} og {more} til. Tallene er lagret; sjekk at kolonnen og enheten er lest "
+                     "riktig.")
+        else:
+            text = ngettext(   # (bokmål and nynorsk say «tall»/«tal» for one and for many)
+                "{n} tall for {indicator} ligger langt utenfor det indikatoren kan være ({range}): "
+                "{rows}. Tallene er lagret; sjekk at kolonnen og enheten er lest riktig.",
+                "{n} tall for {indicator} ligger langt utenfor det indikatoren kan være ({range}): "
+                "{rows}. Tallene er lagret; sjekk at kolonnen og enheten er lest riktig.", n)
+        out.append(text.format(n=n, indicator=lower_first(ind.short),
+                               range=_range_text(low, high, ind.unit), rows="; ".join(shown),
+                               more=n - SHOWN))
     return out

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from vocab import settings
+from vocab.i18n import _
 
 # The tables PostgreSQL keeps, with their columns in the local store's order (loaders.store).
 TABLES = {
@@ -105,7 +106,7 @@ def lock(pg, wait_seconds: float = 30.0) -> Iterator[None]:
     deadline = time.monotonic() + wait_seconds
     while not pg.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
         if time.monotonic() > deadline:
-            raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.")
+            raise Busy(_("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret."))
         time.sleep(0.1)
     try:
         yield

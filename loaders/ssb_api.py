@@ -22,6 +22,8 @@ from datetime import datetime
 from loaders import pipeline, store
 from loaders.base import RawFile
 from loaders.ssb_jsonstat import timestamp
+from vocab import i18n, periods
+from vocab.i18n import _, ngettext
 from vocab.numbers import integer
 
 BASE = "https://data.ssb.no/api/pxwebapi/v2/tables/{table}"
@@ -103,8 +105,9 @@ def pages(info: TableInfo, max_cells: int = MAX_CELLS) -> list[dict]:
     base = QUERIES[info.table]
     per_year = cells(dict(base, **{"valueCodes[Tid]": "x"}), info.sizes)
     if per_year > max_cells:
-        raise TooManyCells(f"Én årgang av tabell {info.table} er {integer(per_year)} celler, men SSB "
-                           f"tillater høyst {integer(max_cells)} per spørring. Ingenting er hentet.")
+        raise TooManyCells(_("Én årgang av tabell {table} er {cells} celler, men SSB tillater høyst "
+                             "{max} per spørring. Ingenting er hentet.").format(
+            table=info.table, cells=integer(per_year), max=integer(max_cells)))
     step = max(1, max_cells // per_year)
     return [dict(base, **{"valueCodes[Tid]": ",".join(info.years[i:i + step])})
             for i in range(0, len(info.years), step)]
@@ -129,13 +132,19 @@ def _get(url: str, opener, timeout: float, clock=time) -> bytes:
                     after = RETRY_AFTER_MAX
                 clock.sleep(min(max(after, MIN_SECONDS_BETWEEN), RETRY_AFTER_MAX))
                 continue
-            raise Unreachable(f"SSB svarte med feil {e.code}"
-                              + (" (for mange spørringer: SSB tillater 30 i minuttet)" if e.code == 429
-                                 else "") + ". Prøv igjen senere; ingenting er endret.") from None
+            if e.code == 429:
+                said = _("SSB svarte med feil {code} (for mange spørringer: SSB tillater 30 i minuttet). "
+                         "Prøv igjen senere; ingenting er endret.")
+            else:
+                said = _("SSB svarte med feil {code}. Prøv igjen senere; ingenting er endret.")
+            raise Unreachable(said.format(code=e.code)) from None
         except (TimeoutError, urllib.error.URLError, OSError) as e:
-            why = "SSB svarte ikke i tide" if "timed out" in str(e) or isinstance(e, TimeoutError) \
-                else "fikk ikke kontakt med SSB (ingen internettforbindelse?)"
-            raise Unreachable(f"{why[0].upper()}{why[1:]}. Ingenting er endret. ({e})") from None
+            if "timed out" in str(e) or isinstance(e, TimeoutError):
+                said = _("SSB svarte ikke i tide. Ingenting er endret. ({error})")
+            else:
+                said = _("Fikk ikke kontakt med SSB (ingen internettforbindelse?). Ingenting er endret. "
+                         "({error})")
+            raise Unreachable(said.format(error=e)) from None
     raise AssertionError("unreachable")
 
 
@@ -149,9 +158,14 @@ def metadata(table: str, opener=urllib.request.urlopen, timeout: float = 30, clo
         tid = j["dimension"]["Tid"]["category"]["index"]
         years = sorted(tid, key=lambda y: tid[y]) if isinstance(tid, dict) else list(tid)
     except (ValueError, KeyError, TypeError) as e:
-        raise Unreachable(f"SSB svarte, men beskrivelsen av tabell {table} kunne ikke leses ({e}). "
-                          "Ingenting er endret.") from None
+        raise Unreachable(_("SSB svarte, men beskrivelsen av tabell {table} kunne ikke leses ({error}). "
+                            "Ingenting er endret.").format(table=table, error=e)) from None
     return TableInfo(table, timestamp(j.get("updated")), sizes, years)
+
+
+def _date(d: datetime) -> str:
+    """When SSB updated a table, in a status line: '13.03.2025' ('13 March 2025' in English)."""
+    return periods.date_text(d) if i18n.current() == "en" else f"{d:%d.%m.%Y}"
 
 
 def stored_release(db, table: str) -> datetime | None:
@@ -172,16 +186,18 @@ def fetch_table(table: str, db=None, *, user: str | None = None, opener=urllib.r
         info = metadata(table, opener, timeout=10, clock=clock)   # (offline: say so soon)
         stored = stored_release(db, table)
         if only_newer and stored is not None and info.updated is not None and info.updated <= stored:
-            out.message = f"Tabell {table}: ingen nye tall (SSB oppdaterte den {info.updated:%d.%m.%Y})."
+            out.message = _("Tabell {table}: ingen nye tall (SSB oppdaterte den {date}).").format(
+                table=table, date=_date(info.updated))
             return out
         queries = pages(info, max_cells)
         bodies = []
         for i, q in enumerate(queries, 1):
             if progress:
-                progress(i - 1, len(queries), f"Henter tabell {table}, del {i} av {len(queries)}")
+                progress(i - 1, len(queries), _("Henter tabell {table}, del {part} av {parts}").format(
+                    table=table, part=i, parts=len(queries)))
             bodies.append(_get(url_for(table, q), opener, 30, clock))
     except (Unreachable, TooManyCells) as e:
-        out.ok, out.message = False, f"Tabell {table}: {e}"
+        out.ok, out.message = False, _("Tabell {table}: {error}").format(table=table, error=e)
         return out
     fetched = time.strftime("%Y-%m-%d")
     for i, body in enumerate(bodies, 1):
@@ -191,17 +207,31 @@ def fetch_table(table: str, db=None, *, user: str | None = None, opener=urllib.r
         out.ok &= r.ok
         out.new |= r.outcome in ("loaded", "checked")
     if progress:
-        progress(len(bodies), len(bodies), f"Tabell {table} hentet")
+        progress(len(bodies), len(bodies), _("Tabell {table} hentet").format(table=table))
     years = f"{info.years[0]}–{info.years[-1]}" if info.years else ""
     if not out.ok:
-        out.message = f"Tabell {table}: ikke lagret. " + " ".join(r.line() for r in out.results if not r.ok)
+        out.message = _("Tabell {table}: ikke lagret. {why}").format(
+            table=table, why=" ".join(r.line() for r in out.results if not r.ok))
     elif not out.new:
-        out.message = f"Tabell {table}: ingen nye tall (allerede lastet inn)."
+        out.message = _("Tabell {table}: ingen nye tall (allerede lastet inn).").format(table=table)
     else:
-        verb = "kontrollert" if dry_run else "lastet inn"
         rows = sum(r.rows for r in out.results)
-        out.message = (f"Tabell {table}: {integer(rows)} tall for {years} {verb}"
-                       + (f" (SSB oppdaterte den {info.updated:%d.%m.%Y})" if info.updated else "") + ".")
+        if dry_run and info.updated:
+            said = ngettext("Tabell {table}: {n} tall for {years} kontrollert (SSB oppdaterte den {date}).",
+                            "Tabell {table}: {n} tall for {years} kontrollert (SSB oppdaterte den {date}).",
+                            rows)
+        elif dry_run:
+            said = ngettext("Tabell {table}: {n} tall for {years} kontrollert.",
+                            "Tabell {table}: {n} tall for {years} kontrollert.", rows)
+        elif info.updated:
+            said = ngettext("Tabell {table}: {n} tall for {years} lastet inn (SSB oppdaterte den {date}).",
+                            "Tabell {table}: {n} tall for {years} lastet inn (SSB oppdaterte den {date}).",
+                            rows)
+        else:
+            said = ngettext("Tabell {table}: {n} tall for {years} lastet inn.",
+                            "Tabell {table}: {n} tall for {years} lastet inn.", rows)
+        out.message = said.format(table=table, n=integer(rows), years=years,
+                                  date=_date(info.updated) if info.updated else "")
     return out
 
 

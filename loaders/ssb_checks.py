@@ -9,6 +9,7 @@ import re
 from geo import codes
 from loaders.base import LoadError
 from loaders.plausible import share_reading
+from vocab.i18n import _, ngettext
 from vocab.numbers import as_written, percent
 from vocab.text import lower_first, where
 
@@ -26,14 +27,16 @@ def is_sum_label(label) -> bool:
 def sums_note(sums: dict[tuple, str]) -> str:
     shown = [f"{lower_first(where(sheet, row))} («{label}»)"
              for (sheet, row), label in list(sums.items())[:4]]
-    more = f" og {len(sums) - 4} til" if len(sums) > 4 else ""
-    return ("Summeringsrader lagt til i filen er ikke lest inn (Innenfor summerer selv): "
-            + ", ".join(shown) + more + ".")
+    listed = ", ".join(shown)
+    if len(sums) > 4:
+        listed = _("{list} og {n} til").format(list=listed, n=len(sums) - 4)
+    return _("Summeringsrader lagt til i filen er ikke lest inn (Innenfor summerer selv): "
+             "{list}.").format(list=listed)
 
 
 def _label(c) -> str:
     """The heading a share was published under ('Bosatte (prosent)')."""
-    return " ".join(str(c.dims.get("statistikkvariabel") or c.dims.get("status") or "andel").split())
+    return " ".join(str(c.dims.get("statistikkvariabel") or c.dims.get("status") or _("andel")).split())
 
 
 def _at(c) -> str:
@@ -48,21 +51,29 @@ def fractions(rows: list[dict], as_fraction: list, share_only: list, notes: list
     is refused when it cannot be told."""
     if as_fraction:
         s, exact, c = as_fraction[0]
-        notes.append(f"Andelene under «{_label(c)}» er skrevet som brøk, ikke prosent (f.eks. "
-                     f"{_at(c)}: {as_written(s)} der antallene gir {percent(exact)}); "
-                     f"{len(as_fraction)} andeler er derfor regnet ut av antallene.")
+        notes.append(ngettext(
+            "Andelene under «{label}» er skrevet som brøk, ikke prosent (f.eks. {at}: {example} der "
+            "antallene gir {exact}); {n} andel er derfor regnet ut av antallene.",
+            "Andelene under «{label}» er skrevet som brøk, ikke prosent (f.eks. {at}: {example} der "
+            "antallene gir {exact}); {n} andeler er derfor regnet ut av antallene.",
+            len(as_fraction)).format(label=_label(c), at=_at(c), example=as_written(s),
+                                     exact=percent(exact), n=len(as_fraction)))
     if not share_only:
         return
     reading = share_reading([rows[i]["value"] for i, _c in share_only], "neet")
     c, example = share_only[0][1], rows[share_only[0][0]]["value"]
     if reading == "unclear":
-        raise LoadError(f"Andelene under «{_label(c)}» er alle 1 eller mindre (f.eks. "
-                        f"{_at(c)}: {as_written(example)}), og "
-                        "filen har ikke antall å regne dem ut av: Innenfor kan ikke avgjøre om de er "
-                        "prosent eller brøk. Last ned tabellen med antall (bosatte i alt og NEET).")
+        raise LoadError(_("Andelene under «{label}» er alle 1 eller mindre (f.eks. {at}: {example}), og "
+                          "filen har ikke antall å regne dem ut av: Innenfor kan ikke avgjøre om de er "
+                          "prosent eller brøk. Last ned tabellen med antall (bosatte i alt og NEET).")
+                        .format(label=_label(c), at=_at(c), example=as_written(example)))
     if reading == "fraction":
         for i, _c in share_only:
             rows[i]["value"] = round(rows[i]["value"] * 100, 10)
-        notes.append(f"Andelene under «{_label(c)}» er skrevet som brøk (f.eks. "
-                     f"{_at(c)}: {as_written(example)}), "
-                     f"ikke prosent; {len(share_only)} andeler er lest som prosent (ganget med 100).")
+        notes.append(ngettext(
+            "Andelene under «{label}» er skrevet som brøk (f.eks. {at}: {example}), ikke prosent; "
+            "{n} andel er lest som prosent (ganget med 100).",
+            "Andelene under «{label}» er skrevet som brøk (f.eks. {at}: {example}), ikke prosent; "
+            "{n} andeler er lest som prosent (ganget med 100).",
+            len(share_only)).format(label=_label(c), at=_at(c), example=as_written(example),
+                                    n=len(share_only)))

@@ -17,9 +17,13 @@ from loaders.plausible import agrees
 from loaders.plausible import warnings as implausible
 from loaders.ssb_checks import fractions, is_sum_label, sums_note
 from vocab import indicators, text
+from vocab.i18n import N_, _, ngettext
 
 NEET_TABLES = {"13563", "13556"}
-WHAT_TO_DOWNLOAD = ("Last ned SSB-tabell 13563 eller 13556 med arbeidsstyrkestatus «Utenfor arbeid, "
+# A NEET count stored without a share (the note kept with the figure, in bokmål like all stored
+# notes; shown translated with _()).
+NO_SHARE_NOTE = N_("NEET-antall uten bosatte i alt; andelen kan ikke regnes ut")
+WHAT_TO_DOWNLOAD = N_("Last ned SSB-tabell 13563 eller 13556 med arbeidsstyrkestatus «Utenfor arbeid, "
                     "utdanning og arbeidsmarkedstiltak (NEET)» og «I alt», alder 15–29 år, og "
                     "innvandringskategori «I alt» hvis tabellen har den.")
 
@@ -64,8 +68,9 @@ def text_release(raw: RawFile) -> Release:
 def check_table(title: str | None) -> None:
     tid = table_id(title or "")
     if tid and tid not in NEET_TABLES:
-        raise LoadError(f"SSB-tabell {tid} er ikke en NEET-tabell. Innenfor leser tabell 13563 og "
-                        "13556 (unge utenfor arbeid, utdanning og arbeidsmarkedstiltak).")
+        raise LoadError(_("SSB-tabell {table} er ikke en NEET-tabell. Innenfor leser tabell 13563 og "
+                          "13556 (unge utenfor arbeid, utdanning og arbeidsmarkedstiltak).")
+                        .format(table=tid))
 
 
 def clean(text) -> str:
@@ -186,17 +191,18 @@ def _keep_totals(cells: list[Cell], notes: list[str]) -> list[Cell]:
     """Keep only 'I alt' of breakdowns NEET is not shown by (innvandringskategori, …)."""
     names = {k for c in cells for k in c.dims if k not in CORE}
     for name in sorted(names):
-        shown_name = "innvandringskategori" if name == "innvandring" else name
+        shown_name = _("innvandringskategori") if name == "innvandring" else name
         values = sorted({clean(c.dims[name]) for c in cells if name in c.dims})
         totals = [v for v in values if is_total(v)]
         if not totals:
             shown = ", ".join(f"«{v}»" for v in values[:4])
-            raise LoadError(f"Filen er fordelt på {shown_name} ({shown}), men har ikke «I alt». NEET "
-                            f"vises for hele befolkningen. Last ned tabellen med {shown_name} «I alt».")
+            raise LoadError(_("Filen er fordelt på {variable} ({values}), men har ikke «I alt». NEET "
+                              "vises for hele befolkningen. Last ned tabellen med {variable} «I alt».")
+                            .format(variable=shown_name, values=shown))
         dropped = [v for v in values if v not in totals]
         if dropped:
-            notes.append(f"Bare {shown_name} «{totals[0]}» er lest inn; "
-                         + ", ".join(f"«{v}»" for v in dropped) + " er utelatt.")
+            notes.append(_("Bare {variable} «{total}» er lest inn; {dropped} er utelatt.").format(
+                variable=shown_name, total=totals[0], dropped=", ".join(f"«{v}»" for v in dropped)))
         cells = [c for c in cells if name not in c.dims or is_total(c.dims[name])]
         for c in cells:
             c.dims.pop(name, None)
@@ -206,18 +212,26 @@ def _keep_totals(cells: list[Cell], notes: list[str]) -> list[Cell]:
 def _resolve_period(cells: list[Cell], hint: str | None) -> set[str]:
     """Fill in the user's year where the file has none; returns the periods the file states."""
     if hint is not None and not re.fullmatch(r"(19|20)\d\d", str(hint).strip()):
-        raise LoadError(f"Perioden «{hint}» er ikke et årstall. Oppgi året tallene gjelder, f.eks. 2022.")
+        raise LoadError(_("Perioden «{period}» er ikke et årstall. Oppgi året tallene gjelder, f.eks. "
+                          "2022.").format(period=hint))
     hint = str(hint).strip() if hint is not None else None
     given = {period_code(c.period) for c in cells if clean(c.period)}
     if any(not clean(c.period) for c in cells):
         if hint is None:
             sheets = sorted({c.sheet for c in cells if not clean(c.period) and c.sheet})
             named = ", ".join(f"«{s}»" for s in sheets[:4])
-            where = (f" ({'arkene' if len(sheets) > 1 else 'arket'} {named} har verken en årskolonne "
-                     "eller året i overskriften)") if sheets else ""
-            raise LoadError(f"Filen sier ikke hvilket år tallene gjelder{where}. Oppgi året når du "
-                            "laster inn (f.eks. python -m loaders load --period 2022 FIL), og sjekk "
-                            "året i SSB-tabellen filen ble hentet fra.")
+            if not sheets:
+                raise LoadError(_("Filen sier ikke hvilket år tallene gjelder. Oppgi året når du laster "
+                                  "inn (f.eks. python -m loaders load --period 2022 FIL), og sjekk året "
+                                  "i SSB-tabellen filen ble hentet fra."))
+            raise LoadError(ngettext(
+                "Filen sier ikke hvilket år tallene gjelder (arket {sheets} har verken en årskolonne "
+                "eller året i overskriften). Oppgi året når du laster inn (f.eks. python -m loaders "
+                "load --period 2022 FIL), og sjekk året i SSB-tabellen filen ble hentet fra.",
+                "Filen sier ikke hvilket år tallene gjelder (arkene {sheets} har verken en årskolonne "
+                "eller året i overskriften). Oppgi året når du laster inn (f.eks. python -m loaders "
+                "load --period 2022 FIL), og sjekk året i SSB-tabellen filen ble hentet fra.",
+                len(sheets)).format(sheets=named))
         for c in cells:
             if not clean(c.period):
                 c.period = hint
@@ -239,8 +253,10 @@ def _region(label: str, period: str) -> tuple[str, str, str]:
     found = {code for code, n in table.items() if forms & codes.name_forms(n)}
     if len(found) == 1:
         return found.pop(), name, "fylke"
-    raise ValueError(f"«{name[:60]}» har ikke et regionnummer" + (
-        "" if year >= 2020 else " (fylkesnavn uten nummer kan bare tolkes fra 2020)"))
+    if year >= 2020:
+        raise ValueError(_("«{name}» har ikke et regionnummer").format(name=name[:60]))
+    raise ValueError(_("«{name}» har ikke et regionnummer (fylkesnavn uten nummer kan bare tolkes fra "
+                       "2020)").format(name=name[:60]))
 
 
 def _unknown_region(code: str, level: str) -> bool:
@@ -255,7 +271,7 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
     (the file's raw._notes, which the pipeline shows as warnings)."""
     notes = [] if notes is None else notes
     if not cells:
-        raise LoadError("Fant ingen tallceller i SSB-tabellen.")
+        raise LoadError(_("Fant ingen tallceller i SSB-tabellen."))
     cells = _keep_totals(cells, notes)
     stated = _resolve_period(cells, period_hint)
     neet_ages = indicators.get("neet").ages
@@ -263,8 +279,8 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
     other_ages: set[str] = set()
     statuses: dict[str, None] = {}   # in file order, for the message
     if not any("alder" in c.dims for c in cells):
-        raise LoadError("Filen har ingen aldersvariabel. NEET gjelder 15–29 år; ta med «alder» i "
-                        "uttaket. " + WHAT_TO_DOWNLOAD)
+        raise LoadError(_("Filen har ingen aldersvariabel. NEET gjelder 15–29 år; ta med «alder» i "
+                          "uttaket.") + " " + _(WHAT_TO_DOWNLOAD))
     sums: dict[tuple, str] = {}   # (sheet, row) → label of a sum row an analyst added
     for c in cells:
         if c.dims.get("status") is not None:
@@ -278,11 +294,12 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
         age_label = clean(c.dims.get("alder", ""))
         age = age_code(age_label)
         if age not in neet_ages:
-            other_ages.add(age_label or "uten alder")
+            other_ages.add(age_label or _("uten alder"))
             continue
         sex = sex_code(c.dims.get("kjønn", ""))
         if sex is None:
-            raise LoadError(f"{where_cell(c)}: ukjent kjønn «{clean(c.dims['kjønn'])}».")
+            raise LoadError(_("{where}: ukjent kjønn «{value}».").format(where=where_cell(c),
+                                                                          value=clean(c.dims["kjønn"])))
         key = (clean(c.region), age, sex, period_code(c.period))
         try:
             parsed = parse_cell(c.raw, decimal)
@@ -294,18 +311,20 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
             if old_cell.sheet != c.sheet and old[:2] == parsed[:2]:
                 continue   # the same table pasted in two sheets
             first_at = text.lower_first(where_cell(old_cell))
-            raise LoadError(f"{where_cell(c)}: to verdier for samme region, alder, kjønn og år ({key[0]}, "
-                            f"{key[1]} år, {key[3]}); den første står i {first_at}.")
+            raise LoadError(_("{where}: to verdier for samme region, alder, kjønn og år ({region}, "
+                              "{age} år, {period}); den første står i {first}.").format(
+                where=where_cell(c), region=key[0], age=key[1], period=key[3], first=first_at))
         g[role] = (parsed, c)
     if not any("numerator" in g or "share" in g for g in groups.values()):
         raise LoadError(_no_neet_message(list(statuses), other_ages)
                         + _sheets_read(sorted({c.sheet for c in cells if c.sheet})))
     if period_hint is not None and stated and str(period_hint).strip() not in stated:
-        raise LoadError(f"Filen gjelder {', '.join(sorted(stated))}, men oppgitt periode er "
-                        f"{period_hint}. Fjern --period eller oppgi riktig år.")
+        raise LoadError(_("Filen gjelder {periods}, men oppgitt periode er {period}. Fjern --period "
+                          "eller oppgi riktig år.").format(periods=", ".join(sorted(stated)),
+                                                          period=period_hint))
     if other_ages:
-        notes.append("Aldersgruppene " + ", ".join(f"«{a}»" for a in sorted(other_ages))
-                     + " er utelatt: NEET gjelder 15–29 år og undergruppene 15–19, 20–24 og 25–29.")
+        notes.append(_("Aldersgruppene {ages} er utelatt: NEET gjelder 15–29 år og undergruppene 15–19, "
+                       "20–24 og 25–29.").format(ages=", ".join(f"«{a}»" for a in sorted(other_ages))))
     rows: list[dict] = []
     skipped: list[str] = []
     no_share: list[str] = []
@@ -337,7 +356,7 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
                     value, first = share[0], g["share"][1]
         note = next((p[2] for p in (num, share) if p[2]), "")
         if status == "ok" and value is None:   # a count with neither residents nor a share
-            status, note = "missing", "NEET-antall uten bosatte i alt; andelen kan ikke regnes ut"
+            status, note = "missing", NO_SHARE_NOTE   # stored: translated where it is shown
             no_share.append(clean(region))
         if all(p[0] is None and p[2] == SYMBOLS["."][1] for p in parts):
             continue   # «.»: the region did not exist that year (Telemark 40 in 2023)
@@ -354,12 +373,15 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
     if sums:
         notes.append(sums_note(sums))
     if no_share:
-        notes.append(f"{len(no_share)} NEET-tall har antall, men verken bosatte i alt eller andel, og "
-                     "lagres uten andel (f.eks. " + ", ".join(sorted(set(no_share))[:3]) + "). Ta med "
-                     "arbeidsstyrkestatus «I alt» i uttaket.")
+        notes.append(ngettext(
+            "{n} NEET-tall har antall, men verken bosatte i alt eller andel, og lagres uten andel "
+            "(f.eks. {examples}). Ta med arbeidsstyrkestatus «I alt» i uttaket.",
+            "{n} NEET-tall har antall, men verken bosatte i alt eller andel, og lagres uten andel "
+            "(f.eks. {examples}). Ta med arbeidsstyrkestatus «I alt» i uttaket.",
+            len(no_share)).format(n=len(no_share), examples=", ".join(sorted(set(no_share))[:3])))
     if skipped:
-        notes.append("Regioner uten tall som ikke er kommuner eller fylker er hoppet over: "
-                     + ", ".join(sorted(set(skipped))[:5]) + ".")
+        notes.append(_("Regioner uten tall som ikke er kommuner eller fylker er hoppet over: {regions}.")
+                     .format(regions=", ".join(sorted(set(skipped))[:5])))
     df = normalised_frame(rows)
     notes.extend(implausible(df))
     return df
@@ -368,18 +390,26 @@ def neet_frame(cells: list[Cell], decimal: str = ",", period_hint: str | None = 
 def _sheets_read(sheets: list[str]) -> str:
     if not sheets:
         return ""
-    return (" Arkene som ble lest: " if len(sheets) > 1 else " Arket som ble lest: ") + \
-        ", ".join(f"«{s}»" for s in sheets[:8]) + (" m.fl." if len(sheets) > 8 else "") + "."
+    listed = ", ".join(f"«{s}»" for s in sheets[:8])
+    if len(sheets) > 8:
+        listed = _("{list} m.fl.").format(list=listed)
+    return " " + ngettext("Arket som ble lest: {sheets}.", "Arkene som ble lest: {sheets}.",
+                          len(sheets)).format(sheets=listed)
 
 
 def _no_neet_message(statuses: list[str], other_ages: set[str]) -> str:
     ages = ", ".join(f"«{a}»" for a in sorted(other_ages))
     if any(map(is_neet, statuses)):
-        what = f"Filen har NEET-tall bare for aldersgruppene {ages}, ikke for 15–29 år."
+        what = _("Filen har NEET-tall bare for aldersgruppene {ages}, ikke for 15–29 år.").format(ages=ages)
     else:
-        shown = ", ".join(f"«{s}»" for s in statuses[:8]) or "ingen"
-        what = (f"Filen har ingen NEET-tall for 15–29 år (arbeidsstyrkestatus: {shown}"
-                + (f"; alder: {ages}" if ages else "") + "). NEET kan ikke regnes ut av disse tallene: "
-                "det krever aldersgruppen 15–29 år og statusen «Utenfor arbeid, utdanning og "
-                "arbeidsmarkedstiltak».")
-    return f"{what} {WHAT_TO_DOWNLOAD}"
+        shown = ", ".join(f"«{s}»" for s in statuses[:8]) or _("ingen")
+        if ages:
+            what = _("Filen har ingen NEET-tall for 15–29 år (arbeidsstyrkestatus: {statuses}; alder: "
+                     "{ages}). NEET kan ikke regnes ut av disse tallene: det krever aldersgruppen 15–29 "
+                     "år og statusen «Utenfor arbeid, utdanning og arbeidsmarkedstiltak».")
+        else:
+            what = _("Filen har ingen NEET-tall for 15–29 år (arbeidsstyrkestatus: {statuses}). NEET "
+                     "kan ikke regnes ut av disse tallene: det krever aldersgruppen 15–29 år og statusen "
+                     "«Utenfor arbeid, utdanning og arbeidsmarkedstiltak».")
+        what = what.format(statuses=shown, ages=ages)
+    return f"{what} {_(WHAT_TO_DOWNLOAD)}"

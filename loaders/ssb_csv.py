@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from loaders.base import LoadError, RawFile
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, table_id
 from loaders.ssb_common import text_release as release  # noqa: F401  (the Format's release())
+from vocab.i18n import N_, _
 from vocab.numbers import integer
 
-NAME = "SSB Statistikkbanken CSV"
+NAME = N_("SSB Statistikkbanken CSV")   # stored as the format's name: translate where it is shown
 
 PERIOD_TOKEN = re.compile(r"(?<!\S)(\d{4}(?:M\d{2}|K\d)?)(?!\S)")   # 'Bosatte 2022', not '(2024)'
 _AGE_TOKEN = re.compile(r"\d+\s*-\s*\d+\s*år|\d+\s*år (?:eller|og) eldre")
@@ -57,27 +58,27 @@ def sniff(line: str) -> str:
 def read_text(raw: RawFile) -> Text:
     title, lines = split_text(raw)
     if not lines:
-        raise LoadError("Filen har ingen overskriftsrad med kolonnenavn.")
+        raise LoadError(_("Filen har ingen overskriftsrad med kolonnenavn."))
     if not (raw.text or "").endswith(("\n", "\r")):
         # SSB ends every line; a last line without an ending is a download that was cut off
-        raise LoadError(f"Filen slutter midt i rad {lines[-1][0]} (uten linjeskift); den kan være "
-                        "avkortet. Last ned filen på nytt fra SSB.")
+        raise LoadError(_("Filen slutter midt i rad {row} (uten linjeskift); den kan være avkortet. "
+                          "Last ned filen på nytt fra SSB.").format(row=lines[-1][0]))
     delim = sniff(lines[0][1])
-    reader = csv.reader((t for _, t in lines), delimiter=delim)
+    reader = csv.reader((t for _n, t in lines), delimiter=delim)
     parsed = []
     for cells in reader:
         parsed.append(cells)
         if reader.line_num != len(parsed) or (   # a quoted value ran on over the line end,
                 reader.line_num == len(lines) and lines[-1][1].count('"') % 2):   # or the file
             n = lines[len(parsed) - 1][0]
-            raise LoadError(f"Rad {n} har et anførselstegn (\") som ikke er lukket; filen kan være "
-                            "avkortet eller skadet. Last ned filen på nytt fra SSB.")
+            raise LoadError(_("Rad {row} har et anførselstegn (\") som ikke er lukket; filen kan være "
+                              "avkortet eller skadet. Last ned filen på nytt fra SSB.").format(row=n))
     header = [clean(h) for h in parsed[0]]
     while header and not header[-1]:
         header.pop()
     body: list[tuple[int, list[str]]] = []
     after_blank = False
-    for (n, _), cells in zip(lines[1:], parsed[1:]):
+    for (n, _text), cells in zip(lines[1:], parsed[1:]):
         if not any(c.strip() for c in cells):
             after_blank = True
             continue
@@ -86,10 +87,9 @@ def read_text(raw: RawFile) -> Text:
         cells = cells[:len(header)] if len(cells) > len(header) and not any(
             c.strip() for c in cells[len(header):]) else cells
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
-                            f"{integer(len(header))}. "
-                            "Filen kan være avkortet eller lagret med feil skilletegn "
-                            f"(forventet «{delim}»).")
+            raise LoadError(_("Rad {row} har {n} kolonner, men overskriften har {header}. Filen kan være "
+                              "avkortet eller lagret med feil skilletegn (forventet «{sep}»).").format(
+                row=n, n=integer(len(cells)), header=integer(len(header)), sep=delim))
         body.append((n, cells))
     return Text(title, delim, header, body)
 
@@ -140,11 +140,12 @@ def normalise(table):
     header = text.header
     stubs = [i for i, h in enumerate(header) if not PERIOD_TOKEN.search(h)]
     if 0 not in stubs or dim_kind(header[0]) != "region":
-        raise LoadError("Første kolonne må være region (f.eks. «K-3807 Skien»).")
+        raise LoadError(_("Første kolonne må være region (f.eks. «K-3807 Skien»)."))
     stub_kind = {i: dim_kind(header[i]) for i in stubs[1:]}
     if unknown := [header[i] for i, k in stub_kind.items() if k is None]:
-        raise LoadError(f"Kolonnen «{unknown[0]}» er ikke en kjent SSB-variabel (kjente: region, alder, "
-                        "kjønn, arbeidsstyrkestatus, statistikkvariabel, innvandringskategori).")
+        raise LoadError(_("Kolonnen «{column}» er ikke en kjent SSB-variabel (kjente: region, alder, "
+                          "kjønn, arbeidsstyrkestatus, statistikkvariabel, innvandringskategori).")
+                        .format(column=unknown[0]))
     headings = {i: heading_dims(h, "alder" in stub_kind.values())
                 for i, h in enumerate(header) if i not in stubs}
     cells = []
@@ -153,5 +154,5 @@ def normalise(table):
         for i, (period, dims) in headings.items():
             cells.append(Cell(region=values[0].strip(), period=period, raw=values[i],
                               dims={**stub, **dims}, row=row_no))
-    decimal = decimal_mark((values[i] for _, values in text.body for i in headings), text.delimiter)
+    decimal = decimal_mark((values[i] for _n, values in text.body for i in headings), text.delimiter)
     return neet_frame(cells, decimal=decimal, period_hint=hint, notes=notes)

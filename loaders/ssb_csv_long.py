@@ -20,8 +20,9 @@ from loaders.base import LoadError, RawFile, parse_cell, parse_region_label
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, is_neet, neet_frame, table_id
 from loaders.ssb_common import text_release as release  # noqa: F401  (the Format's release())
 from loaders.ssb_csv import decimal_mark, read_text, sniff, split_text
+from vocab.i18n import N_, _
 
-NAME = "SSB CSV, langt format (ferdig datasett / PxWebApi)"
+NAME = N_("SSB CSV, langt format (ferdig datasett / PxWebApi)")   # stored: translate where shown
 
 _VALUE_HEADER = re.compile(r"^(value|values|verdi|verdier)$|^\d{5}\s*:", re.I)
 SSB_SIGNALS = {"status", "statistikkvariabel", "innvandring"}
@@ -68,31 +69,32 @@ def long_cells(header: list[str], body: list[tuple[int, list]], sheet: str = "",
     kinds = [dim_kind(h) for h in header]
     region_cols = [i for i, k in enumerate(kinds) if k == "region"]
     if not region_cols:
-        raise LoadError("Fant ingen regionkolonne (region, kommune eller fylke).")
+        raise LoadError(_("Fant ingen regionkolonne (region, kommune eller fylke)."))
     sample = body[:300]
     value_cols, label_of = [], {}
     for i, (h, k) in enumerate(zip(header, kinds)):
         if k is not None:
             continue
-        filled = [r[i] for _, r in sample if i < len(r) and clean(r[i])]
+        filled = [r[i] for _n, r in sample if i < len(r) and clean(r[i])]
         if not h and not filled:
             continue   # an empty column
         if sum(not _number_like(v) for v in filled) > len(filled) / 2:
-            raise LoadError(f"Kolonnen «{h or i + 1}» er ikke en kjent SSB-variabel (kjente: region, "
-                            "alder, kjønn, arbeidsstyrkestatus, statistikkvariabel, innvandringskategori, "
-                            "år/måned) og har ikke tall.")
+            raise LoadError(_("Kolonnen «{column}» er ikke en kjent SSB-variabel (kjente: region, alder, "
+                              "kjønn, arbeidsstyrkestatus, statistikkvariabel, innvandringskategori, "
+                              "år/måned) og har ikke tall.").format(column=h or i + 1))
         value_cols.append(i)
         if table_id(h):
             title = title or h
         elif not _VALUE_HEADER.match(h):
             label_of[i] = h
     if not value_cols:
-        raise LoadError("Fant ingen kolonne med tall.")
+        raise LoadError(_("Fant ingen kolonne med tall."))
     # A value column named by a label belongs to the variable the table does not have as a column.
     label_kind = "status" if "status" not in kinds else "statistikkvariabel"
     if label_of and label_kind in kinds:
-        raise LoadError("Kolonnene " + ", ".join(f"«{h}»" for h in label_of.values())
-                        + " kan ikke tolkes: tabellen har allerede både status og statistikkvariabel.")
+        raise LoadError(_("Kolonnene {columns} kan ikke tolkes: tabellen har allerede både status og "
+                          "statistikkvariabel.").format(
+            columns=", ".join(f"«{h}»" for h in label_of.values())))
     check_table(title)
     region_of = _region_reader(header, kinds, region_cols, sample)
     dim_cols: dict[str, list[int]] = {}
@@ -118,7 +120,7 @@ def _region_reader(header, kinds, region_cols, sample):
     next to a municipality) are the parent, not the region."""
     def parses(i):
         try:
-            return all(parse_region_label(clean(r[i])) for _, r in sample if clean(r[i]))
+            return all(parse_region_label(clean(r[i])) for _n, r in sample if clean(r[i]))
         except ValueError:
             return False
     coded = [i for i in region_cols if parses(i)]
@@ -126,7 +128,7 @@ def _region_reader(header, kinds, region_cols, sample):
         first = region_cols[0]
         return lambda r: clean(r[first])
     code_col = coded[0]
-    named = any(parse_region_label(clean(r[code_col]))[1] for _, r in sample if clean(r[code_col]))
+    named = any(parse_region_label(clean(r[code_col]))[1] for _n, r in sample if clean(r[code_col]))
     stem = clean(header[code_col]).lower().replace("_", " ").split(" ")[0]
     name_col = next((i for i in region_cols if i not in coded and
                      clean(header[i]).lower().replace("_", " ").split(" ")[0] == stem), None)

@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 
 from loaders.base import SYMBOLS, LoadError, RawFile, Release
 from loaders.ssb_common import Cell, check_table, clean, dim_kind, neet_frame, release_of, table_id
+from vocab import i18n
+from vocab.i18n import N_, _, ngettext
 
-NAME = "SSB PxWebApi JSON-stat2"
+NAME = N_("SSB PxWebApi JSON-stat2")   # stored as the format's name: translate where it is shown
 _NONFINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}   # as JSON writes them
 
 
@@ -33,10 +35,10 @@ def _json(raw: RawFile):
     except ValueError:
         return None
     except RecursionError:
-        raise LoadError(TOO_DEEP) from None
+        raise LoadError(_(TOO_DEEP)) from None
 
 
-TOO_DEEP = ("JSON-filen er nestet for dypt (lister eller objekter inne i hverandre tusenvis av nivåer "
+TOO_DEEP = N_("JSON-filen er nestet for dypt (lister eller objekter inne i hverandre tusenvis av nivåer "
             "ned) til å være et svar fra SSB. Hent tabellen på nytt som JSON-stat2.")
 
 
@@ -58,15 +60,15 @@ def detect(raw: RawFile) -> bool:
 def read(raw: RawFile):
     j = _json(raw)
     if j is None:
-        raise LoadError("JSON-stat-filen kan ikke leses: den er avkortet eller ikke gyldig JSON. "
-                        "Hent tabellen på nytt fra SSB.")
+        raise LoadError(_("JSON-stat-filen kan ikke leses: den er avkortet eller ikke gyldig JSON. "
+                          "Hent tabellen på nytt fra SSB."))
     if "dataset" in j and "class" not in j:
-        raise LoadError("Dette er JSON-stat versjon 1 (SSBs gamle API). Hent tabellen på nytt fra "
-                        "PxWebApi v2 med outputFormat=json-stat2.")
+        raise LoadError(_("Dette er JSON-stat versjon 1 (SSBs gamle API). Hent tabellen på nytt fra "
+                          "PxWebApi v2 med outputFormat=json-stat2."))
     for key in ("id", "size", "dimension", "value"):
         if key not in j:
-            raise LoadError(f"JSON-stat2-svaret mangler «{key}»; filen kan være avkortet eller ikke et "
-                            "svar fra SSBs API.")
+            raise LoadError(_("JSON-stat2-svaret mangler «{key}»; filen kan være avkortet eller ikke et "
+                              "svar fra SSBs API.").format(key=key))
     _check_size(j)
     return j, raw.period_hint, raw._notes
 
@@ -81,31 +83,35 @@ def _check_size(j: dict) -> None:
     size, values = j["size"], j["value"]
     if not isinstance(size, list) or not all(isinstance(n, int) and not isinstance(n, bool)
                                              and n >= 0 for n in size):
-        raise LoadError("JSON-stat2-svaret har en ugyldig «size»: den skal være en liste med antall "
-                        "kategorier per dimensjon. Hent tabellen på nytt fra SSB.")
+        raise LoadError(_("JSON-stat2-svaret har en ugyldig «size»: den skal være en liste med antall "
+                          "kategorier per dimensjon. Hent tabellen på nytt fra SSB."))
     total = math.prod(size)
     given = len(values) if isinstance(values, (list, dict)) else 0
     if total > MAX_CELLS or total > MAX_SPARSE * max(given, 1):
-        raise LoadError(f"JSON-stat2-svaret sier det har {_spaced(total)} celler (produktet av "
-                        f"«size»), men gir bare {_spaced(given)} verdier. Innenfor leser høyst "
-                        f"{_spaced(MAX_CELLS)} celler, og høyst {MAX_SPARSE} per verdi som er gitt. "
-                        "Filen er skadet eller ikke et svar fra SSBs API; hent tabellen på nytt.")
+        raise LoadError(_("JSON-stat2-svaret sier det har {cells} celler (produktet av «size»), men gir "
+                          "bare {values} verdier. Innenfor leser høyst {max} celler, og høyst {sparse} "
+                          "per verdi som er gitt. Filen er skadet eller ikke et svar fra SSBs API; hent "
+                          "tabellen på nytt.").format(cells=_spaced(total), values=_spaced(given),
+                                                      max=_spaced(MAX_CELLS), sparse=MAX_SPARSE))
 
 
 def _spaced(n: int) -> str:
-    return f"{n:,}".replace(",", " ") if n < 10 ** 15 else f"10^{len(str(n)) - 1}"
+    if n >= 10 ** 15:
+        return f"10^{len(str(n)) - 1}"
+    return f"{n:,}" if i18n.current() == "en" else f"{n:,}".replace(",", " ")
 
 
 def _categories(j: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(dimension id, dimension label, [(code, label)] in index order) per dimension."""
     ids, size = j["id"], j["size"]
     if not isinstance(ids, list) or not isinstance(size, list) or len(ids) != len(size):
-        raise LoadError("JSON-stat2-svaret har ulikt antall dimensjoner i «id» og «size».")
+        raise LoadError(_("JSON-stat2-svaret har ulikt antall dimensjoner i «id» og «size»."))
     out = []
     for d, n in zip(ids, size):
         dim = j["dimension"].get(d)
         if not isinstance(dim, dict) or not isinstance(dim.get("category"), dict):
-            raise LoadError(f"JSON-stat2-svaret mangler beskrivelsen av dimensjonen «{d}».")
+            raise LoadError(_("JSON-stat2-svaret mangler beskrivelsen av dimensjonen «{dimension}».")
+                            .format(dimension=d))
         cat = dim["category"]
         index, labels = cat.get("index"), cat.get("label") or {}
         if index is None:
@@ -115,7 +121,8 @@ def _categories(j: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
         else:
             order = sorted(index, key=index.get)
         if len(order) != n:
-            raise LoadError(f"Dimensjonen «{d}» har {len(order)} kategorier, men «size» sier {n}.")
+            raise LoadError(_("Dimensjonen «{dimension}» har {n} kategorier, men «size» sier {size}.")
+                            .format(dimension=d, n=len(order), size=n))
         out.append((d, clean(dim.get("label", d)), [(str(c), clean(labels.get(c, c))) for c in order]))
     return out
 
@@ -173,25 +180,26 @@ def normalise(table):
     cats = _categories(j)
     role = j.get("role") or {}
     kind = {}
-    for d, label, _ in cats:
+    for d, label, _cats in cats:
         kind[d] = ("region" if d in role.get("geo", []) else "period" if d in role.get("time", [])
                    else dim_kind(d) or dim_kind(label) or label or d)
     if "region" not in kind.values():
-        raise LoadError("JSON-stat2-svaret har ingen regiondimensjon (Region).")
-    total = math.prod(len(c) for _, _, c in cats)
+        raise LoadError(_("JSON-stat2-svaret har ingen regiondimensjon (Region)."))
+    total = math.prod(len(c) for _d, _l, c in cats)
     values, status = j["value"], j.get("status")
     if isinstance(values, list) and len(values) != total:
-        raise LoadError(f"JSON-stat2-svaret har {len(values)} verdier, men dimensjonene gir {total}. "
-                        "Filen kan være avkortet.")
+        raise LoadError(_("JSON-stat2-svaret har {n} verdier, men dimensjonene gir {total}. Filen kan "
+                          "være avkortet.").format(n=len(values), total=total))
     if isinstance(status, dict):
         beyond = [k for k in status if not str(k).isdigit() or int(k) >= total]
         if beyond:
-            raise LoadError(f"«status» gjelder verdi nr. {_shown(beyond[0])}, men svaret har "
-                            f"{total} verdier. Filen er trolig satt sammen feil; hent tabellen på nytt.")
+            raise LoadError(_("«status» gjelder verdi nr. {value}, men svaret har {total} verdier. Filen "
+                              "er trolig satt sammen feil; hent tabellen på nytt.").format(
+                value=_shown(beyond[0]), total=total))
     cells, overruled = [], []
-    for n, combo in enumerate(itertools.product(*(c for _, _, c in cats))):
+    for n, combo in enumerate(itertools.product(*(c for _d, _l, c in cats))):
         dims, region, period = {}, "", ""
-        for (d, _, _), (code, label) in zip(cats, combo):
+        for (d, _l, _c), (code, label) in zip(cats, combo):
             k = kind[d]
             if k == "region":
                 region = _text(code, label)
@@ -201,20 +209,27 @@ def normalise(table):
                 dims[k] = _text(code, label)
         v, symbol = _get(values, n), _get(status, n)
         if isinstance(v, float) and not math.isfinite(v):
-            raise LoadError(f"Verdi nr. {n + 1}: «{_NONFINITE[str(v)]}» er ikke et endelig tall. SSB "
-                            "skriver et manglende tall som null med et symbol i «status» («..», «:»). "
-                            "Hent tabellen på nytt fra SSB.")
+            raise LoadError(_("Verdi nr. {n}: «{value}» er ikke et endelig tall. SSB skriver et manglende "
+                              "tall som null med et symbol i «status» («..», «:»). Hent tabellen på nytt "
+                              "fra SSB.").format(n=n + 1, value=_NONFINITE[str(v)]))
         if isinstance(symbol, str) and symbol.strip() and symbol not in SYMBOLS:
-            raise LoadError(f"Verdi nr. {n + 1}: ukjent symbol «{symbol[:20]}» i «status» (SSB bruker "
-                            "«.», «..», «...», «:» og «-»). Hent tabellen på nytt fra SSB.")
+            raise LoadError(_("Verdi nr. {n}: ukjent symbol «{symbol}» i «status» (SSB bruker «.», «..», "
+                              "«...», «:» og «-»). Hent tabellen på nytt fra SSB.").format(
+                n=n + 1, symbol=symbol[:20]))
         if v is not None and isinstance(symbol, str) and SYMBOLS.get(symbol, ("ok",))[0] != "ok":
-            overruled.append(f"verdi nr. {n + 1} ({v} med «{symbol}»)")
+            overruled.append(_("verdi nr. {n} ({value} med «{symbol}»)").format(n=n + 1, value=v,
+                                                                                 symbol=symbol))
             v = None   # the source's status wins: a suppressed figure is never shown
         cells.append(Cell(region=region, period=period, raw=v if v is not None else symbol,
                           dims=dims, row=n + 1, sheet="#Verdi"))
     if overruled:
-        notes.append(f"{len(overruled)} verdier har både et tall og et symbol for skjermet eller "
-                     "manglende tall i «status»; symbolet gjelder, og tallet er ikke lagret: "
-                     + ", ".join(overruled[:5]) + (f" og {len(overruled) - 5} til" if len(overruled) > 5
-                                                    else "") + ".")
+        listed = ", ".join(overruled[:5])
+        if len(overruled) > 5:
+            listed = _("{list} og {n} til").format(list=listed, n=len(overruled) - 5)
+        notes.append(ngettext(
+            "{n} verdi har både et tall og et symbol for skjermet eller manglende tall i «status»; "
+            "symbolet gjelder, og tallet er ikke lagret: {values}.",
+            "{n} verdier har både et tall og et symbol for skjermet eller manglende tall i «status»; "
+            "symbolet gjelder, og tallet er ikke lagret: {values}.",
+            len(overruled)).format(n=len(overruled), values=listed))
     return neet_frame(cells, decimal=".", period_hint=hint, notes=notes)

@@ -27,8 +27,10 @@ from geo import codes
 from loaders.base import LoadError, parse_region_label
 from loaders.ssb_checks import is_sum_label
 from loaders.ssb_common import Cell, check_table, clean, guess_kind
+from vocab.i18n import N_, _, ngettext
+from vocab.text import listing
 
-FORMULA_NO_VALUE = ("Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {ref}: ={formula}). "
+FORMULA_NO_VALUE = N_("Excel-filen har formler uten lagret verdi (arket «{sheet}», celle {ref}: ={formula}). "
                     "Innenfor regner ikke ut formler. Åpne filen i Excel og lagre den på nytt (da lagres "
                     "verdiene), eller lim inn som verdier.")
 
@@ -69,7 +71,7 @@ def _letters(cols, labels: dict | None = None) -> str:
         else:
             parts += [get_column_letter(c + 1) + (f" «{labels[c][:60]}»" if labels.get(c) else "")
                       for c in r]
-    return ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0]
+    return listing(parts)
 
 
 def data_rows(rows: list[list], start: int) -> list[int]:
@@ -104,14 +106,14 @@ class Additions:
         for c in range(width):
             filled = [n for n in data if c < len(rows[n]) and clean(rows[n][c])]
             if filled and all((n + 1, c) in formulas for n in filled):
-                self.columns[c] = "formler"
+                self.columns[c] = _("formler")
         for n in data:
             if is_sum_label(first(rows[n])):
                 self.sum_rows[n] = text(first(rows[n]))
             elif formulas:
                 nums = [c for c, v in enumerate(rows[n]) if _number(v) and c not in self.columns]
                 if nums and all((n + 1, c) in formulas for c in nums):
-                    self.sum_rows[n] = text(first(rows[n])) or "formler"
+                    self.sum_rows[n] = text(first(rows[n])) or _("formler")
 
     def cleaned(self, n: int) -> list:
         """Row n with the analyst's columns blanked."""
@@ -122,8 +124,8 @@ class Additions:
         an empty cell, turning a number into «missing»)."""
         for (row, col), (has_value, formula) in sorted(self.formulas.items()):
             if not has_value and (row - 1, col) in used:
-                raise LoadError(FORMULA_NO_VALUE.format(sheet=self.sheet, formula=formula[:60],
-                                                        ref=f"{get_column_letter(col + 1)}{row}"))
+                raise LoadError(_(FORMULA_NO_VALUE).format(sheet=self.sheet, formula=formula[:60],
+                                                           ref=f"{get_column_letter(col + 1)}{row}"))
 
     def note(self, labels: dict[int, str], beside: list[int]) -> str | None:
         parts = []
@@ -131,23 +133,24 @@ class Additions:
         for c, why in self.columns.items():
             by_why.setdefault(why, []).append(c)
         for why, cols in by_why.items():
-            parts.append(("kolonne " if len(cols) == 1 else "kolonnene ") + _letters(cols, labels)
-                         + f" ({why})")
+            parts.append(ngettext("kolonne {columns} ({why})", "kolonnene {columns} ({why})",
+                                  len(cols)).format(columns=_letters(cols, labels), why=why))
         if self.sum_rows:
-            shown = [f"{n + 1} «{label}»" for n, label in list(self.sum_rows.items())[:4]]
-            parts.append(("rad " if len(shown) == 1 else "radene ")
-                         + (", ".join(shown[:-1]) + " og " + shown[-1] if len(shown) > 1 else shown[0])
-                         + (" m.fl." if len(self.sum_rows) > 4 else "")
-                         + (" (sum)" if len(self.sum_rows) == 1 else " (summer)"))
+            shown = listing([f"{n + 1} «{label}»" for n, label in list(self.sum_rows.items())[:4]])
+            if len(self.sum_rows) > 4:
+                shown = _("{list} m.fl.").format(list=shown)
+            parts.append(ngettext("rad {rows} (sum)", "radene {rows} (summer)",
+                                  len(self.sum_rows)).format(rows=shown))
         if not parts and not beside:
             return None
-        s = f"Arket «{self.sheet}»: "
+        said = []
         if parts:
-            s += "lagt til i Excel og ikke lest inn: " + "; ".join(parts) + "."
+            said.append(_("lagt til i Excel og ikke lest inn: {parts}.").format(parts="; ".join(parts)))
         if beside:
-            s += (" " if parts else "") + ("Kolonne " if len(beside) == 1 else "Kolonnene ") + \
-                _letters(beside) + " står ved siden av SSB-tabellen og er ikke lest inn."
-        return s
+            said.append(ngettext("Kolonne {columns} står ved siden av SSB-tabellen og er ikke lest inn.",
+                                 "Kolonnene {columns} står ved siden av SSB-tabellen og er ikke lest inn.",
+                                 len(beside)).format(columns=_letters(beside)))
+        return _("Arket «{sheet}»: {text}").format(sheet=self.sheet, text=" ".join(said))
 
 
 def regionish(label) -> bool:
@@ -184,11 +187,12 @@ def statbank_cells(name: str, rows: list[list], formulas: dict, notes: list) -> 
             heading.append(i)
         i += 1
     if not heading:
-        raise LoadError(f"Arket «{name}»: fant ikke overskriftsradene under tittelen «{title[:60]}».")
+        raise LoadError(_("Arket «{sheet}»: fant ikke overskriftsradene under tittelen «{title}».")
+                        .format(sheet=name, title=title[:60]))
     data = data_rows(rows, i)
     if not data:
-        raise LoadError(f"Arket «{name}», rad {i + 1}: fant ingen tallrader under overskriften (en "
-                        "rad med region og tall).")
+        raise LoadError(_("Arket «{sheet}», rad {row}: fant ingen tallrader under overskriften (en "
+                          "rad med region og tall).").format(sheet=name, row=i + 1))
     added = Additions(name, rows, formulas, heading, data)
     head = [added.cleaned(n) for n in heading]
     stub_w = min((next((j for j, v in enumerate(r) if text(v)), len(r)) for r in head), default=0)
@@ -201,7 +205,7 @@ def statbank_cells(name: str, rows: list[list], formulas: dict, notes: list) -> 
             break
         cols.append(j)
     body = [(n, added.cleaned(n)) for n in data if n not in added.sum_rows]
-    cols = [j for j in cols if any(j < len(r) and r[j] is not None for _, r in body)]   # not empty
+    cols = [j for j in cols if any(j < len(r) and r[j] is not None for _n, r in body)]   # not empty
     labels = []   # per heading row: the label over each column (outer labels cover their block)
     for r in head:
         current, row_labels = "", []
@@ -214,7 +218,8 @@ def statbank_cells(name: str, rows: list[list], formulas: dict, notes: list) -> 
     labels = [[ls[k] for k in keep] for ls in labels]
     all_cols, cols = cols, [cols[k] for k in keep]
     if not cols:
-        raise LoadError(f"Arket «{name}»: fant ingen kolonner med SSBs tall under overskriften.")
+        raise LoadError(_("Arket «{sheet}»: fant ingen kolonner med SSBs tall under overskriften.")
+                        .format(sheet=name))
     last_col = max(all_cols)
     beside = sorted({c for n in heading + data for c, v in enumerate(rows[n])
                      if c > last_col and c not in added.columns and clean(v)})
@@ -222,7 +227,7 @@ def statbank_cells(name: str, rows: list[list], formulas: dict, notes: list) -> 
     if note := added.note({c: text(titles[c]) for c in added.columns if c < len(titles)}, beside):
         notes.append(note)
     cells = _cells(name, head, labels, cols, stub_w, body)
-    added.check_values({(n, j) for n, _ in body for j in list(range(stub_w)) + cols})
+    added.check_values({(n, j) for n, _r in body for j in list(range(stub_w)) + cols})
     return cells
 
 
@@ -233,14 +238,14 @@ def _decimal_columns(added: Additions, labels: list[list[str]], cols: list[int],
         own = " ".join(ls[k] for ls in labels).lower()
         if "prosent" in own or j in added.columns:
             continue
-        values = [r[j] for _, r in body if j < len(r) and _number(r[j])]
+        values = [r[j] for _n, r in body if j < len(r) and _number(r[j])]
         if values and any(not float(v).is_integer() for v in values):
-            added.columns[j] = "desimaltall i en tabell med antall personer"
+            added.columns[j] = _("desimaltall i en tabell med antall personer")
 
 
 def _cells(name, head, labels, cols, stub_w, body) -> list[Cell]:
     filled, stubs = [""] * stub_w, []
-    for _, r in body:
+    for _n, r in body:
         filled = [text(r[j]) or filled[j] if j < len(r) else filled[j] for j in range(stub_w)]
         stubs.append(filled)
     used = [j for j in range(stub_w) if any(s[j] for s in stubs)]   # (a blanked column is gone)
@@ -252,7 +257,8 @@ def _cells(name, head, labels, cols, stub_w, body) -> list[Cell]:
     if region_stub is None and region_row is None:
         region_stub = used[0] if used else None
     if region_stub is None and region_row is None:
-        raise LoadError(f"Arket «{name}»: fant ingen kolonne eller overskriftsrad med regioner.")
+        raise LoadError(_("Arket «{sheet}»: fant ingen kolonne eller overskriftsrad med regioner.")
+                        .format(sheet=name))
     name_col = None
     if region_stub is not None:
         nxt = [j for j in used if j > region_stub]
@@ -288,6 +294,6 @@ def _names(kinds: list[str], taken: set | None = None) -> list[str]:
     """Unique dimension names: a second unrecognised variable must not overwrite the first."""
     seen, out = set(taken or ()), []
     for n, k in enumerate(kinds, start=1):
-        out.append(k if k not in seen else f"variabel {n}")
+        out.append(k if k not in seen else _("variabel {n}").format(n=n))
         seen.add(out[-1])
     return out

@@ -20,9 +20,10 @@ from loaders.base import LoadError, RawFile, Release, formula_cells
 from loaders.ssb_common import Cell, clean, dim_kind, neet_frame, release_of, table_id
 from loaders.ssb_csv_long import is_long_header, long_cells
 from loaders.ssb_sheet import Additions, blank, statbank_cells, text
+from vocab.i18n import N_, _
 from vocab.text import where
 
-NAME = "SSB Statistikkbanken Excel"
+NAME = N_("SSB Statistikkbanken Excel")   # stored as the format's name: translate where it is shown
 
 
 @dataclass
@@ -66,9 +67,10 @@ def _check_finite(title: str, rows: list[list]) -> None:
     for i, r in enumerate(rows, start=1):
         for j, v in enumerate(r):
             if isinstance(v, float) and not math.isfinite(v):
-                raise LoadError(f"{where(title, i)}: cellen {get_column_letter(j + 1)}{i} har et tall "
-                                "som er for stort eller ikke et endelig tall. Rett cellen i Excel, "
-                                "eller last ned tabellen på nytt fra SSB.")
+                raise LoadError(_("{where}: cellen {cell} har et tall som er for stort eller ikke et "
+                                  "endelig tall. Rett cellen i Excel, eller last ned tabellen på nytt "
+                                  "fra SSB.").format(where=where(title, i),
+                                                     cell=f"{get_column_letter(j + 1)}{i}"))
 
 
 def read(raw: RawFile):
@@ -112,7 +114,7 @@ def long_sheet_cells(sheet: Sheet, notes: list) -> list[Cell]:
     titles = rows[i]
     if note := added.note({c: text(titles[c]) for c in added.columns if c < len(titles)}, []):
         notes.append(note)
-    added.check_values({(n - 1, j) for n, _ in body for j in range(len(header))})
+    added.check_values({(n - 1, j) for n, _r in body for j in range(len(header))})
     return long_cells(header, body, sheet=sheet.name)
 
 
@@ -134,7 +136,9 @@ def normalise(table):
                   else long_sheet_cells(s, notes))
     df = neet_frame(cells, decimal=",", period_hint=hint, notes=notes)
     if skipped:
-        notes.append("Leste arkene " + ", ".join(f"«{s.name}»" for s in sheets) + "; "
-                     + ", ".join(f"«{n}»" for n in skipped[:6]) + (" m.fl." if len(skipped) > 6 else "")
-                     + " er ikke SSB-tabeller og er ikke lest.")
+        others = ", ".join(f"«{n}»" for n in skipped[:6])
+        if len(skipped) > 6:
+            others = _("{list} m.fl.").format(list=others)
+        notes.append(_("Leste arkene {read}; {others} er ikke SSB-tabeller og er ikke lest.").format(
+            read=", ".join(f"«{s.name}»" for s in sheets), others=others))
     return df

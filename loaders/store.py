@@ -21,6 +21,7 @@ from loaders.base import Release
 from loaders.disk import has_original as has_original  # re-exported: part of the store's interface
 from loaders.disk import missing_originals as missing_originals
 from vocab import periods, settings
+from vocab.i18n import _
 from vocab.keys import KEY
 from vocab.status import SQL_HAS_VALUE, SQL_STATUSES
 
@@ -130,7 +131,7 @@ def needs_upgrade(con) -> bool:
     """A store written before observations had year, period_kind and computed, or sources
     their release."""
     obs, src = _columns(con, "observations"), _columns(con, "sources")
-    return bool(obs) and ("year" not in obs or any(c not in src for t, c, _, _ in _ADDED)
+    return bool(obs) and ("year" not in obs or any(c not in src for _t, c, _k, _f in _ADDED)
                           or not _columns(con, "targets") or not _columns(con, "costs"))
 
 
@@ -237,7 +238,8 @@ def locked(path=None, wait_seconds: float = 30.0):
         except BlockingIOError:
             if time.monotonic() > deadline:
                 lock.close()
-                raise Busy("En annen lagring pågår. Vent litt og prøv igjen; ingenting er endret.") from None
+                raise Busy(_("En annen lagring pågår. Vent litt og prøv igjen; ingenting er "
+                             "endret.")) from None
             time.sleep(0.1)
     try:
         yield p
@@ -301,10 +303,10 @@ def archive(raw_data: bytes, sha256: str, archive_dir: Path | None = None) -> Pa
     return disk.archive(raw_data, sha256, archive_dir or RAW_ARCHIVE)
 
 
-def disk_problem(e: BaseException, path=None,
-                 outcome: str = "Ingenting er lagret, og lageret er som før.") -> str | None:
-    """A Norwegian sentence for a write the disk under the store at `path` refused, or None
-    (loaders.disk.problem)."""
+def disk_problem(e: BaseException, path=None, outcome: str | None = None) -> str | None:
+    """A sentence (in the current language) for a write the disk under the store at `path`
+    refused, or None (loaders.disk.problem). `outcome` (translated) says what became of the
+    store; by default that nothing was saved."""
     return disk.problem(e, db_path(path).parent, outcome)
 
 

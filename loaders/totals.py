@@ -32,6 +32,7 @@ from geo import codes
 from loaders.frames import factorize
 from loaders.validate import MAX_PROBLEMS  # named; all are counted
 from vocab import indicators
+from vocab.i18n import _, ngettext
 from vocab.numbers import integer
 from vocab.status import VALUE_STATUSES
 from vocab.text import listing, where
@@ -59,9 +60,12 @@ def check(df: pd.DataFrame) -> tuple[list[str], int, list[str]]:
             _compare(t, dim, (whole_mask, part_mask, whole_of), words, complete, found)
     warnings = []
     if found.doubtful:
-        warnings.append(f"{_n(found.doubtful)} der delene summerer til klart mindre enn totalen "
-                        f"(f.eks. {found.doubtful_example}). De lagres likevel; sjekk at de hører "
-                        "sammen.")
+        warnings.append(ngettext(   # (bokmål and nynorsk say «tall»/«tal» for one and for many)
+            "{n} tall der delene summerer til klart mindre enn totalen (f.eks. {example}). De lagres "
+            "likevel; sjekk at de hører sammen.",
+            "{n} tall der delene summerer til klart mindre enn totalen (f.eks. {example}). De lagres "
+            "likevel; sjekk at de hører sammen.", found.doubtful).format(
+                n=integer(found.doubtful), example=found.doubtful_example))
     return found.problems, found.total, warnings
 
 
@@ -71,10 +75,6 @@ class _Found:
         self.total = 0
         self.doubtful = 0
         self.doubtful_example = ""
-
-
-def _n(k: int) -> str:
-    return "1 tall" if k == 1 else f"{integer(k)} tall"
 
 
 class _Table:
@@ -133,13 +133,13 @@ class _Table:
 def _sex_pairs(t: _Table):
     whole, parts = t.lookup("sex", lambda v: v == "alle"), t.lookup("sex", lambda v: v in ("menn", "kvinner"))
     if whole.any() and parts.any():
-        yield whole, parts, np.full(t.n, t.code_of("sex", "alle")), "menn og kvinner", 2
+        yield whole, parts, np.full(t.n, t.code_of("sex", "alle")), _("menn og kvinner"), 2
 
 
 def _category_pairs(t: _Table):
     whole = t.lookup("category", lambda v: v == "alle")
     if whole.any() and not whole.all():
-        yield whole, ~whole, np.full(t.n, t.code_of("category", "alle")), "kategoriene", 0
+        yield whole, ~whole, np.full(t.n, t.code_of("category", "alle")), _("kategoriene"), 0
 
 
 _BAND = re.compile(r"(\d+)-(\d+)")
@@ -169,7 +169,8 @@ def _age_pairs(t: _Table):
                 x[0][1] + 1 == y[0][0] for x, y in pairwise(g))
             yield (t.lookup("age", lambda a, w=w: a == w), t.lookup("age", lambda a, n=names: a in n),
                    np.full(t.n, t.code_of("age", w)),
-                   "aldersgruppene " + listing(names) if len(names) > 1 else f"aldersgruppen {names[0]}",
+                   _("aldersgruppene {ages}").format(ages=listing(names)) if len(names) > 1
+                   else _("aldersgruppen {age}").format(age=names[0]),
                    len(names) if tiles and len(names) > 1 else 0)
 
 
@@ -182,18 +183,18 @@ def _region_pairs(t: _Table):
     county = t.lookup("level", lambda v: v == "fylke")
     municipality = t.lookup("level", lambda v: v == "kommune")
     if (county & alone).any() and (municipality & alone).any():
-        yield county & alone, municipality & alone, t.prefix, "kommunene i fylket", 0
+        yield county & alone, municipality & alone, t.prefix, _("kommunene i fylket"), 0
     land = t.lookup("level", lambda v: v == "land")
     if not land.any():
         return
     everywhere = np.full(t.n, t.code_of("place", codes.NORWAY))
     if (municipality & alone).any():
-        yield land, municipality & alone, everywhere, "kommunene", 0
+        yield land, municipality & alone, everywhere, _("kommunene"), 0
     # Counties against Norway one division at a time: a file may hold old and new ones.
     for division in _divisions():
         counties = county & ~t.computed & t.lookup("region", lambda r, d=division: r in d)
         if counties.any():
-            yield land, counties, everywhere, "fylkene", 0
+            yield land, counties, everywhere, _("fylkene"), 0
 
 
 def _divisions() -> tuple[tuple[str, ...], ...]:
@@ -252,15 +253,18 @@ def _compare(t: _Table, dim: str, masks, words: str, complete: int, found: _Foun
             if under.any():
                 if not found.doubtful:
                     i = int(wholes[under][0])
-                    found.doubtful_example = (f"{_place(t, i)}: {words} {integer(total_w[under][0])}, "
-                                              f"totalen {integer(whole[under][0])}")
+                    found.doubtful_example = _("{place}: {parts} {sum}, totalen {total}").format(
+                        place=_place(t, i), parts=words, sum=integer(total_w[under][0]),
+                        total=integer(whole[under][0]))
                 found.doubtful += int(under.sum())
 
 
 def _place(t: _Table, i: int) -> str:
     region = t.text("region_code", i)
-    return (f"{region} {codes.name_of(region)} {t.text('period', i)}, {t.text('indicator', i)} "
-            f"(alder {t.text('age', i)}, kjønn {t.text('sex', i)}, kategori {t.text('category', i)})")
+    return _("{region} {name} {period}, {indicator} (alder {age}, kjønn {sex}, kategori {category})").format(
+        region=region, name=codes.name_of(region), period=t.text("period", i),
+        indicator=t.text("indicator", i), age=t.text("age", i), sex=t.text("sex", i),
+        category=t.text("category", i))
 
 
 def _message(t: _Table, i: int, q: str, words: str, total: float, parts: np.ndarray,
@@ -268,11 +272,23 @@ def _message(t: _Table, i: int, q: str, words: str, total: float, parts: np.ndar
     """Names the whole's row, its place and key, the sum and the parts' rows."""
     sheet = t.text("sheet", i)
     at = where(sheet, t.row[i]) if t.row[i] else f"{t.text('region_code', i)} {t.text('period', i)}"
-    what = {"count": "antallet", "den": "nevneren"}[q]
     mine = np.flatnonzero(parts & ~np.isnan(v))
     rows = [str(int(x)) for x in t.row[mine[:6]] if x]
-    unit = "verdi nr." if sheet.startswith("#") else "rad"
-    named = f" ({unit} {listing(rows[:5])}{' m.fl.' if len(rows) > 5 else ''})" if rows else ""
-    return (f"{at}: {what} i {_place(t, i)} er {integer(v[i])}, men {words} summerer til "
-            f"{integer(total)}{named}. Delene kan ikke være flere enn totalen; sjekk at tallene "
-            "står i riktig rad og kolonne.")
+    named = ""
+    if rows:
+        shown = listing(rows[:5])
+        if len(rows) > 5:
+            shown = _("{rows} m.fl.").format(rows=shown)
+        if sheet.startswith("#"):   # (bokmål and nynorsk say «rad» and «verdi nr.» before one or many)
+            named = ngettext("verdi nr. {rows}", "verdi nr. {rows}", len(rows)).format(rows=shown)
+        else:
+            named = ngettext("rad {rows}", "rad {rows}", len(rows)).format(rows=shown)
+        named = f" ({named})"
+    if q == "count":
+        text = _("{at}: antallet i {place} er {value}, men {parts} summerer til {sum}{rows}. Delene kan "
+                 "ikke være flere enn totalen; sjekk at tallene står i riktig rad og kolonne.")
+    else:
+        text = _("{at}: nevneren i {place} er {value}, men {parts} summerer til {sum}{rows}. Delene kan "
+                 "ikke være flere enn totalen; sjekk at tallene står i riktig rad og kolonne.")
+    return text.format(at=at, place=_place(t, i), value=integer(v[i]), parts=words,
+                       sum=integer(total), rows=named)

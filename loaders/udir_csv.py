@@ -18,9 +18,10 @@ from geo import codes
 from loaders.base import LoadError, RawFile, parse_cell
 from loaders.frames import normalised_frame
 from loaders.plausible import warnings as implausible
+from vocab.i18n import N_, _, ngettext
 from vocab.numbers import integer
 
-NAME = "Udir statistikkbank (CSV)"
+NAME = N_("Udir statistikkbank (CSV)")   # stored as the format's name: translate where it is shown
 
 _VALUE_COL = re.compile(r"^(\d{4})-(\d{2})\.(.+)$")
 _LABELS = {"enhetnivaa", "nasjonaltkode", "fylkekode", "enhetnavn", "organisasjonsnummer"}
@@ -71,8 +72,8 @@ def read(raw: RawFile) -> dict:
     first = 2 if raw.first_lines and raw.first_lines[0].lower().startswith("sep=") else 1
     if not (raw.text or "").endswith(("\n", "\r")):
         # Udir ends every line; without it the last value may be cut short ('1 500' → '1 5').
-        raise LoadError(f"Filen slutter midt i rad {first + len(lines) - 1} (uten linjeskift); den kan "
-                        "være avkortet. Last ned filen på nytt fra Udirs statistikkbank.")
+        raise LoadError(_("Filen slutter midt i rad {row} (uten linjeskift); den kan være avkortet. Last "
+                          "ned filen på nytt fra Udirs statistikkbank.").format(row=first + len(lines) - 1))
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sep))
     header = [h.strip() for h in rows[0]]
     body = []
@@ -80,9 +81,9 @@ def read(raw: RawFile) -> dict:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise LoadError(f"Rad {n} har {integer(len(cells))} kolonner, men overskriften har "
-                            f"{integer(len(header))}. "
-                            "Er filen avkortet eller lagret på nytt med et annet skilletegn?")
+            raise LoadError(_("Rad {row} har {n} kolonner, men overskriften har {header}. Er filen avkortet "
+                              "eller lagret på nytt med et annet skilletegn?").format(
+                row=n, n=integer(len(cells)), header=integer(len(header))))
         body.append((n, [c.strip() for c in cells]))
     # Warnings go to raw._notes, which the pipeline shows with the result.
     return {"header": header, "rows": body, "notes": raw._notes}
@@ -112,12 +113,21 @@ def _not_ot(header: list[str], rows: list) -> str:
     for i, h in enumerate(header):
         if h.lower() in ("indikatornavn", "indikatornavn_over") and rows:
             topic = rows[0][1][i]
-    shown = ", ".join(f"«{m}»" for m in measures[:4]) + (" m.fl." if len(measures) > 4 else "")
-    return ("Filen er en eksport fra Udirs statistikkbank, men ikke om Oppfølgingstjenesten (OT): den "
-            f"har {shown}" + (f" om «{topic}»" if topic else "") + ", som ikke er en indikator i "
-            "Innenfor. Fra Udir leser Innenfor bare Oppfølgingstjenestens tabeller: antall ungdom "
-            "tilmeldt OT etter årsak (ikke søkt, takket nei, avbrutt, andre grunner) per fylke. "
-            "OT-tall per kommune leveres i leveransemalen.")
+    shown = ", ".join(f"«{m}»" for m in measures[:4])
+    if len(measures) > 4:
+        shown = _("{list} m.fl.").format(list=shown)
+    if topic:
+        said = _("Filen er en eksport fra Udirs statistikkbank, men ikke om Oppfølgingstjenesten (OT): den "
+                 "har {measures} om «{topic}», som ikke er en indikator i Innenfor. Fra Udir leser Innenfor "
+                 "bare Oppfølgingstjenestens tabeller: antall ungdom tilmeldt OT etter årsak (ikke søkt, "
+                 "takket nei, avbrutt, andre grunner) per fylke. OT-tall per kommune leveres i "
+                 "leveransemalen.")
+    else:
+        said = _("Filen er en eksport fra Udirs statistikkbank, men ikke om Oppfølgingstjenesten (OT): den "
+                 "har {measures}, som ikke er en indikator i Innenfor. Fra Udir leser Innenfor bare "
+                 "Oppfølgingstjenestens tabeller: antall ungdom tilmeldt OT etter årsak (ikke søkt, takket "
+                 "nei, avbrutt, andre grunner) per fylke. OT-tall per kommune leveres i leveransemalen.")
+    return said.format(measures=shown, topic=topic)
 
 
 def _reason_position(cols) -> int | None:
@@ -157,12 +167,14 @@ def normalise(table):
         raise LoadError(_not_ot(header, table["rows"]))
     counts = [c for c in cols if codes.fold_name(c["measure"]).startswith("antall")]
     if not counts:
-        raise LoadError("Udir-filen har bare målene " + ", ".join(f"«{m}»" for m in measures) +
-                        ". Innenfor leser antall ungdom i OT: last ned tabellen med målet «Antall».")
+        raise LoadError(_("Udir-filen har bare målene {measures}. Innenfor leser antall ungdom i OT: last "
+                          "ned tabellen med målet «Antall».").format(
+            measures=", ".join(f"«{m}»" for m in measures)))
     if len(counts) < len(cols):
-        notes.append("Målene " + ", ".join(f"«{m}»" for m in measures if not
-                                           codes.fold_name(m).startswith("antall"))
-                     + " er ikke lest inn (Innenfor lagrer antall).")
+        others = [f"«{m}»" for m in measures if not codes.fold_name(m).startswith("antall")]
+        notes.append(ngettext("Målet {measures} er ikke lest inn (Innenfor lagrer antall).",
+                              "Målene {measures} er ikke lest inn (Innenfor lagrer antall).",
+                              len(others)).format(measures=", ".join(others)))
     keep = []
     for c in counts:
         c["category"], c["sex"], skip = "alle", "alle", False
@@ -171,17 +183,20 @@ def normalise(table):
             if p == pos:
                 c["category"] = _category(f)
                 if c["category"] is None:
-                    raise LoadError(f"Kolonnen «{c['name']}»: ukjent årsak «{f}» (forventet ikke "
-                                    "søkt, takket nei, avbrutt, andre grunner eller alle).")
+                    raise LoadError(_("Kolonnen «{column}»: ukjent årsak «{reason}» (forventet ikke søkt, "
+                                      "takket nei, avbrutt, andre grunner eller alle).").format(
+                        column=c["name"], reason=f))
             elif ff in SEXES:
                 c["sex"] = SEXES[ff]
             elif _AGE.search(ff) and not ff.startswith("alle"):
                 skip = True   # one age group: the indicator is 16–21 as a whole
             elif not (ff.startswith("alle") or ff in ("i alt", "totalt")):
-                raise LoadError(f"Kolonnen «{c['name']}»: filteret «{f}» kjenner ikke Innenfor. Last "
-                                "ned tabellen med «Alle» for dette filteret.")
+                raise LoadError(_("Kolonnen «{column}»: filteret «{filter}» kjenner ikke Innenfor. Last ned "
+                                  "tabellen med «Alle» for dette filteret.").format(
+                    column=c["name"], filter=f))
         if skip:
-            notes.append(f"Kolonnen «{c['name']}» gjelder én aldersgruppe og er ikke lest inn.")
+            notes.append(_("Kolonnen «{column}» gjelder én aldersgruppe og er ikke lest inn.").format(
+                column=c["name"]))
         else:
             keep.append(c)
 
@@ -202,7 +217,8 @@ def normalise(table):
         elif level == "2":
             code = get("fylkekode")
             if not code.isdigit():
-                raise LoadError(f"Rad {n}: fylkeskoden «{code}» for «{name}» er ikke et tall.")
+                raise LoadError(_("Rad {row}: fylkeskoden «{code}» for «{name}» er ikke et tall.").format(
+                    row=n, code=code, name=name))
             region = {"region": code.zfill(2), "region_name": get("fylke") or name, "level": "fylke"}
         else:
             schools += 1
@@ -211,7 +227,8 @@ def normalise(table):
             try:
                 value, status, note = parse_cell(cells[c["i"]], ",")
             except ValueError as e:
-                raise LoadError(f"Rad {n}, kolonne «{c['name']}»: {e}.") from None
+                raise LoadError(_("Rad {row}, kolonne «{column}»: {error}.").format(
+                    row=n, column=c["name"], error=e)) from None
             foot = _text_cell(cells[footnotes[c["name"]]]) if c["name"] in footnotes else ""
             if foot:
                 status = "break" if status == "ok" else status
@@ -221,9 +238,12 @@ def normalise(table):
                         "category": c["category"], "value": value, "numerator": value,
                         "denominator": None, "status": status, "note": note, "row": n})
     if schools:
-        notes.append(f"{schools} rader for skoler er ikke lest inn (Innenfor viser fylker og landet).")
+        notes.append(ngettext("{n} rad for skoler er ikke lest inn (Innenfor viser fylker og landet).",
+                              "{n} rader for skoler er ikke lest inn (Innenfor viser fylker og landet).",
+                              schools).format(n=schools))
     if abroad:
-        notes.append(f"{abroad} rader for «Utlandet» er ikke lest inn.")
+        notes.append(ngettext("{n} rad for «Utlandet» er ikke lest inn.",
+                              "{n} rader for «Utlandet» er ikke lest inn.", abroad).format(n=abroad))
     df = normalised_frame(out)
     notes.extend(implausible(df))
     return df

@@ -9,6 +9,7 @@ import pandas as pd
 from loaders import pipeline, shared, store
 from loaders.base import RawFile
 from vocab import indicators
+from vocab.i18n import _, ngettext
 from vocab.numbers import integer
 
 
@@ -85,14 +86,16 @@ def undo(source_id: int, db=None) -> str:
                 raise store.Rollback
             n = store.remove_source(con, source_id)
     except store.Rollback:
-        return "Fant ikke filen i historikken; ingenting endret."
+        return _("Fant ikke filen i historikken; ingenting endret.")
     except store.Busy as e:
         return str(e)
     except Exception as e:
-        if (why := store.disk_problem(e, db, "Lageret er som før; filen ligger der fortsatt.")) is None:
+        if (why := store.disk_problem(e, db, _("Lageret er som før; filen ligger der fortsatt."))) is None:
             raise
         return why
-    return f"«{row[0]}» er fjernet ({integer(n)} rader). Originalfilen er fortsatt arkivert."
+    return ngettext("«{file}» er fjernet ({n} rader). Originalfilen er fortsatt arkivert.",
+                    "«{file}» er fjernet ({n} rader). Originalfilen er fortsatt arkivert.", n).format(
+        file=row[0], n=integer(n))   # (bokmål says «rader» after any number here, as it always has)
 
 
 def original(sha256: str, db=None) -> bytes | None:

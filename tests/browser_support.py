@@ -244,7 +244,8 @@ class TrackedBrowser:
         self._browser = browser
 
     def new_context(self, **kw):
-        ctx = self._browser.new_context(**kw)
+        # A Norwegian browser unless a test says otherwise: the app follows Accept-Language.
+        ctx = self._browser.new_context(**{"locale": "nb-NO", **kw})
         ctx.add_init_script(RUN_TRACKER)
         return ctx
 

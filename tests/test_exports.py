@@ -578,8 +578,8 @@ def test_table_files_carry_source_definition_and_demo_on_every_row(hostile_share
 
 def test_source_and_definition_cells_are_neutralised(hostile_share):
     from dataclasses import replace
-    t = replace(hostile_share, ind=replace(hostile_share.ind, source="+47 SSB",
-                                           definition="=HYPERLINK(\"http://x\")"))
+    t = replace(hostile_share, ind=replace(hostile_share.ind, source_words="+47 SSB",
+                                           definition_words="=HYPERLINK(\"http://x\")"))
     ws = _xlsx(excel.xlsx(t))["Data"]
     head = [c.value for c in ws[1]]
     for r in ws.iter_rows(min_row=2):

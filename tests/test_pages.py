@@ -96,9 +96,19 @@ def test_default_view_has_charts_captions_tables_demo_and_link(app_env, page):
     assert len(at.expander) >= len(charts) and all(e.label == "Vis tabell" for e in at.expander)
     assert all(t.startswith(("| Område |", "| Periode |")) for t in tables(at))
     assert len(tables(at)) >= len(charts)
-    assert len(at.code) == 1                                  # the permalink
+    assert len(permalinks(at)) == 1
+    # «Bygg inn» under every chart and map: figure n of this page, in an <iframe>.
+    embeds = [c.value for c in at.code if c.language == "html"]
+    assert len(embeds) == len(charts)
+    for n, e in enumerate(embeds, 1):
+        assert e.startswith("<iframe") and f"innebygd={n}" in e and "embed=true" in e
     assert len(at.sidebar.children) > 0
     assert {s.key for s in at.selectbox} >= {"w_indikator", "w_kommune", "w_fylke"}
+
+
+def permalinks(at) -> list[str]:
+    """The «Lenke til denne visningen» links (the other code blocks are embed snippets)."""
+    return [c.value for c in at.code if c.language != "html"]
 
 
 def test_municipality_from_url_is_kept_across_pages(app_env):
@@ -107,15 +117,15 @@ def test_municipality_from_url_is_kept_across_pages(app_env):
     at.switch_page(str(ROOT / PAGES["min-kommune"])).run()
     assert [t.value for t in at.title] == ["Min kommune: Nissedal"]
     # Streamlit clears the query string on navigation; the app writes it back.
-    assert dict(at.query_params) == {"kommune": "4030", "fylke": "40"}
-    assert at.code[0].value == "/min-kommune?kommune=4030&fylke=40"
+    assert dict(at.query_params) == {"kommune": "4030", "fylke": "40", "lang": "nb"}
+    assert permalinks(at) == ["/min-kommune?kommune=4030&fylke=40&lang=nb"]
 
 
 def test_widget_changes_go_to_the_url_and_period_follows_indicator(app_env):
     at = open_page("kart")
     at.selectbox(key="w_kommune").set_value("3905").run()
     at.select_slider(key="w_periode").set_value("2019").run()
-    assert dict(at.query_params) == {"periode": "2019", "kommune": "3905"}
+    assert dict(at.query_params) == {"periode": "2019", "kommune": "3905", "lang": "nb"}
     at.selectbox(key="w_indikator").set_value("arbeidssokere").run()
     assert at.select_slider(key="w_periode").value == "2019-12"   # same year, monthly data
     assert dict(at.query_params)["indikator"] == "arbeidssokere"
@@ -253,7 +263,8 @@ def test_utvikling_municipalities_from_url(app_env):
     at = open_page("utvikling", kommune="4030", kommuner="4010,4003", ref="land")
     assert names(at) == ["Nissedal", "Siljan", "Skien", "Hele landet"]
     assert at.multiselect(key="w_kommuner").value == ["4010", "4003"]
-    assert "kommuner=4010%2C4003" in at.code[0].value and "ref=land" in at.code[0].value
+    link = permalinks(at)[0]
+    assert "kommuner=4010%2C4003" in link and "ref=land" in link
 
 
 def test_utvikling_names_its_places_in_the_title_and_says_which_have_no_line(app_env):

@@ -80,7 +80,7 @@ def test_permalink_opens_the_map_with_large_type_source_and_demo(app_env):
     cfg = json.loads(at.get("plotly_chart")[0].proto.config)
     assert cfg["displayModeBar"] is False and cfg["topojsonURL"] == "/app/static/"
     # The view is in the URL (a permalink of what is on screen) and the table is there too.
-    assert dict(at.query_params) == {"periode": "2019", "kommune": SILJAN, "fylke": "40"}
+    assert dict(at.query_params) == {"periode": "2019", "kommune": SILJAN, "fylke": "40", "lang": "nb"}
     assert [e.label for e in at.expander] == ["Vis tabell"]
 
 

@@ -24,12 +24,17 @@ from ui.guard import original as original  # re-exported: the page uses co.origi
 from ui.guard import original_mime as original_mime
 from ui.guard import secrets_problem as secrets_problem
 from ui.markdown import escape as md_escape
-from vocab import indicators, settings
+from vocab import i18n, indicators, settings
+from vocab.i18n import N_, _, ngettext
+from vocab.numbers import integer
+from vocab.periods import month_name
 
 USER_KEY = "coordinator"
 OSLO = ZoneInfo("Europe/Oslo")
 # The loaders' message for an SSB file without a year (the page asks for it in a field instead).
+# The message is written in the run's language; its example command line is the same in all.
 NEEDS_YEAR = "sier ikke hvilket år"
+NEEDS_YEAR_COMMAND = "loaders load --period"
 YEAR = re.compile(r"(19|20)\d\d")
 
 
@@ -127,8 +132,9 @@ def max_upload_mb() -> int:
 def too_big(size: int) -> str | None:
     limit = max_upload_mb()
     if size > limit * 1024 * 1024:
-        return (f"Filen er for stor ({fmt.number(size / 1024 / 1024, 1)} MB). Største tillatte "
-                f"størrelse er {limit} MB. Del filen opp (f.eks. ett år per fil) og last inn delene.")
+        return _("Filen er for stor ({size} MB). Største tillatte størrelse er {limit} MB. Del "
+                 "filen opp (f.eks. ett år per fil) og last inn delene.").format(
+                     size=fmt.number(size / 1024 / 1024, 1), limit=limit)
     return None
 
 
@@ -167,7 +173,8 @@ def year_input(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     if YEAR.fullmatch(v):
         return v, None
-    return None, f"«{v}» er ikke et årstall. Skriv året med fire sifre, f.eks. 2023."
+    return None, _("«{value}» er ikke et årstall. Skriv året med fire sifre, f.eks. 2023.").format(
+        value=v)
 
 
 def _sha(f) -> str:
@@ -193,9 +200,13 @@ def card(f, year: str | None, hist: pd.DataFrame, *, preliminary: bool = False,
     sha = _sha(f)
     if not hist.empty and sha in set(hist["sha256"]):
         row = hist[hist["sha256"] == sha].iloc[0]
-        alias = f" (som «{row['file_name']}»)" if row["file_name"] != f.name else ""
+        if row["file_name"] != f.name:
+            message = _("Lagret {time} av {who} (som «{name}»).").format(
+                time=when(row["loaded_at"]), who=who(row), name=row["file_name"])
+        else:
+            message = _("Lagret {time} av {who}.").format(time=when(row["loaded_at"]), who=who(row))
         return Card(f.file_id, f.name, f.size, "saved", sha256=sha, format_name=row["format"],
-                    message=f"Lagret {when(row['loaded_at'])} av {who(row)}{alias}.")
+                    message=message)
     key = (f.file_id, year, _store_stamp(), preliminary, choice)
     cache = st.session_state.setdefault("_data_cards", {})
     if key not in cache:
@@ -220,7 +231,8 @@ def _preview(f, sha: str, year: str | None, preliminary: bool, choice: str | Non
     content = f.getvalue()
     opts = {"preliminary": preliminary, "on_conflict": choice}
     p = workspace.preview(f.name, content, None, **opts)
-    needs_year = p.result.outcome == "rejected" and NEEDS_YEAR in p.result.message
+    needs_year = p.result.outcome == "rejected" and (
+        NEEDS_YEAR in p.result.message or NEEDS_YEAR_COMMAND in p.result.message)
     used = None
     if needs_year and year:
         p, used = workspace.preview(f.name, content, None, period=year, **opts), year
@@ -231,14 +243,15 @@ def _preview(f, sha: str, year: str | None, preliminary: bool, choice: str | Non
              needs_year=needs_year and not year, conflicts=r.conflicts,
              preliminary=preliminary, choice=choice)
     if replaced := p.summary.get("erstatter demodata"):
-        c.hint = ("Når filen er lagret, vises de ekte tallene og ikke lenger demodataene for "
-                  + fmt.listing([indicators.get(i).short for i in replaced]) + ".")
+        c.hint = _("Når filen er lagret, vises de ekte tallene og ikke lenger demodataene for "
+                   "{indicators}.").format(
+                       indicators=fmt.listing([indicators.get(i).short for i in replaced]))
     if c.needs_year:
-        c.message = ("Filen sier ikke hvilket år tallene gjelder. Skriv året i feltet «År (for filer "
-                     "uten årstall)» over, så kontrolleres filen på nytt. Sjekk året i SSB-tabellen "
-                     "filen ble hentet fra.")
+        c.message = _("Filen sier ikke hvilket år tallene gjelder. Skriv året i feltet «År (for "
+                      "filer uten årstall)» over, så kontrolleres filen på nytt. Sjekk året i "
+                      "SSB-tabellen filen ble hentet fra.")
     c.facts = facts(r.observations, p.summary, r.release) or plans_form.file_facts(f.name, content) or (
-        [("Rader i filen", fmt.number(r.rejected_rows))] if r.rejected_rows else [])
+        [(_("Rader i filen"), fmt.number(r.rejected_rows))] if r.rejected_rows else [])
     r.observations = None                 # the card keeps only what it shows
     return c
 
@@ -249,28 +262,36 @@ def facts(obs: pd.DataFrame | None, summary: dict, release=None) -> list[tuple[s
     ids = sorted(obs["indicator"].unique())
     periods = sorted(obs["period"].unique())
     out = [
-        ("Indikatorer", "; ".join(indicators.get(i).short for i in ids)),
-        ("Aldersgrupper", summary["aldersgrupper"]),
-        ("Kjønn", summary["kjønn"]),
-        ("Kommuner", fmt.number(summary["kommuner"])),
-        ("Perioder", f"{fmt.period_range(periods)} ({fmt.number(len(periods))})"),
-        ("Rader", fmt.number(summary["rader"])),
-        ("Skjermet", fmt.number(summary["skjermet"])),
-        ("Mangler", fmt.number(summary["mangler"])),
+        (_("Indikatorer"), "; ".join(indicators.get(i).short for i in ids)),
+        (_("Aldersgrupper"), summary["aldersgrupper"]),
+        (_("Kjønn"), summary["kjønn"]),
+        (_("Kommuner"), fmt.number(summary["kommuner"])),
+        (_("Perioder"), f"{fmt.period_range(periods)} ({fmt.number(len(periods))})"),
+        (_("Rader"), fmt.number(summary["rader"])),
+        (_("Skjermet"), fmt.number(summary["skjermet"])),
+        (_("Mangler"), fmt.number(summary["mangler"])),
     ]
     if release is not None:
-        when = f", publisert {release.published:%d.%m.%Y}" if release.published else ""
-        out.insert(1, ("Utgave", f"{release.product}{when}"
-                       + (" (foreløpige tall)" if release.preliminary else "")))
+        edition = (_("{product}, publisert {date}").format(
+            product=release.product, date=plans_form.day_text(release.published))
+            if release.published else str(release.product))
+        if release.preliminary:
+            edition = _("{edition} (foreløpige tall)").format(edition=edition)
+        out.insert(1, (_("Utgave"), edition))
     return out
 
 
-CHOICES = {"ny": "Vis tallene i denne filen", "gammel": "Vis fortsatt tallene som er lagret"}
+# Marked N_: choice_text() translates them where shown.
+CHOICES = {"ny": N_("Vis tallene i denne filen"), "gammel": N_("Vis fortsatt tallene som er lagret")}
+
+
+def choice_text(key: str) -> str:
+    return _(CHOICES[key]) if key in CHOICES else key
 
 
 def size_text(n: int) -> str:
     if n < 1024:
-        return f"{n}\u00a0byte"
+        return ngettext("{n}\u00a0byte", "{n}\u00a0byte", n).format(n=integer(n))
     if n < 1024 * 1024:
         return fmt.number(n / 1024, 1 if n < 10 * 1024 else 0) + "\u00a0kB"
     return fmt.number(n / 1024 / 1024, 1) + "\u00a0MB"
@@ -303,17 +324,33 @@ def save(f, c: Card, user: str) -> pipeline.LoadResult:
     r = workspace.save(f.name, f.getvalue(), user, None, period=c.period,
                        preliminary=c.preliminary, on_conflict=c.choice)
     if r.outcome == "loaded":
-        flash("success", f"Lagret «{md_escape(f.name)}»: {fmt.number(r.rows)} rader. Tallene vises "
-                         "nå på alle sidene.")
+        flash("success", ngettext("Lagret «{name}»: {n} rad. Tallene vises nå på alle sidene.",
+                                  "Lagret «{name}»: {n} rader. Tallene vises nå på alle sidene.",
+                                  r.rows).format(name=md_escape(f.name), n=fmt.number(r.rows)))
     else:
-        flash("error", f"«{md_escape(f.name)}» ble ikke lagret. {md_escape(r.message)}"
-              + "".join(f"\n- {md_escape(p)}" for p in r.problems[:10]))
+        flash("error", _("«{name}» ble ikke lagret. {message}").format(
+            name=md_escape(f.name), message=md_escape(r.message))
+            + "".join(f"\n- {md_escape(p)}" for p in r.problems[:10]))
     return r
 
 
+def _in_history(source_id: int) -> bool | None:
+    """Whether the store's history lists the load (None: the history could not be read)."""
+    try:
+        h = workspace.history(None)
+    except Exception:  # noqa: BLE001 - judged by the message instead
+        return None
+    return not h.empty and int(source_id) in {int(x) for x in h["source_id"]}
+
+
 def undo(source_id: int) -> str:
+    """Undo one load; a success or an error message (in the run's language) for the next run.
+    Success is judged by the history (the message is translated), else by the bokmål words."""
+    before = _in_history(source_id)
     msg = workspace.undo(int(source_id), None)
-    flash("success" if "fjernet" in msg else "error", md_escape(msg))
+    after = _in_history(source_id) if before else None
+    ok = (before is True and after is False) if after is not None else "fjernet" in msg
+    flash("success" if ok else "error", md_escape(msg))
     return msg
 
 
@@ -343,7 +380,10 @@ def when(ts) -> str:
     d = pd.Timestamp(ts).to_pydatetime()
     if d.tzinfo is None:
         d = d.astimezone()                    # read as the server's local time
-    return d.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+    d = d.astimezone(OSLO)
+    if i18n.current() == "en":
+        return f"{d.day} {month_name(d.month)[:3]} {d.year} {d:%H:%M}"
+    return d.strftime("%d.%m.%Y %H:%M")
 
 
 def who(row) -> str:

@@ -19,11 +19,13 @@ from indicators import facts, maps, queries, views
 from indicators import format as fmt
 from loaders import store
 from ui import markdown
-from vocab import indicators
+from vocab import i18n, indicators
+from vocab.i18n import _
 
 
 class StoreUnavailable(Exception):
-    """The store is missing or cannot be read; the message is Norwegian and shown as is."""
+    """The store is missing or cannot be read; the message is in the run's language and shown
+    as is."""
 
 
 def shared(max_entries: int):
@@ -110,12 +112,13 @@ def key() -> tuple[str, str]:
 def _key() -> tuple[str, str]:
     fk = _file_key()
     if fk is None:
-        raise StoreUnavailable(f"Fant ikke datalageret ({store.db_path()}). Bygg det med "
-                               "«make build» (eller «python -m loaders build»).")
+        raise StoreUnavailable(_("Fant ikke datalageret ({path}). Bygg det med «make build» "
+                                 "(eller «python -m loaders build»).").format(path=store.db_path()))
     try:
         return fk[0], _version(fk)
     except duckdb.Error as e:
-        raise StoreUnavailable(f"Kunne ikke lese datalageret {fk[0]}: {e}") from e
+        raise StoreUnavailable(_("Kunne ikke lese datalageret {path}: {error}").format(
+            path=fk[0], error=e)) from e
 
 
 def _read(k, fn, *args, **kwargs):
@@ -123,7 +126,7 @@ def _read(k, fn, *args, **kwargs):
         with store.reader(k[0]) as con:
             return fn(con, *args, **kwargs)
     except duckdb.Error as e:
-        raise StoreUnavailable(f"Kunne ikke lese datalageret: {e}") from e
+        raise StoreUnavailable(_("Kunne ikke lese datalageret: {error}").format(error=e)) from e
 
 
 @shared(4)
@@ -304,7 +307,8 @@ class MapView:
 
 
 @shared(128)
-def _map_view(k, ind_id, period, age, category, county, area_name) -> MapView:
+def _map_view(k, ind_id, period, age, category, county, area_name, lang: str) -> MapView:
+    """`lang`: the titles, legend, hover words and table headers are in the run's language."""
     ind = indicators.get(ind_id)
     area, county_filter = maps.map_area(county)
     frame = maps.frame(area, county_filter, ind, lambda codes: _series(
@@ -323,4 +327,5 @@ def map_view(ind: str, period: str | None, age: str | None, category: str, count
              area_name: str, selected: str | None) -> MapView:
     """The map for a view; built once and shared read-only between sessions (a rerun that only
     moves the outline to another municipality costs a lookup and a copy, not 10 ms of pandas)."""
-    return _map_view(key(), ind, period, age, category, county, area_name).selecting(selected)
+    return _map_view(key(), ind, period, age, category, county, area_name,
+                     i18n.current()).selecting(selected)

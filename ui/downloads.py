@@ -24,15 +24,25 @@ from exports import images, safe, tables
 from indicators import progress
 from loaders import store
 from ui import data, state
+from vocab import i18n
+from vocab.i18n import N_, _
 
-IMAGE_FORMATS = (("png", "PNG", "Bilde i dobbel oppløsning, for dokumenter og trykk."),
-                 ("svg", "SVG", "Vektorbilde som kan skaleres og redigeres."),
-                 ("pdf", "PDF", "Én side med figuren, for saksdokumenter."))
-TABLE_FORMATS = (("xlsx", "Excel", "Arket «Data» med tallene (ekte tall med norsk format) og "
-                                   "arket «Om tallene» med definisjoner, kilder og tegnforklaring."),
-                 ("csv", "CSV for Excel", "Semikolon og desimalkomma: åpnes rett i norsk Excel."),
-                 ("csv_plain", "CSV (standard)", "Komma og desimalpunktum (UTF-8), for R, Python "
-                                                 "og andre programmer."))
+# Labels and help are marked N_: chart_buttons() translates them where the buttons are made.
+IMAGE_FORMATS = (("png", "PNG", N_("Bilde i dobbel oppløsning, for dokumenter og trykk.")),
+                 ("svg", "SVG", N_("Vektorbilde som kan skaleres og redigeres.")),
+                 ("pdf", "PDF", N_("Én side med figuren, for saksdokumenter.")))
+TABLE_FORMATS = (("xlsx", N_("Excel"), N_("Arket «Data» med tallene (ekte tall med norsk format) "
+                                          "og arket «Om tallene» med definisjoner, kilder og "
+                                          "tegnforklaring.")),
+                 ("csv", N_("CSV for Excel"), N_("Semikolon og desimalkomma: åpnes rett i norsk "
+                                                 "Excel.")),
+                 ("csv_plain", N_("CSV (standard)"), N_("Komma og desimalpunktum (UTF-8), for R, "
+                                                        "Python og andre programmer.")))
+# What failed, by the file a button makes (_deferred's `what`).
+FAILED = {"bildet": N_("Kunne ikke lage bildet: {error}"),
+          "filen": N_("Kunne ikke lage filen: {error}"),
+          "presentasjonen": N_("Kunne ikke lage presentasjonen: {error}"),
+          "saksvedlegget": N_("Kunne ikke lage saksvedlegget: {error}")}
 CACHE_SECONDS = 3600
 
 
@@ -57,14 +67,19 @@ class ExportFailed(RuntimeError):
 
 def _deferred(what: str, make):
     """The zero-argument callable a download button runs on click. An error is shown under
-    the button for a few seconds: say in Norwegian what failed (ChromiumMissing already is)."""
+    the button for a few seconds: say what failed (ChromiumMissing already does). The click is
+    served in another thread, so the file is made, and the error written, in the language of
+    the run that made the button."""
+    lang = i18n.current()
+
     def run() -> bytes:
-        try:
-            return make()
-        except images.ChromiumMissing:
-            raise
-        except Exception as e:
-            raise ExportFailed(f"Kunne ikke lage {what}: {e}") from e
+        with i18n.use(lang):
+            try:
+                return make()
+            except images.ChromiumMissing:
+                raise
+            except Exception as e:
+                raise ExportFailed(_(FAILED.get(what, FAILED["filen"])).format(error=e)) from e
     return run
 
 
@@ -72,7 +87,7 @@ def _deferred(what: str, make):
 # cheap nor stable to hash); everything that decides the file is in the other arguments.
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
-def _image_bytes(store_key, view_key, fmt: str, place, _figure) -> bytes:
+def _image_bytes(store_key, view_key, fmt: str, place, _figure, lang: str = i18n.DEFAULT) -> bytes:
     images.start_server()          # one kept-alive browser: the next image is ~0.3 s
     fig = _figure() if callable(_figure) else _figure
     return exports.image(fig, fmt, place=place).data
@@ -80,7 +95,8 @@ def _image_bytes(store_key, view_key, fmt: str, place, _figure) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
 def _table_bytes(store_key, view_key, kind: str, ind_id: str, age, category: str, title: str,
-                 notes: tuple, _frame, target_region: str | None = None) -> bytes:
+                 notes: tuple, _frame, target_region: str | None = None,
+                 lang: str = i18n.DEFAULT) -> bytes:
     with store.reader(store_key[0]) as con:
         target = progress.for_view(con, target_region, ind_id, age, category) if target_region else None
         t = tables.from_store(con, ind_id, _frame, age=age, category=category, title=title,
@@ -91,7 +107,8 @@ def _table_bytes(store_key, view_key, kind: str, ind_id: str, age, category: str
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
-def _municipality_bytes(store_key, kind: str, code: str, period, day: str) -> bytes:
+def _municipality_bytes(store_key, kind: str, code: str, period, day: str,
+                        lang: str = i18n.DEFAULT) -> bytes:
     images.start_server()
     with store.reader(store_key[0]) as con:
         if kind == "pptx":
@@ -105,7 +122,7 @@ def images_available() -> bool:
 
 
 def missing_chromium_text() -> str:
-    return images.MISSING_MESSAGE
+    return _(images.MISSING_MESSAGE)
 
 
 # --- buttons -----------------------------------------------------------------------------------
@@ -129,21 +146,22 @@ def chart_buttons(m: dict, spec: ChartExport, figure) -> None:
     vkey = _view_key((spec.key, spec.ind_id, spec.age, spec.category, spec.place, title))
     notes = tuple(m.get("notes") or ())
     k = f"dl_{spec.key}"
-    with st.popover("Last ned", icon=":material/download:"):
-        st.markdown("**Figur**")
+    lang = i18n.current()
+    with st.popover(_("Last ned"), icon=":material/download:"):
+        st.markdown(_("**Figur**"))
         if images_available():
             with st.container(horizontal=True, gap="small"):
                 for fmt, label, tip in IMAGE_FORMATS:
                     st.download_button(
-                        label, key=f"{k}_{fmt}", help=tip, on_click="ignore",
+                        label, key=f"{k}_{fmt}", help=_(tip), on_click="ignore",
                         icon=":material/image:" if fmt != "pdf" else ":material/picture_as_pdf:",
                         data=_deferred("bildet", lambda fmt=fmt: _image_bytes(
-                            skey, vkey, fmt, spec.place, figure)),
+                            skey, vkey, fmt, spec.place, figure, lang=lang)),
                         file_name=safe.file_name(m.get("filename") or "innenfor", ext=fmt),
                         mime=exports.MIME[fmt])
         else:
             st.markdown(f":small[{missing_chromium_text()}]")
-        st.markdown("**Tallene**")
+        st.markdown(_("**Tallene**"))
         stem = m.get("filename") or "innenfor"
         with st.container(horizontal=True, gap="small"):
             for kind, label, tip in TABLE_FORMATS:
@@ -151,14 +169,15 @@ def chart_buttons(m: dict, spec: ChartExport, figure) -> None:
                 name = safe.file_name(stem + ("_plain" if kind == "csv_plain" else ""), ext=ext)
                 mime = exports.MIME[ext] + ("; charset=utf-8" if ext == "csv" else "")
                 st.download_button(
-                    label, key=f"{k}_{kind}", help=tip, on_click="ignore",
+                    _(label), key=f"{k}_{kind}", help=_(tip), on_click="ignore",
                     icon=":material/table_view:" if ext == "xlsx" else ":material/description:",
                     data=_deferred("filen", lambda kind=kind: _table_bytes(
                         skey, vkey, kind, spec.ind_id, spec.age, spec.category, title, notes,
-                        spec.frame, spec.target_region)),
+                        spec.frame, spec.target_region, lang=lang)),
                     file_name=name, mime=mime)
-        st.markdown(":small[Bildene har tittel, sted, enhet og kildelinje"
-                    + (" og er merket «Demodata»." if m.get("demo") else ".") + "]")
+        st.markdown(":small[" + (_("Bildene har tittel, sted, enhet og kildelinje og er merket "
+                                   "«Demodata».") if m.get("demo") else
+                                 _("Bildene har tittel, sted, enhet og kildelinje.")) + "]")
 
 
 def municipality_buttons(code: str, name: str, period: str | None) -> None:
@@ -168,24 +187,27 @@ def municipality_buttons(code: str, name: str, period: str | None) -> None:
         return
     skey = data.key()
     today = date.today().isoformat()
+    lang = i18n.current()
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            "Last ned presentasjon", key="dl_presentasjon", type="primary", on_click="ignore",
+            _("Last ned presentasjon"), key="dl_presentasjon", type="primary", on_click="ignore",
             icon=":material/slideshow:",
-            help=f"PowerPoint (16:9) for {name}: ett lysbilde per indikator med figur, "
-                 "hovedsetning og kilde, ett per mål med status og tiltak, og definisjonene til "
-                 "slutt. Tar noen sekunder.",
+            help=_("PowerPoint (16:9) for {name}: ett lysbilde per indikator med figur, "
+                   "hovedsetning og kilde, ett per mål med status og tiltak, og definisjonene til "
+                   "slutt. Tar noen sekunder.").format(name=name),
             data=_deferred("presentasjonen",
-                           lambda: _municipality_bytes(skey, "pptx", code, period, today)),
+                           lambda: _municipality_bytes(skey, "pptx", code, period, today,
+                                                       lang=lang)),
             file_name=safe.file_name("innenfor", name, f"presentasjon_{today}", ext="pptx"),
             mime=exports.MIME["pptx"])
         st.download_button(
-            "Saksvedlegg (zip)", key="dl_saksvedlegg", on_click="ignore",
+            _("Saksvedlegg (zip)"), key="dl_saksvedlegg", on_click="ignore",
             icon=":material/folder_zip:",
-            help="Presentasjonen, figurene som PNG, tallene i Excel og en LESMEG med kildene, "
-                 "i én zip-fil til en politisk sak. Har kommunen mål og tiltak, følger de med "
-                 "i egen Excel-fil.",
+            help=_("Presentasjonen, figurene som PNG, tallene i Excel og en LESMEG med kildene, "
+                   "i én zip-fil til en politisk sak. Har kommunen mål og tiltak, følger de med "
+                   "i egen Excel-fil."),
             data=_deferred("saksvedlegget",
-                           lambda: _municipality_bytes(skey, "zip", code, period, today)),
+                           lambda: _municipality_bytes(skey, "zip", code, period, today,
+                                                       lang=lang)),
             file_name=safe.file_name("innenfor", name, f"saksvedlegg_{today}", ext="zip"),
             mime=exports.MIME["zip"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from loaders import store, workspace
+from vocab.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +42,19 @@ def secrets_problem() -> str | None:
             continue
         except tomllib.TOMLDecodeError as e:
             m = _TOML_WHERE.search(str(e))
-            where = f"feil på linje {m[1]}, tegn {m[2]}" if m else "ikke gyldig TOML"
+            where = (_("feil på linje {line}, tegn {column}").format(line=m[1], column=m[2])
+                     if m else _("ikke gyldig TOML"))
         except UnicodeDecodeError:
-            where = "tegnkodingen er ikke UTF-8"
+            where = _("tegnkodingen er ikke UTF-8")
         except OSError:
-            where = "filen kan ikke åpnes"
+            where = _("filen kan ikke åpnes")
         try:
             shown = str(p.resolve().relative_to(store.ROOT))
         except ValueError:
             shown = str(p)
-        return (f"Innstillingsfilen {shown} kunne ikke leses ({where}), så ingen innstillinger i "
-                "den gjelder: verken koordinatorkontoer eller innlogging med organisasjonskonto. "
-                "Rett feilen i filen og last siden på nytt.")
+        return _("Innstillingsfilen {file} kunne ikke leses ({problem}), så ingen innstillinger i "
+                 "den gjelder: verken koordinatorkontoer eller innlogging med organisasjonskonto. "
+                 "Rett feilen i filen og last siden på nytt.").format(file=shown, problem=where)
     return None
 
 
@@ -123,12 +125,13 @@ def original(sha256: str, user: str, file_name: str = ""):
     """A callable for st.download_button: the archived bytes, read only when clicked, and
     only while this session is signed in as `user`."""
     tok, mime = download_token(user), original_mime(user)
+    signed_out = _("økten er logget ut")     # the click is served in another thread: words now
 
     def get() -> bytes:
         with _DOWNLOADS_LOCK:
             valid = _DOWNLOADS.get(tok, ("", set()))[0] == user
         if not valid:
-            raise PermissionError("økten er logget ut")
+            raise PermissionError(signed_out)
         data = workspace.original(sha256, None)
         if data is None:
             raise FileNotFoundError(sha256)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from vocab.i18n import _
+
 CSS = """
 .inf-map { margin: 0; font-family: inherit; color: #1a1a1a; }
 .inf-map .inf-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem;
@@ -52,7 +54,7 @@ export default function (component) {
   const byCode = new Map(m.regions.map((r) => [r.code, r]));
   const order = [...m.regions].sort((a, b) => a.words[0].localeCompare(b.words[0], "nb"));
   const first = byCode.has(m.selected) ? m.selected : (order[0] || {}).code;
-  const label = (r) => r.words.filter(Boolean).join(", ") + ". Enter åpner Min kommune.";
+  const label = (r) => r.words.filter(Boolean).join(", ") + ". " + m.text.enter;
   const pad = 8;
   const paths = m.regions.map((r) => `<path class="inf-muni${r.code === m.selected ? " inf-sel" : ""}"
     data-code="${esc(r.code)}" d="${r.d}" fill="${esc(r.fill)}" fill-rule="evenodd" role="link"
@@ -73,15 +75,14 @@ export default function (component) {
     <figure class="inf-map${m.tall ? " inf-tall" : ""}" role="figure" aria-label="${esc(m.alt)}">
       <figcaption class="inf-head"><span class="inf-title">${esc(m.title)}</span>
         <span class="inf-sub">${esc(m.subtitle)}</span>${
-          m.demo ? '<span class="inf-demo">DEMODATA</span>' : ""}</figcaption>
+          m.demo ? `<span class="inf-demo">${esc(m.text.demo)}</span>` : ""}</figcaption>
       <div class="inf-body">
         <svg viewBox="${-pad} ${-pad} ${m.width + 2 * pad} ${m.height + 2 * pad}"
              xmlns="http://www.w3.org/2000/svg">${paths}${words}<path class="inf-ring" d=""></path></svg>
         <div class="inf-legend"><div>${esc(m.unit)}</div><ul>${legend}</ul></div>
         <div class="inf-tip" aria-hidden="true" hidden></div>
       </div>
-      <div class="inf-help">Pek på en kommune for tallene, klikk for å åpne den i Min kommune.
-        Med tastatur: Tab til kartet, piltastene mellom kommunene, Enter åpner.</div>
+      <div class="inf-help">${esc(m.text.help)}</div>
     </figure>`;
   const body = root.querySelector(".inf-body");
   const tip = root.querySelector(".inf-tip");
@@ -142,10 +143,18 @@ export default function (component) {
 _MAP = st.components.v2.component("innenfor_kart", css=CSS, js=JS, isolate_styles=False)
 
 
+def words() -> dict[str, str]:
+    """The map's own words (the script has none), in the run's language."""
+    return {"enter": _("Enter åpner Min kommune."),
+            "demo": _("DEMODATA"),
+            "help": _("Pek på en kommune for tallene, klikk for å åpne den i Min kommune. "
+                      "Med tastatur: Tab til kartet, piltastene mellom kommunene, Enter åpner.")}
+
+
 def show(model: dict, *, key: str, on_pick, alt: str) -> None:
     """The map; `on_pick` runs (as a callback) when a municipality is clicked or chosen."""
     sent = {k: v for k, v in model.items() if k != "meta"}      # the words go under the map
-    _MAP(data={**sent, "alt": alt}, key=key, on_pick_change=on_pick)
+    _MAP(data={**sent, "alt": alt, "text": words()}, key=key, on_pick_change=on_pick)
 
 
 def picked(key: str) -> str | None:

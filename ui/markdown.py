@@ -5,6 +5,8 @@ import re
 
 import pandas as pd
 
+from vocab.i18n import _
+
 # What GitHub-flavoured markdown (Streamlit's renderer) turns into a link without any brackets:
 # «www.», «http://» (and other schemes) and e-mail addresses. A word joiner (U+2060, invisible,
 # no width) between the parts keeps the text as it looks and stops the link.
@@ -28,7 +30,7 @@ def table(df: pd.DataFrame | None) -> str:
     """The numbers as a markdown table: a real <table> that screen readers read (the data
     grid is a canvas), and no Arrow renderer to download before the first chart."""
     if df is None or df.empty:
-        return "Ingen tall å vise."
+        return _("Ingen tall å vise.")
     cols = [str(c) for c in df.columns]
     lines = ["| " + " | ".join(escape(c) for c in cols) + " |",
              "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|"]

@@ -16,7 +16,9 @@ from indicators import format as fmt
 from loaders import store
 from ui import data, mapview, state
 from ui.markdown import escape as md_escape
-from vocab import regions
+from vocab import i18n, indicators, regions
+from vocab.i18n import N_, _, ngettext
+from vocab.periods import month_name
 
 MAP_KEY = "maal_kart"
 
@@ -27,7 +29,7 @@ def _read(fn, *args, k=None):
         with store.reader(k[0]) as con:
             return fn(con, *args)
     except duckdb.Error as e:
-        raise data.StoreUnavailable(f"Kunne ikke lese datalageret: {e}") from e
+        raise data.StoreUnavailable(_("Kunne ikke lese datalageret: {error}").format(error=e)) from e
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -40,18 +42,18 @@ def items(area: str) -> list[progress.Progress]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _map(k, area: str, ind_id: str) -> dict:
+def _map(k, area: str, ind_id: str, lang: str) -> dict:
     def q(con):
         return mission.map_model(con, area, mission.assess(con, area), ind_id)
     return _read(q, k=k)
 
 
 def map_model(area: str, ind_id: str) -> dict:
-    return _map(data.key(), area, ind_id)
+    return _map(data.key(), area, ind_id, i18n.current())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _facts(k, area: str) -> dict:
+def _facts(k, area: str, lang: str) -> dict:
     def q(con):
         return {"name": mission.area_name(con, area), "groups": mission.groups_in(con, area),
                 "loaded": mission.last_loaded(con), "cost": cost.current(con),
@@ -60,7 +62,7 @@ def _facts(k, area: str) -> dict:
 
 
 def facts(area: str) -> dict:
-    return _facts(data.key(), area)
+    return _facts(data.key(), area, i18n.current())
 
 
 def outside(con, area: str) -> tuple[int, str] | None:
@@ -92,14 +94,14 @@ def cost_sentence(area: str) -> str | None:
 def area_choice(view: state.View, *, key: str = "maal_omrade") -> str:
     """The county from the sidebar, or a regional group inside it (the page's «omrade»)."""
     groups = facts(view.fylke)["groups"]
-    options = {view.fylke: f"{view.fylke_name} (hele)", **groups}
+    options = {view.fylke: _("{area} (hele)").format(area=view.fylke_name), **groups}
     chosen = view.options.get("omrade")
     current = chosen if chosen in options else view.fylke
     if len(options) > 1:
         st.session_state["w_" + key] = current
-        st.selectbox("Område", list(options), format_func=options.get, key="w_" + key,
+        st.selectbox(_("Område"), list(options), format_func=options.get, key="w_" + key,
                      on_change=_copy, args=("omrade", "w_" + key), width=360,
-                     help="Fylket velges i sidemenyen; regiongruppene i det velges her.")
+                     help=_("Fylket velges i sidemenyen; regiongruppene i det velges her."))
     return current
 
 
@@ -116,7 +118,7 @@ def map_indicator(view: state.View, found: list[progress.Progress], *, key: str 
     if len(ids) > 1:
         names = {i: found_name(found, i) for i in ids}
         st.session_state["w_" + key] = current
-        st.selectbox("Kartet viser målene for", ids, format_func=names.get, key="w_" + key,
+        st.selectbox(_("Kartet viser målene for"), ids, format_func=names.get, key="w_" + key,
                      on_change=_copy, args=("indikator", "w_" + key), width=360)
     return current
 
@@ -133,21 +135,30 @@ def summary(area: str, found: list[progress.Progress]) -> str:
     counts = " · ".join(f"{w}: {fmt.number(n)}" for w, n in mission.counts(found))
     newest = mission.newest_period(found)
     loaded = f["loaded"]
-    when = pd.Timestamp(loaded).strftime("%d.%m.%Y") if loaded is not None and not pd.isna(loaded) else None
-    text = f"{fmt.number(len(found))} mål i {f['name']}: {counts}."
+    when = day_text(loaded) if loaded is not None and not pd.isna(loaded) else None
+    text = ngettext("{n} mål i {area}: {counts}.", "{n} mål i {area}: {counts}.", len(found)).format(
+        n=fmt.number(len(found)), area=f["name"], counts=counts)
     if newest:
-        text += f" Nyeste tall: {fmt.period(newest)}."
+        text += " " + _("Nyeste tall: {period}.").format(period=fmt.period(newest))
     if when:
-        text += f" Tallene i Innenfor ble sist oppdatert {when}."
+        text += " " + _("Tallene i Innenfor ble sist oppdatert {date}.").format(date=when)
     return md_escape(text)
+
+
+def day_text(d) -> str:
+    """A date in a table or a short line: 07.12.2026 (7 Dec 2026 in English)."""
+    t = pd.Timestamp(d)
+    if i18n.current() == "en":
+        return f"{t.day} {month_name(t.month)[:3]} {t.year}"
+    return t.strftime("%d.%m.%Y")
 
 
 def table(found: list[progress.Progress]) -> None:
     """The targets as a sortable grid (click a column heading to sort)."""
     df = mission.table(found)
     st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={"Forklaring": st.column_config.TextColumn(width="large"),
-                                "Status": st.column_config.TextColumn(width="small")})
+                 column_config={_("Forklaring"): st.column_config.TextColumn(width="large"),
+                                _("Status"): st.column_config.TextColumn(width="small")})
 
 
 def sentences(found: list[progress.Progress]) -> str:
@@ -169,18 +180,17 @@ def status_map(area: str, ind_id: str, *, key: str = MAP_KEY, caption: bool = Tr
                symbol: int = 44) -> None:
     model = map_model(area, ind_id)
     targeted = [r for r in model["regions"] if r["label"]]
-    alt = (f"Kart over status for målene for {found_ind_short(model)} i {facts(area)['name']}: "
-           f"{len(targeted)} kommuner har mål. Statusen står også i tabellen.")
+    alt = ngettext("Kart over status for målene for {indicator} i {area}: {n} kommune har mål. "
+                   "Statusen står også i tabellen.",
+                   "Kart over status for målene for {indicator} i {area}: {n} kommuner har mål. "
+                   "Statusen står også i tabellen.", len(targeted)).format(
+        indicator=indicators.get(ind_id).short, area=facts(area)["name"], n=len(targeted))
     # The status symbol large enough to read on the municipality (SVG units: the map is 1000 wide).
     st.html(f"<style>.st-key-{key}_box .inf-word {{ font-size: {symbol}px; }}</style>")
     with st.container(key=f"{key}_box"):
         mapview.show(model, key=key, on_pick=functools.partial(on_pick, key), alt=alt)
     if caption:
         st.markdown(f":small[{md_escape(model['meta']['caption'])}]")
-
-
-def found_ind_short(model: dict) -> str:
-    return model["title"].removeprefix("Mål 2035: status for ")
 
 
 def excel_button(area: str, codes_of_area: list[str]) -> bool:
@@ -193,10 +203,12 @@ def excel_button(area: str, codes_of_area: list[str]) -> bool:
         return False
 
     k = data.key()           # the store as shown now, also when the click comes later
+    lang = i18n.current()    # the click is served in another thread: write in the page's language
 
     def make() -> bytes:
-        return _read(ex.excel_bytes, codes_of_area, k=k)
-    st.download_button("Last ned Excel", data=make, file_name=f"innenfor_maal_{fmt.slug(area)}.xlsx",
+        with i18n.use(lang):
+            return _read(ex.excel_bytes, codes_of_area, k=k)
+    st.download_button(_("Last ned Excel"), data=make, file_name=f"innenfor_maal_{fmt.slug(area)}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:", key="maal_excel")
     return True
@@ -212,11 +224,12 @@ def region_codes(area: str) -> list[str]:
 
 
 # In the order of progress.WORDS.
-STATUS_HELP = ("det nyeste tallet er på banen mot målet eller bedre, også med usikkerheten",
-               "det nyeste tallet er på feil side av banen, også med usikkerheten",
-               "usikkerheten rundt tallet omfatter banen: forskjellen kan være tilfeldig",
-               "for få perioder med tall siden basisåret til å si noe om retningen",
-               "det finnes ikke tall for basisperioden eller senere")
+# Marked N_: translate with _() where shown.
+STATUS_HELP = (N_("det nyeste tallet er på banen mot målet eller bedre, også med usikkerheten"),
+               N_("det nyeste tallet er på feil side av banen, også med usikkerheten"),
+               N_("usikkerheten rundt tallet omfatter banen: forskjellen kan være tilfeldig"),
+               N_("for få perioder med tall siden basisåret til å si noe om retningen"),
+               N_("det finnes ikke tall for basisperioden eller senere"))
 
 
 # --- Presentasjon's «Mål 2035» view ------------------------------------------------------------
@@ -234,24 +247,31 @@ def goal_indicator(ind_id: str, found: list[progress.Progress]) -> str | None:
 def presentation_subtitle(area: str, found: list[progress.Progress]) -> str:
     counts = " · ".join(f"{w}: {fmt.number(n)}" for w, n in mission.counts(found))
     newest = mission.newest_period(found)
-    return (f"{fmt.number(len(found))} mål · {counts}" if found else "Ingen mål satt ennå") + (
-        f" · nyeste tall {fmt.period(newest)}" if newest else "")
+    head = (ngettext("{n} mål · {counts}", "{n} mål · {counts}", len(found)).format(
+        n=fmt.number(len(found)), counts=counts) if found else _("Ingen mål satt ennå"))
+    return head + (" · " + _("nyeste tall {period}").format(period=fmt.period(newest))
+                   if newest else "")
 
 
 def presentation(area: str, found: list[progress.Progress], ind_id: str | None) -> None:
     """The status map beside the targets in large type (symbol and words, then the figures)."""
     def item(p: progress.Progress) -> str:
         e = html.escape
-        now = (f"{e(mission.value_text(p.latest_value, p))} i {e(fmt.period(p.latest_period))}"
-               if p.latest_period else "ingen nye tall")
-        path = f", banen {e(mission.value_text(p.expected_value, p))}" if p.expected_value is not None else ""
+        now = (_("{value} i {period}").format(value=e(mission.value_text(p.latest_value, p)),
+                                               period=e(fmt.period(p.latest_period)))
+               if p.latest_period else e(_("ingen nye tall")))
+        path = (_(", banen {value}").format(value=e(mission.value_text(p.expected_value, p)))
+                if p.expected_value is not None else "")
+        goal = _("mål {value} innen {year}").format(
+            value=e(fmt.value(p.target_value, p.indicator)), year=p.target_year)
         return (f'<li><span class="pres-status">{e(mission.status_text(p))}</span> '
-                f"{e(p.region_name)}, {e(p.indicator.short)}: {now}{path}; mål "
-                f"{e(fmt.value(p.target_value, p.indicator))} innen {p.target_year}</li>")
+                f"{e(p.region_name)}, {e(p.indicator.short)}: {now}{path}; {goal}</li>")
     left, right = st.columns([3, 2]) if ind_id else (None, st.container())
     if left is not None and ind_id:
         with left:
             status_map(area, ind_id, key="pres_maal_kart", caption=False, symbol=80)
     more = len(found) - PRES_ROWS
     right.html('<ul class="pres-goals">' + "".join(item(p) for p in found[:PRES_ROWS]) + "</ul>"
-               + (f'<p class="pres-goals">… og {more} mål til (se siden Mål 2035).</p>' if more > 0 else ""))
+               + ('<p class="pres-goals">' + html.escape(ngettext(
+                   "… og {n} mål til (se siden Mål 2035).", "… og {n} mål til (se siden Mål 2035).",
+                   more).format(n=more)) + "</p>" if more > 0 else ""))

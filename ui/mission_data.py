@@ -11,6 +11,7 @@ from indicators import format as fmt
 from loaders import store
 from ui import data
 from ui.markdown import escape as md_escape
+from vocab.i18n import _
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -80,12 +81,13 @@ def _link(url) -> str:
     for ch, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("|", "%7C"), ("<", "%3C"),
                      (">", "%3E"), ("[", "%5B"), ("]", "%5D")):
         u = u.replace(ch, code)
-    return f"[Lenke]({u})"
+    return f"[{_('Lenke')}]({u})"
 
 
 def measures_table(m: pd.DataFrame) -> str:
     """The measures as a markdown table: name, period, responsible, category, link (escaped)."""
-    lines = ["| Tiltak | Periode | Ansvarlig | Kategori | Lenke |", "|:---|:---|:---|:---|:---|"]
+    head = [_("Tiltak"), _("Periode"), _("Ansvarlig"), _("Kategori"), _("Lenke")]
+    lines = ["| " + " | ".join(head) + " |", "|:---|:---|:---|:---|:---|"]
     for r in m.to_dict("records"):
         name = md_escape(str(r["name"]))
         if r.get("description"):
@@ -98,7 +100,7 @@ def measures_table(m: pd.DataFrame) -> str:
 
 
 def show_rules() -> None:
-    with st.expander("Slik vurderes målet"):
+    with st.expander(_("Slik vurderes målet")):
         st.markdown("\n".join(f"- **{md_escape(label)}:** {md_escape(text)}"
                               for label, text in progress.rules()))
 
@@ -119,21 +121,23 @@ def family_part(code: str, place: str, ids: list[str], key: str) -> None:
     m = family_measures(code, ids)
     if not targets and m.empty:
         return
-    st.markdown("#### Mål og tiltak")
+    st.markdown("#### " + _("Mål og tiltak"))
     for p in targets:
         what = fmt.dimension_text(p.indicator, p.age, p.category)
         st.markdown(f"**{md_escape(p.label)}** ({md_escape(p.indicator.short)}, {md_escape(what)})"
                     f" · {status_markdown(p)}")
     if not targets:
-        st.markdown(f"{md_escape(place)} har ikke satt et mål for disse tallene.")
+        st.markdown(_("{place} har ikke satt et mål for disse tallene.").format(
+            place=md_escape(place)))
     if not m.empty:
         # Both lists from all the measures: choosing one never hides the other.
-        kinds = _chosen(m, "category", "Kategori", progress.category_text, f"mk_kat_{key}")
-        who = _chosen(m, "responsible", "Ansvarlig", progress.responsible_text, f"mk_ansv_{key}")
+        kinds = _chosen(m, "category", _("Kategori"), progress.category_text, f"mk_kat_{key}")
+        who = _chosen(m, "responsible", _("Ansvarlig"), progress.responsible_text,
+                      f"mk_ansv_{key}")
         keep = (m["category"].isin(kinds) | (not kinds)) & (m["responsible"].isin(who) | (not who))
         shown = m[keep]
         if shown.empty:
-            st.markdown("Ingen tiltak med dette valget.")
+            st.markdown(_("Ingen tiltak med dette valget."))
         else:
             st.markdown(measures_table(shown))
     if targets:

@@ -14,9 +14,10 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from indicators import charts, views
 from indicators import format as fmt
-from ui import data, downloads, mapview, markdown, plotly_view, state
+from ui import data, downloads, embed, mapview, markdown, plotly_view, state
 from ui.markdown import escape as md_escape
 from vocab import indicators
+from vocab.i18n import _
 
 MAP_KEY = "kart_fig"
 _PAGES: dict = {}
@@ -72,37 +73,40 @@ def sidebar(view: state.View) -> None:
     ind = view.ind
     all_ind = indicators.all_indicators()
     with st.sidebar:
-        st.markdown("**Visning**")
-        st.selectbox("Indikator", list(all_ind), placeholder="Velg", key=bind("indikator", ind.id),
+        st.markdown(_("**Visning**"))
+        st.selectbox(_("Indikator"), list(all_ind), placeholder=_("Velg"),
+                     key=bind("indikator", ind.id),
                      format_func=lambda i: all_ind[i].short, on_change=_copy, args=("indikator",),
                      help=ind.definition)
         if len(view.ages) > 1:
-            st.selectbox("Aldersgruppe", view.ages, placeholder="Velg", key=bind("alder", view.age),
+            st.selectbox(_("Aldersgruppe"), view.ages, placeholder=_("Velg"),
+                         key=bind("alder", view.age),
                          format_func=lambda a: indicators.label("age", a), on_change=_copy,
                          args=("alder",))
         if len(ind.categories) > 1:
-            st.selectbox("Kategori", list(ind.categories), placeholder="Velg",
+            st.selectbox(_("Kategori"), list(ind.categories), placeholder=_("Velg"),
                          key=bind("kategori", view.category),
                          format_func=lambda c: indicators.label("category", c), on_change=_copy,
                          args=("kategori",))
         if len(view.periods) > 1:
-            st.select_slider("Periode", view.periods, key=bind("periode", view.period),
+            st.select_slider(_("Periode"), view.periods, key=bind("periode", view.period),
                              format_func=fmt.period, on_change=_copy, args=("periode",))
         elif view.periods:
-            st.markdown(f"Periode: **{fmt.period(view.periods[0])}** (den eneste med data)")
+            st.markdown(_("Periode: **{period}** (den eneste med data)").format(
+                period=fmt.period(view.periods[0])))
         else:
-            st.markdown(f"Ingen tall for {ind.short} i datalageret.")
-        st.selectbox("Kommune", data.municipality_codes(), key=bind("kommune", view.kommune),
+            st.markdown(_("Ingen tall for {indicator} i datalageret.").format(indicator=ind.short))
+        st.selectbox(_("Kommune"), data.municipality_codes(), key=bind("kommune", view.kommune),
                      format_func=municipality_label(), on_change=_copy_municipality,
                      accept_new_options=True,
-                     placeholder="Skriv et kommunenavn",
-                     help="Skriv navnet og velg i lista. Du kan skrive uten æ, ø og å "
-                          "(for eksempel «tonsberg») og trykke Enter.")
+                     placeholder=_("Skriv et kommunenavn"),
+                     help=_("Skriv navnet og velg i lista. Du kan skrive uten æ, ø og å "
+                            "(for eksempel «tonsberg») og trykke Enter."))
         miss = st.session_state.get("_kommune_miss")
         if miss:
-            st.warning(f"Fant ingen kommune som heter «{miss}». Velg i lista.")
+            st.warning(_("Fant ingen kommune som heter «{name}». Velg i lista.").format(name=miss))
         counties = state.county_choices()
-        st.selectbox("Fylke (kart og rangering)", list(counties), placeholder="Velg",
+        st.selectbox(_("Fylke (kart og rangering)"), list(counties), placeholder=_("Velg"),
                      key=bind("fylke", view.fylke),
                      format_func=lambda c: counties.get(c, c), on_change=_copy, args=("fylke",))
 
@@ -110,49 +114,65 @@ def sidebar(view: state.View) -> None:
 def period_notice(view: state.View) -> None:
     """Say so when the period asked for (a link, or another indicator's period) has no data."""
     if view.period_missing and view.period:
-        st.info(f"Ingen data for {view.ind.short} {fmt.period_phrase(view.period_missing)}. "
-                f"Viser {fmt.period(view.period)}, den nyeste perioden med tall.")
+        st.info(_("Ingen data for {indicator} {period}. Viser {shown}, den nyeste perioden "
+                  "med tall.").format(indicator=view.ind.short,
+                                      period=fmt.period_phrase(view.period_missing),
+                                      shown=fmt.period(view.period)))
 
 
 def demo_banner(ind_id: str | None = None, age: str | None = None, category: str = "alle",
                 period: str | None = None) -> None:
     """The «Demodata» notice when the selection shown holds demo figures."""
     if data.is_demo(ind_id, age, category, period):
-        st.warning("**Demodata.** Tallene her er oppdiktet for utprøving og er ikke ekte "
-                   "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
+        st.warning(_("**Demodata.** Tallene her er oppdiktet for utprøving og er ikke ekte "
+                     "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall."))
 
 
-def demo_notice(whose: str) -> None:
-    """The «Demodata» notice naming what is demo («Tallene for unge uføre og …»): a page with
-    real and demo figures side by side says which are which."""
-    st.warning(f"**Demodata.** {whose} er oppdiktet for utprøving og er ikke ekte statistikk. "
-               "Last inn tall fra SSB, NAV og Udir for å se virkelige tall.")
+def demo_notice(what: str) -> None:
+    """The «Demodata» notice naming what is demo («Tallene for unge uføre og …», `what` being
+    «unge uføre og …»): a page with real and demo figures side by side says which are which."""
+    st.warning(_("**Demodata.** Tallene for {what} er oppdiktet for utprøving og er ikke ekte "
+                 "statistikk. Last inn tall fra SSB, NAV og Udir for å se virkelige tall.").format(
+                     what=what))
 
 
 def chart(fig, *, table: pd.DataFrame | None = None, alt: str | None = None,
           export: downloads.ChartExport | None = None) -> None:
     """The figure, then its caption (definition, source, period), the "Last ned" popover
-    (with `export`), then 'Vis tabell'."""
+    (with `export`), «Bygg inn», then 'Vis tabell'."""
     m = charts.meta(fig)
-    plotly_view.show(fig, config=charts.config(fig), alt=alt or m.get("title") or "",
-                     static_url=state.static_url())
-    under_chart(m, table=table, export=export, figure=fig)
+    n = embed.next_slot()
+    with embed.container(n):
+        plotly_view.show(fig, config=charts.config(fig), alt=alt or m.get("title") or "",
+                         static_url=state.static_url())
+        under_chart(m, table=table, export=export, figure=fig, slot=n)
 
 
 def map_chart(model: dict, *, table, alt: str, export: downloads.ChartExport, figure) -> None:
     """The Kart page's SVG map (a click opens Min kommune), then what goes under every chart.
     `figure` makes the plotly version for the image downloads, only when one is clicked."""
-    mapview.show(model, key=MAP_KEY, on_pick=on_map_select, alt=alt)
-    under_chart(model["meta"], table=table, export=export, figure=figure)
+    n = embed.next_slot()
+    with embed.container(n):
+        mapview.show(model, key=MAP_KEY, on_pick=on_map_select, alt=alt)
+        under_chart(model["meta"], table=table, export=export, figure=figure, slot=n)
 
 
-def under_chart(m: dict, *, table, export: downloads.ChartExport | None, figure) -> None:
-    """Caption, «Last ned» and «Vis tabell» (a frame, or its markdown already made)."""
+def under_chart(m: dict, *, table, export: downloads.ChartExport | None, figure,
+                slot: int | None = None) -> None:
+    """Caption, «Last ned», «Bygg inn» and «Vis tabell» (a frame, or its markdown already
+    made). Embedded on another site: the caption and a link back to the full view only."""
     caption(m.get("caption", ""))
+    page, url_path = st.session_state.get("_page", ("kart", ""))
+    link = state.permalink(state.current(), page, url_path) if slot is not None else ""
+    if embed.requested():
+        embed.link_back(link)
+        return
     if export is not None:
         downloads.chart_buttons(m, export, figure)
+    if slot is not None:
+        embed.offer(link, slot, m.get("title") or "Innenfor")
     if table is not None:
-        with st.expander("Vis tabell"):
+        with st.expander(_("Vis tabell")):
             show_table(table)
 
 
@@ -174,9 +194,9 @@ def no_data(text: str) -> None:
 
 def copy_link(view: state.View, page: str, url_path: str) -> None:
     url = state.permalink(view, page, url_path)
-    with st.popover("Lenke til denne visningen"):
-        st.markdown("Kopier lenken med knappen til høyre i feltet. Den åpner akkurat denne "
-                    "visningen (indikator, periode, kommune og fylke).")
+    with st.popover(_("Lenke til denne visningen")):
+        st.markdown(_("Kopier lenken med knappen til høyre i feltet. Den åpner akkurat denne "
+                      "visningen (indikator, periode, kommune og fylke)."))
         st.code(url, language=None, wrap_lines=True)
 
 

@@ -16,16 +16,27 @@ from indicators import charts, views
 from indicators import format as fmt
 from ui import data, state
 from vocab import indicators
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
 
 MIN_FONT = 24           # px: every text in the figure (labels, ticks, legend, hover)
 BASE_FONT = 26
 TEXT = "#111111"        # 18.9:1 on white
 DEMO_RED = "#8b1a1a"    # 9.6:1 on white
-VIEWS = {"kart": "Kart", "utvikling": "Utvikling", "maal": "Mål 2035"}
-STEPS = {"indikator": "Indikator", "kommune": "Kommune"}
+VIEWS = {"kart": N_("Kart"), "utvikling": N_("Utvikling"), "maal": N_("Mål 2035")}
+STEPS = {"indikator": N_("Indikator"), "kommune": N_("Kommune")}
 MIN_HEIGHT = 300        # px: the stage grows the figure from here to the height that is left
 PLAY_SECONDS = {"year": 2.5, "school_year": 2.5, "month": 1.2}
+
+
+def view_name(key: str) -> str:
+    """The words on the «Vis» choice (Kart, Utvikling, Mål 2035) in the run's language."""
+    return _(VIEWS[key]) if key in VIEWS else key
+
+
+def step_name(key: str) -> str:
+    """The words on the «Piltastene bytter» choice in the run's language."""
+    return _(STEPS[key]) if key in STEPS else key
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -49,7 +60,10 @@ def _common(d: dict) -> dict:
     shows "Demodata" next to the source line), autosize to the page's stage."""
     lay = d["layout"]
     lay["title"] = {"text": ""}
-    lay["annotations"] = [a for a in lay.get("annotations") or [] if a.get("text") != "DEMODATA"]
+    badge = {"DEMODATA", _("DEMODATA")}
+    lay["annotations"] = [a for a in lay.get("annotations") or []
+                          if a.get("text") not in badge
+                          and str(a.get("bordercolor") or "").lower() != DEMO_RED]
     # The page sizes the figure to the screen (height="stretch" in a CSS flex stage); a figure
     # without a height would get Streamlit's minimum of 450 px and be cut on a 720 px screen.
     lay["height"] = MIN_HEIGHT

@@ -11,10 +11,12 @@ import streamlit as st
 
 from indicators import views
 from ui import data
-from vocab import indicators
+from vocab import i18n, indicators
+from vocab.i18n import N_, _
 from vocab.indicators import Indicator
 
-COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke"]
+# lang: nb/nn/en (ui/lang.py); in every permalink, so a link opens in the language it was made in.
+COMMON = ["indikator", "alder", "kategori", "periode", "kommune", "fylke", "lang"]
 # Options that only mean something on one page (written to the URL only there).
 PAGE_PARAMS = {"kart": [], "utvikling": ["kommuner", "ref", "snitt"], "sammenlign": [],
                "min-kommune": [], "presentasjon": ["vis", "pil"], "maal": ["omrade"]}
@@ -95,11 +97,13 @@ def resolve() -> View:
                 period_chosen=bool(chosen) and period is not None and not missing, kommune=kommune,
                 kommune_name=mrow[0] if mrow is not None else kommune,
                 kommune_county=mrow[1] if mrow is not None else "",
-                fylke=fylke, fylke_name=SHORT_NAMES.get(fylke) or c.get(fylke, fylke),
+                fylke=fylke,
+                fylke_name=_(SHORT_NAMES[fylke]) if fylke in SHORT_NAMES else c.get(fylke, fylke),
                 options={k: v.get(k) for k in ALL if k not in COMMON}, period_missing=missing)
 
 
-SHORT_NAMES = {views.VT: "Vestfold og Telemark", ALL_NORWAY: "Hele landet"}
+# Translated where used (_()): the county's own name is a name, «Hele landet» is words.
+SHORT_NAMES = {views.VT: "Vestfold og Telemark", ALL_NORWAY: N_("Hele landet")}
 
 
 def current() -> View:
@@ -126,23 +130,23 @@ def default_age(ind: Indicator) -> str:
 def county_choices() -> dict[str, str]:
     """code → name for the county picker: Vestfold og Telemark together first (the seeds'
     region), then the seed counties, the other 2024 counties, and all Norway last."""
-    return _county_choices(data.key())
+    return _county_choices(data.key(), i18n.current())
 
 
-@data.shared(4)
-def _county_choices(k) -> dict[str, str]:       # one dict per store version, read-only
+@data.shared(12)
+def _county_choices(k, lang: str) -> dict[str, str]:   # one dict per store version and language
     cs = data.counties_of(k)
     today = cs[cs["note"].isna()].sort_values("name")
     # 38 is offered as an area (the partnership's two counties, for the map and the ranking of
     # their municipalities), not as a county beside 39 and 40: its label says so.
-    out = {views.VT: "Vestfold og Telemark (begge fylkene)"}
+    out = {views.VT: _("Vestfold og Telemark (begge fylkene)")}
     names = dict(zip(today["code"], today["name"]))
     for c in views.SEED_COUNTIES:
         if c in names:
             out[c] = names[c]
     for c, n in names.items():
         out.setdefault(c, n)
-    out[ALL_NORWAY] = "Hele landet"
+    out[ALL_NORWAY] = _("Hele landet")
     return out
 
 
@@ -152,11 +156,18 @@ def params(view: View, page: str) -> dict[str, str]:
     values = {"indikator": view.ind.id, "alder": view.age if view.age != view.ind.default_age else None,
               "kategori": view.category if view.category != default_category(view.ind, view.age) else None,
               "periode": view.period if view.period_chosen else None,
-              "kommune": view.kommune, "fylke": view.fylke}
+              "kommune": view.kommune, "fylke": view.fylke, "lang": v.get("lang")}
     for k in PAGE_PARAMS.get(page, []):
         values[k] = v.get(k)
     return {k: str(val) for k, val in values.items()
             if val not in (None, "") and val != DEFAULTS.get(k)}
+
+
+def write_lang() -> None:
+    """The URL of a page without the shared view (Data) keeps just the language."""
+    lang = raw().get("lang")
+    if lang and st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
 
 
 def write_url(view: View, page: str) -> None:

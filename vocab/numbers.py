@@ -1,9 +1,12 @@
-"""Numbers as Norwegian text, one convention everywhere (screen, tables, exports, messages):
-decimal comma, NO-BREAK SPACE (U+00A0) as thousands separator and before '%', a real minus sign
+"""Numbers as text, one convention everywhere (screen, tables, exports, messages). Norwegian
+(nb, nn): decimal comma, NO-BREAK SPACE (U+00A0) as thousands separator and before '%'. English:
+decimal point, comma as thousands separator, '%' right after the number. Both: a real minus sign
 (U+2212), an en dash for ranges and for a number that is not there."""
 from __future__ import annotations
 
 import math
+
+from vocab import i18n
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -12,18 +15,24 @@ DASH = "\u2013"
 PLOTLY_SEPARATORS = "," + NBSP
 
 
+def plotly_separators() -> str:
+    """layout.separators for the current language."""
+    return ".," if i18n.current() == "en" else PLOTLY_SEPARATORS
+
+
 def is_missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def number(x, decimals: int = 0) -> str:
-    """1234.5 → '1 234,5' (NBSP); None/NaN → '–'."""
+    """1234.5 → '1 234,5' (NBSP; '1,234.5' in English); None/NaN → '–'."""
     if is_missing(x):
         return DASH
     x = float(x)
     s = f"{abs(x):,.{decimals}f}"            # '1,234.5'
-    s = s.replace(",", NBSP).replace(".", ",")
-    if x < 0 and s.strip("0," + NBSP):          # no '−0,0'
+    if i18n.current() != "en":
+        s = s.replace(",", NBSP).replace(".", ",")
+    if x < 0 and s.strip("0,." + NBSP):          # no '−0,0'
         s = MINUS + s
     return s
 
@@ -34,8 +43,10 @@ def integer(n) -> str:
 
 
 def percent(x, decimals: int = 1) -> str:
-    """11.6689 → '11,7 %'."""
-    return DASH if is_missing(x) else number(x, decimals) + NBSP + "%"
+    """11.6689 → '11,7 %' ('11.7%' in English)."""
+    if is_missing(x):
+        return DASH
+    return number(x, decimals) + ("%" if i18n.current() == "en" else NBSP + "%")
 
 
 def signed(x, decimals: int = 0) -> str:
@@ -43,7 +54,7 @@ def signed(x, decimals: int = 0) -> str:
     if is_missing(x):
         return DASH
     s = number(x, decimals)
-    if s.lstrip(MINUS).strip("0," + NBSP) == "":
+    if s.lstrip(MINUS).strip("0,." + NBSP) == "":
         return number(0, decimals)
     return s if s.startswith(MINUS) else "+" + s
 
@@ -54,4 +65,4 @@ def as_written(v, decimals: int | None = None) -> str:
     v = float(v)
     if decimals is not None:
         v = round(v, decimals)
-    return f"{v:g}".replace(".", ",")
+    return f"{v:g}" if i18n.current() == "en" else f"{v:g}".replace(".", ",")

@@ -1,9 +1,11 @@
 """Periods as the store keeps them — a year '2022', a month '2021-05', a school year '2020-2021' —
-their kind, the calendar year each belongs to, and how they read in Norwegian."""
+their kind, the calendar year each belongs to, and how they read in the current language."""
 from __future__ import annotations
 
 import re
 
+from vocab import i18n
+from vocab.i18n import _
 from vocab.numbers import DASH
 
 # ASCII digits only: '\d' would also take full-width digits (U+FF10–FF19), which no database
@@ -19,8 +21,16 @@ EXAMPLES = {"year": "2022", "month": "2021-05", "school_year": "2020-2021"}
 FIRST_YEAR = 2000
 YEARS_AHEAD = 5
 
+# Month names are the same in bokmål and nynorsk.
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
           "oktober", "november", "desember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+
+
+def month_name(month: int) -> str:
+    """1 → 'januar' ('January' in English)."""
+    return (MONTHS_EN if i18n.current() == "en" else MONTHS)[month - 1]
 
 
 def kind(p) -> str | None:
@@ -53,22 +63,22 @@ def shift_years(p: str, years: int) -> str:
 
 
 def text(p) -> str:
-    """'2022' → '2022'; '2021-05' → 'mai 2021'; '2020-2021' → '2020–2021'."""
+    """'2022' → '2022'; '2021-05' → 'mai 2021' ('May 2021'); '2020-2021' → '2020–2021'."""
     if p is None:
         return DASH
     s, k = str(p), kind(p)
     if k == "month":
-        return f"{MONTHS[int(s[5:]) - 1]} {s[:4]}"
+        return f"{month_name(int(s[5:]))} {s[:4]}"
     if k == "school_year":
         return f"{s[:4]}{DASH}{s[5:]}"
     return s
 
 
 def short(p) -> str:
-    """For tight axes: 'mai 21', '2020–21', '2022'."""
+    """For tight axes: 'mai 21' ('May 21'), '2020–21', '2022'."""
     s, k = str(p), kind(p)
     if k == "month":
-        return f"{MONTHS[int(s[5:]) - 1][:3]} {s[2:4]}"
+        return f"{month_name(int(s[5:]))[:3]} {s[2:4]}"
     if k == "school_year":
         return f"{s[:4]}{DASH}{s[7:]}"
     return s
@@ -77,8 +87,8 @@ def short(p) -> str:
 def phrase(p) -> str:
     """The period inside a sentence: 'i 2022', 'i mai 2021', 'i skoleåret 2020–2021'."""
     if kind(p) == "school_year":
-        return f"i skoleåret {text(p)}"
-    return f"i {text(p)}"
+        return _("i skoleåret {period}").format(period=text(p))
+    return _("i {period}").format(period=text(p))
 
 
 def span(periods, narrow: bool = False) -> str:
@@ -93,5 +103,12 @@ def span(periods, narrow: bool = False) -> str:
     if a == b:
         return a
     if DASH in a or " " in a:
-        return f"{a} til {b}"
+        return _("{first} til {last}").format(first=a, last=b)
     return f"{a}{DASH}{b}"
+
+
+def date_text(d) -> str:
+    """A date in running text: '7. desember 2026' ('7 December 2026' in English)."""
+    if i18n.current() == "en":
+        return f"{d.day} {month_name(d.month)} {d.year}"
+    return f"{d.day}. {month_name(d.month)} {d.year}"

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from vocab.i18n import N_, _
+
 # ok: published; suppressed: hidden by the source (too few persons); missing: not available;
 # provisional: preliminary; break: a break in the series.
 STATUSES = ("ok", "suppressed", "missing", "provisional", "break")
 VALUE_STATUSES = ("ok", "provisional", "break")   # statuses that carry a number
 
 # The word beside a value (screen, tables, files, messages). A published number needs none.
-WORDS = {"ok": "publisert", "suppressed": "skjermet", "missing": "mangler",
-         "provisional": "foreløpig", "break": "brudd i serien"}
-# The explanation in legends and the «Om tallene» sheet.
-LONG = {"ok": "Publisert", "suppressed": "Skjermet (for få personer til å vises)",
-        "missing": "Mangler (ikke tilgjengelig)", "provisional": "Foreløpig tall",
-        "break": "Brudd i serien"}
-COMPUTED_WORD = "beregnet"   # a figure Innenfor added up itself (a sum, a moving average)
+# Bokmål, as delivery files may write them (loaders.delivery); shown through word()/_().
+WORDS = {"ok": N_("publisert"), "suppressed": N_("skjermet"), "missing": N_("mangler"),
+         "provisional": N_("foreløpig"), "break": N_("brudd i serien")}
+# The explanation in legends and the «Om tallene» sheet (shown through long()).
+LONG = {"ok": N_("Publisert"), "suppressed": N_("Skjermet (for få personer til å vises)"),
+        "missing": N_("Mangler (ikke tilgjengelig)"), "provisional": N_("Foreløpig tall"),
+        "break": N_("Brudd i serien")}
+# A figure Innenfor added up itself (a sum, a moving average); shown as _(COMPUTED_WORD).
+COMPUTED_WORD = N_("beregnet")
 
 # A sum takes the status of its weakest part, in this order: a part the source hid hides the sum,
 # a part that is not there (`absent`: no row at all) or missing makes it missing, and a part's
@@ -30,14 +34,21 @@ def has_value(status: str | None) -> bool:
 
 
 def word(status: str | None) -> str:
-    """'skjermet', 'mangler', 'foreløpig', 'brudd i serien'; '' for a published number."""
+    """'skjermet', 'mangler', 'foreløpig', 'brudd i serien' (in the current language); '' for a
+    published number."""
     if not status or status == "ok":
         return ""
-    return WORDS.get(status, status)
+    return _(WORDS[status]) if status in WORDS else status
 
 
 def long(status: str | None) -> str:
-    return LONG.get(status or "ok", status or "")
+    key = status or "ok"
+    return _(LONG[key]) if key in LONG else (status or "")
+
+
+def computed_word() -> str:
+    """'beregnet' in the current language."""
+    return _(COMPUTED_WORD)
 
 
 def combined(statuses: Iterable[str | None]) -> str:

@@ -1,10 +1,12 @@
 """Text rules shared by loaders, views and exports: folding names for comparison and search,
-saying where in a file something was read, and small Norwegian sentence helpers."""
+saying where in a file something was read, and small sentence helpers (in the current
+language, vocab.i18n)."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from vocab.i18n import _, ngettext
 from vocab.numbers import integer
 
 
@@ -21,22 +23,28 @@ def where(sheet, row) -> str:
     """Where a value was read, as messages name it: 'Rad 14' (CSV), 'Arket «Telemark», rad 14'
     (xlsx), or 'Verdi nr. 14' for a sheet named '#Verdi' (JSON-stat has no rows)."""
     sheet = sheet if isinstance(sheet, str) else ""
+    if sheet == "#Verdi":
+        return _("Verdi nr. {row}").format(row=row)
     if sheet.startswith("#"):
-        return f"{sheet[1:]} nr. {row}"
-    return f"Arket «{sheet}», rad {row}" if sheet else f"Rad {row}"
+        return _("{what} nr. {row}").format(what=sheet[1:], row=row)
+    if sheet:
+        return _("Arket «{sheet}», rad {row}").format(sheet=sheet, row=row)
+    return _("Rad {row}").format(row=row)
 
 
 def rows(n: int) -> str:
     """'1 rad', '12 rader'."""
-    return "1 rad" if n == 1 else f"{integer(n)} rader"
+    return ngettext("{n} rad", "{n} rader", n).format(n=integer(n))
 
 
 def listing(words) -> str:
-    """'Skien', 'Skien og Siljan', 'Skien, Siljan og Bamble'."""
+    """'Skien', 'Skien og Siljan', 'Skien, Siljan og Bamble' ('Skien, Siljan and Bamble')."""
     words = [w for w in words if w]
     if not words:
         return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("{items} og {last}").format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def lower_first(s: str | None) -> str:
