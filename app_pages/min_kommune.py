@@ -1,8 +1,10 @@
-"""Min kommune: all four indicator families for one municipality, in numbers and words."""
+"""Min kommune: all four indicator families for one municipality, in numbers and words, each
+with the same period's figures for the neighbouring municipalities (geo/neighbours.py)."""
 import streamlit as st
 
+from geo import neighbours as geoneighbours
 from geo import regions as georegions
-from indicators import chart_targets, charts, facts, views
+from indicators import chart_targets, charts, facts, ranking, views
 from indicators import format as fmt
 from ui import data, downloads, mission_data, parts, state
 from ui.markdown import escape
@@ -14,6 +16,19 @@ def fact_markdown(x: facts.FactLine) -> str:
     """A fact line with its figure in bold."""
     s = f"{escape(x.label)}: **{escape(x.value)}**" if x.label and x.value else escape(x.label or x.value)
     return f"{s} {escape(x.after)}" if x.after else s
+
+
+def neighbour_line(ind, near: list[str], age, category, period) -> str:
+    """«Nabokommunene, 2024: Bamble 12,1 %, Porsgrunn 9,8 %, Siljan skjermet» (highest first,
+    suppressed and missing by their word, never as a number)."""
+    head = _("Nabokommunene, {period}:").format(period=fmt.period(period))
+    if not near:
+        return f"**{escape(head)}** " + escape(_("ingen (ingen felles grense på land)."))
+    df = views.label_old(data.series(ind.id, ranking.with_old(near), age=age, category=category,
+                                     periods=[period]))
+    rows = views.rows(ranking.neighbour_rows(df, near, period))
+    items = [f"{r['region_name']} {fmt.value(r['value'], ind, r['status'])}" for r in rows]
+    return f"**{escape(head)}** " + escape(", ".join(items))
 
 
 # Streamlit cuts a metric's label off after one line («…, alle aldre, oktob…»): here the
@@ -34,6 +49,7 @@ split = views.split_of(v.kommune)
 old = views.old_codes(v.kommune)
 if split:                                             # Ålesund and Haram: one rule everywhere
     st.info(split.story + " " + _("De vises som egen linje, «{label}».").format(label=split.label))
+near = geoneighbours.neighbours(v.kommune)
 choices = {}
 for _family, _description, ids in views.FAMILIES:
     own = v.ind.id in ids                             # the sidebar's indicator, age, category
@@ -46,6 +62,8 @@ if demo_families:
 downloads.municipality_buttons(v.kommune, v.kommune_name, v.period if v.period_chosen else None)
 parts.caption(_("▲ høyere og ▼ lavere betyr en sikker forskjell: 95 %-intervallene overlapper "
                 "ikke. ≈ ikke sikker forskjell: forskjellen kan skyldes tilfeldigheter."))
+if (near_note := geoneighbours.note(v.kommune)):
+    parts.caption(near_note)
 
 for family, description, ids in views.FAMILIES:
     description = _(description)
@@ -120,6 +138,7 @@ for family, description, ids in views.FAMILIES:
                         export=downloads.ChartExport(f"mk-{ind.id}", ind.id, shown, age=age,
                                                      category=category, place=v.kommune_name,
                                                      target_region=v.kommune if target else None))
+        st.markdown(neighbour_line(ind, near, age, category, period))
         if ind.period_type == "month":
             parts.caption(_("Endringen er målt mot samme måned året før (månedstall svinger "
                             "med sesongen)."))

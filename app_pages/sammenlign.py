@@ -1,9 +1,11 @@
-"""Sammenlign: regional groups, counties and Norway side by side; a ranking of the county's
-municipalities; the four regional groups over time."""
+"""Sammenlign: regional groups, counties and Norway side by side; a ranking of the area's
+municipalities (a large area, such as all Norway, drawn as the chosen municipality in context:
+indicators/ranking.py; the full ranking is the table); the four regional groups over time."""
 import streamlit as st
 
+from geo import neighbours as geoneighbours
 from geo import regions as georegions
-from indicators import charts, views
+from indicators import charts, ranking, views
 from indicators import format as fmt
 from ui import data, downloads, parts, state
 from vocab.i18n import _
@@ -51,10 +53,20 @@ else:
         by_code = {r["region_code"]: r for r in views.rows(refs)}
         references = [(_("Landet") if c == views.NORWAY else by_code[c]["region_name"], by_code[c])
                       for c in ref_codes if c in by_code]
-        fig = charts.ranking(table, ind=ind, period=v.period, area_name=v.fylke_name,
+        # A large area: the chosen municipality in context (its old number, 1507, stands for
+        # it and its neighbours in 2020–2023); the full ranking is the table under the chart.
+        near = ranking.with_old([v.kommune, *geoneighbours.neighbours(v.kommune)])
+        sel = ranking.context(table, v.kommune, near,
+                              ranking.county_members(table, v.kommune_county))
+        drawn = sel.frame if sel.full else ranking.with_places(sel.frame)
+        fig = charts.ranking(drawn, ind=ind, period=v.period,
+                             area_name=ranking.area_label(sel, v.fylke_name),
                              references=references, selected=v.kommune, age=v.age,
                              category=v.category, demo=demo)
-        parts.chart(fig, table=views.display_table(table, ind, with_period=False, sort_by_value=True),
+        if not sel.full:
+            parts.caption(ranking.caption(sel, v.kommune_name, state.county_choices().get(
+                v.kommune_county, v.kommune_county)))
+        parts.chart(fig, table=ranking.table(table, ind),
                     export=downloads.ChartExport("rangering", ind.id, table, age=v.age,
                                                  category=v.category, place=v.fylke_name))
 

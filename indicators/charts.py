@@ -4,7 +4,8 @@ Every figure carries a title, the language's number formats (layout.separators),
 hover text (all words in the current language, vocab.i18n), and `layout.meta["innenfor"]` with
 title, caption, source, definition, period, demo flag and file name, so an export can put the
 same words on the image without asking the page.
-Maps are in indicators/maps.py (the same shared layout and words).
+Maps are in indicators/maps.py (the same shared layout and words); a trend's time axis and the
+mission drawn on it are in indicators/chart_targets.py.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 
 from indicators import format as fmt
 from indicators import views
+from indicators.chart_targets import x_axis, x_values
 from vocab.i18n import N_, _
 from vocab.indicators import Indicator
 from vocab.numbers import plotly_separators
@@ -47,20 +49,6 @@ TEMPLATE = {"layout": {
     "xaxis": {"gridcolor": GRID, "linecolor": "#8c8c8c", "zerolinecolor": "#8c8c8c", "automargin": True},
     "yaxis": {"gridcolor": GRID, "linecolor": "#8c8c8c", "zerolinecolor": "#8c8c8c", "automargin": True},
 }}
-
-
-def _none(x):
-    """NaN/NaT → None so JSON gets null."""
-    if x is None:
-        return None
-    try:
-        return None if pd.isna(x) else x
-    except (TypeError, ValueError):
-        return x
-
-
-def _list(values) -> list:
-    return [_none(x) for x in values]
 
 
 def base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> dict:
@@ -175,33 +163,6 @@ def fonts(node, path: str = ""):
 
 # --- trends ----------------------------------------------------------------------------------
 
-def x_values(periods, period_type: str) -> list[str]:
-    """The x coordinates of periods on a trend chart's axis (dates for months, else names)."""
-    if period_type == "month":
-        return [f"{p}-01" for p in periods]        # a date axis: months at their true spacing
-    return [fmt.period_short(p) for p in periods]  # '2020–21': school years fit the axis
-
-
-def x_axis(period_type: str, all_periods: list[str], **extra) -> dict:
-    """A trend chart's x axis over `all_periods` (`extra` overrides)."""
-    a: dict[str, Any] = {"gridcolor": GRID, "tickfont": {"size": 14}, "title": {"text": ""}}
-    if period_type == "month":
-        # Years only on the axis (plotly names months in English); hover has the language's.
-        # A long series gets every second (or fifth) year, so the years never run together.
-        years = len({p[:4] for p in all_periods})
-        step = 12 if years <= 8 else 24 if years <= 16 else 60
-        a.update(type="date", tickformat="%Y", dtick=f"M{step}", ticklabelmode="period")
-    else:
-        cats = [fmt.period_short(p) for p in all_periods]
-        a.update(type="category", categoryorder="array", categoryarray=cats, tickangle=0)
-        if len(cats) > 8 and period_type == "school_year":
-            # Every other school year, upright: rotated labels are hard to read on a wall.
-            step = math.ceil(len(cats) / 6)
-            a.update(tickmode="array", tickvals=cats[::-1][::step][::-1], ticktext=cats[::-1][::step][::-1])
-    a.update(extra)
-    return a
-
-
 def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age: str | None = None,
           category: str = "alle", demo: bool = False, all_periods: list[str] | None = None,
           moving_average: bool = False, title: str | None = None, height: int = 520,
@@ -209,6 +170,8 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     """One line per (region_code, role): role 'kommune' in colour, references ('fylke',
     'region', 'land') dashed. Gaps where a value is suppressed or missing; provisional values
     and series breaks get their own marked points (symbol and legend entry, not colour).
+    A municipality's share with known counts gets its 95 % interval as a translucent band
+    («95 % feilmargin» in the legend and the hover), broken where the line is.
     A narrow chart (Min kommune) keeps its title short and on one line (plotly never wraps a
     title, and cuts off the first of several lines): `title_size` and a `subtitle`."""
     ptype = ind.period_type
@@ -216,7 +179,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     months = ptype == "month"
     data, colour_i = [], 0
     marked: dict[str, list[dict]] = {"provisional": [], "break": []}
-    gaps = False
+    gaps, bands = False, []
     # The years of an old municipality's own line (1507 for Ålesund and Haram, 2020–2023) are a
     # gap in the lines of the municipalities it became: they had no figures of their own then.
     old_years = set(df.loc[df["region_code"].isin([c for c, r in lines if r == "gammel"]), "period"])
@@ -242,14 +205,20 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
         ys = [r["value"] if r["status"] in fmt.KNOWN else None for r in rs]
         known = [i for i, y in enumerate(ys) if y is not None]    # a break inside the line
         gaps = gaps or (bool(known) and any(y is None for y in ys[known[0]:known[-1]]))
+        xs = x_values([r["period"] for r in rs], ptype)
+        # The 95 % interval of a share whose counts are known (the one Min kommune's facts use).
+        cis = [views.ci_of(r) if ind.kind == "share" and y is not None else None for r, y in zip(rs, ys)]
         data.append({
-            "type": "scatter", "x": x_values([r["period"] for r in rs], ptype), "name": legend, "y": ys,
+            "type": "scatter", "x": xs, "name": legend, "y": ys,
             "mode": "lines" if months else "lines+markers", "line": style, "connectgaps": False,
             "marker": {"size": 8 if role == "kommune" else 6},
             "customdata": [[name, fmt.period(r["period"]), fmt.value(r["value"], ind, r["status"]),
                             _detail(r, ind)] for r in rs],
+            "text": [_band_text(ci) for ci in cis],          # in the hover only (no "text" mode)
             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
-                             "%{customdata[3]}<extra></extra>"})
+                             "%{customdata[3]}%{text}<extra></extra>"})
+        if role in ("kommune", "gammel") and (band := _band(xs, ys, cis, str(style["color"]))):
+            bands.append(band)
         for st in marked:
             marked[st] += [r for r in rs if r["status"] == st and r["value"] is not None]
     for st, symbol, label in (("provisional", "circle-open", _("Foreløpig tall")),
@@ -260,6 +229,10 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
                          "y": [r["value"] for r in marked[st]],
                          "marker": {"symbol": symbol, "size": 13, "color": "#000000",
                                     "line": {"width": 2, "color": "#000000"}}})
+    if len(bands) > 1:                      # one legend entry for all, grey: no one line's colour
+        bands.insert(0, {**bands[0], "x": [None], "y": [None], "fillcolor": "rgba(0,0,0,0.2)"})
+    for i, band in enumerate(bands):       # after the lines (their indices stay), drawn under them
+        data.append(dict(band, name=_("95 % feilmargin"), showlegend=i == 0))
     periods_text = fmt.period_range(df["period"]) if len(df) else fmt.DASH
     title = title or f"{ind_title(ind, age, category)}, {periods_text}"
     subtitle = ". ".join(x for x in (subtitle, _("12 måneders glidende gjennomsnitt")
@@ -275,12 +248,41 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
         notes.append(_("Linjene viser gjennomsnittet av de siste 12 månedene"))
     elif months:
         notes.append(_("Månedstall svinger med sesongen"))
+    if bands:
+        notes.append(_("Farget felt rundt kommunens linje: 95 % feilmargin (der antallene er kjent)"))
     mine = [c for c, r in lines if r == "kommune"]
     names = list(dict.fromkeys(df[df["region_code"].isin(mine)]["region_name"]))
     layout["meta"] = make_meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
                            category=category, demo=demo, name_parts=(*names[:3], periods_text),
                            notes=notes)
     return go.Figure({"data": data, "layout": layout})
+
+
+def _band_text(ci) -> str:
+    return "<br>" + _("95 % feilmargin: {interval}").format(interval=fmt.interval(ci)) if ci else ""
+
+
+def _band(xs: list, ys: list, cis: list, colour: str) -> dict | None:
+    """A municipality's 95 % intervals as a translucent area around its line: one closed piece
+    (fill «toself») per run of two or more periods whose counts are known and hold the value,
+    so it never spans a suppressed or missing figure. None when there is no such run."""
+    bx: list = []
+    by: list = []
+    run: list[tuple] = []
+    for x, y, ci in [*zip(xs, ys, cis), (None, None, None)]:
+        if ci is not None and ci[0] <= y <= ci[1]:
+            run.append((x, ci))
+            continue
+        if len(run) > 1:                   # upper edge forward, lower edge back; None between
+            bx += [*(q[0] for q in run), *(q[0] for q in run[::-1]), None]
+            by += [*(q[1][1] for q in run), *(q[1][0] for q in run[::-1]), None]
+        run = []
+    if not bx:
+        return None
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return {"type": "scatter", "mode": "none", "fill": "toself", "x": bx[:-1], "y": by[:-1],
+            "fillcolor": f"rgba({r},{g},{b},0.2)", "hoverinfo": "skip", "legendgroup": "band",
+            "zorder": -1, "meta": "band"}
 
 
 # --- bars ------------------------------------------------------------------------------------

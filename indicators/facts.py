@@ -2,20 +2,35 @@
 municipality, and the lines that say so. Pure pandas, no Streamlit, no SQL.
 
 The page (app_pages/min_kommune.py) and the exports (exports.kommune: the presentation and the
-"Saksvedlegg") both take their lines from fact_lines(), so they cannot say different things."""
+"Saksvedlegg") both take their lines from fact_lines(), so they cannot say different things.
+
+Symbols keep their word. ▲/▼ against the county or Norway only when a 95 % interval says the
+difference is sure (format.compare); a municipality that is its own county (Oslo) is compared
+with Norway only. A change over time is tested before it is called a rise or a fall
+(change_verdict: a two-proportion test for shares, a Poisson test for counts), and a change in
+fewer than SMALL_POPULATION people is said not to be readable; only a sure change is coloured."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
+from geo import codes as geocodes
 from geo import regions as georegions
 from indicators import format as fmt
 from indicators import views
 from vocab import indicators
-from vocab.i18n import _
+from vocab.i18n import _, ngettext
 from vocab.indicators import Indicator
+from vocab.numbers import is_missing
 from vocab.regions import NORWAY
+
+# Below this many people in the age band (the share's denominator, in either period) a change
+# is not read: one or two persons move a small municipality's share by whole points (Tokke,
+# 373 people, «spikes» in 2020). Said beside the change, never coloured.
+SMALL_POPULATION = 1000
 
 
 def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -> tuple | None:
@@ -51,6 +66,54 @@ def family_choice(ids: list[str], municipality: str, *, ages, periods, series) -
     return first
 
 
+@lru_cache(maxsize=1)
+def _county_members() -> dict[str, frozenset[str]]:
+    """County code → the municipalities in it, in the 2020 and 2024 reference lists."""
+    out: dict[str, set[str]] = {}
+    for table in (geocodes.municipalities_2020(), geocodes.municipalities_2024()):
+        for code, r in table.items():
+            out.setdefault(r["county_code"], set()).add(code)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def own_county(municipality: str, county: str | None) -> bool:
+    """The municipality is its county's only one, so the county's figure is its own (Oslo, 0301
+    in county 03): it is compared with Norway only, never with itself."""
+    return bool(county) and _county_members().get(county or "") == frozenset({municipality})
+
+
+def change_verdict(ind: Indicator, now: dict | None, before: dict | None) -> str | None:
+    """Whether the change from `before` to `now` is sure, at the 95 % level: rise | fall (sure),
+    unsure (the test cannot tell it from chance, or no change shown), small (a share of fewer
+    than SMALL_POPULATION people in either period: not read), untested (a share without counts);
+    None when either figure is unknown.
+
+    A share (numerator of denominator) by the two-proportion z-test with pooled variance; a count
+    by the same test for two Poisson counts, z = (k1 − k0) / √(k1 + k0)."""
+    if not now or not before or any(r.get("status") not in fmt.KNOWN or is_missing(r.get("value"))
+                                    for r in (now, before)):
+        return None
+    shown = round(float(now["value"]) - float(before["value"]), fmt.decimals_for(ind))
+    if ind.kind == "share":
+        raw = [(r.get("numerator"), r.get("denominator")) for r in (now, before)]
+        if any(is_missing(k) or is_missing(n) for k, n in raw):
+            return "untested"
+        (k1, n1), (k0, n0) = counts = [(float(k), float(n)) for k, n in raw]   # type: ignore[arg-type]
+        if min(n1, n0) <= 0 or any(not 0 <= k <= n for k, n in counts):
+            return "untested"
+        if min(n1, n0) < SMALL_POPULATION:
+            return "small"
+        pooled = (k1 + k0) / (n1 + n0)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+        z = (k1 / n1 - k0 / n0) / se if se > 0 else 0.0
+    else:
+        k1, k0 = float(now["value"]), float(before["value"])
+        z = (k1 - k0) / math.sqrt(k1 + k0) if k1 + k0 > 0 else 0.0
+    if shown == 0 or abs(z) < fmt.Z95:
+        return "unsure"
+    return "rise" if shown > 0 else "fall"
+
+
 def family_heading(description: str, ind: Indicator, age: str | None, category: str = "alle") -> str:
     """A family's heading with the age band it is shown for, so the heading says whose figures
     they are: «Unge utenfor arbeid, utdanning og opplæring (NEET), 15–29 år»; for all ages
@@ -80,6 +143,7 @@ class Facts:
     category: str = "alle"
     last_known: dict | None = None      # the municipality's newest row with a known value
     split: georegions.Split | None = None   # the split it came out of (1508 Ålesund: 1507)
+    own_county: bool = False            # the municipality is its county (Oslo): no county line
 
     def is_old(self, row: dict | None) -> bool:
         """The row is the old municipality's (1507 for Ålesund or Haram in 2020–2023)."""
@@ -130,14 +194,35 @@ class Facts:
         d = self.change(other)
         return "" if d is None else fmt.change(d, self.indicator)
 
+    def change_verdict(self, other: dict | None) -> str | None:
+        """change_verdict() for the change from `other` to this period (None when change() is)."""
+        if self.change(other) is None:
+            return None
+        return change_verdict(self.indicator, self.row, other)
+
+    def change_words(self, other: dict | None) -> str:
+        """What the change is, said beside it: «(sikker økning)», «(ingen sikker endring)»,
+        «(endringen kan ikke leses pålitelig: bare 373 personer i aldersgruppen)»."""
+        verdict = self.change_verdict(other)
+        if verdict == "small":
+            n = int(min(float((r or {})["denominator"]) for r in (self.row, other)))
+            return ngettext("(endringen kan ikke leses pålitelig: bare {n} person i aldersgruppen)",
+                            "(endringen kan ikke leses pålitelig: bare {n} personer i aldersgruppen)",
+                            n).format(n=fmt.number(n))
+        words = {"rise": _("(sikker økning)"), "fall": _("(sikker nedgang)"),
+                 "unsure": _("(ingen sikker endring)"),
+                 "untested": _("(uten feilmargin kan vi ikke si om endringen er sikker)")}
+        return words.get(verdict or "", "")
+
     def change_style(self, other: dict | None) -> tuple[str, str]:
-        """(colour, arrow) for st.metric's delta. Set explicitly: the text uses a real minus
+        """(colour, arrow) for st.metric's delta: coloured, with an arrow, only for a sure rise
+        or fall (change_verdict); otherwise neutral. Set explicitly: the text uses a real minus
         sign («−1,4»), which Streamlit would read as a rise."""
-        d = self.change(other)
-        if not d:
+        verdict = self.change_verdict(other)
+        if verdict not in ("rise", "fall"):
             return "off", "off"
-        better = (d < 0) == (self.indicator.better == "lower")
-        return ("green" if better else "red"), ("up" if d > 0 else "down")
+        better = (verdict == "fall") == (self.indicator.better == "lower")
+        return ("green" if better else "red"), ("up" if verdict == "rise" else "down")
 
     def comparison(self, ref: dict | None):
         if not self.has_value or not ref or ref.get("status") not in fmt.KNOWN:
@@ -180,7 +265,8 @@ def facts(ind: Indicator, df: pd.DataFrame, municipality: str, *, county: str | 
         place = m.iloc[0] if len(m) else municipality
     split = views.split_of(municipality)
     f = Facts(indicator=ind, place=place, period=period, row=None, age=age, category=category,
-              split=split if split and split.code != municipality else None)
+              split=split if split and split.code != municipality else None,
+              own_county=own_county(municipality, county))
     if period is None:
         return f
     idx = views.index_rows(df)
@@ -194,7 +280,7 @@ def facts(ind: Indicator, df: pd.DataFrame, municipality: str, *, county: str | 
     f.row = mine(period)
     f.previous = mine(views.previous_period(period, ind.period_type))
     f.five = mine(views.shift_years(period, -5))
-    f.county = views.row_for(idx, county, period) if county else None
+    f.county = views.row_for(idx, county, period) if county and not f.own_county else None
     f.national = views.row_for(idx, NORWAY, period)
     f.last_known = mine(views.latest_known(df, municipality, old))
     return f
@@ -224,8 +310,9 @@ def fact_lines(f: Facts, county_name: str | None) -> list[FactLine]:
     figure for the period — the page shows it as the metric, the presentation as a line; it says
     in the same line when the figure is for all ages, or for the old municipality a split one
     came from. With a figure: the interval (shares with counts), the change since the previous
-    period and over five years (never across a split), the comparison with the county (when
-    named) and with Norway. Without one: why (a suppressed figure) and the last known figure."""
+    period and over five years (never across a split; each said to be sure or not), the comparison
+    with the county (when named, and not the municipality itself) and with Norway. Without one:
+    why (a suppressed figure) and the last known figure."""
     ind = f.indicator
     period = fmt.period(f.period) if f.period is not None else ""
     out = [FactLine("value", fmt.upper_first(period), f.value_text, whose(f, f.row))]
@@ -239,7 +326,7 @@ def fact_lines(f: Facts, county_name: str | None) -> list[FactLine]:
         five = fmt.period(views.shift_years(f.period, -5)) if f.period else ""
         out.append(_change_line(f, "five_years",
                                 _("Endring over fem år (siden {period})").format(period=five), f.five))
-        if county_name:
+        if county_name and not f.own_county:
             out.append(FactLine("county", f.comparison_label(f.county, county_name)))
         out.append(FactLine("national", f.comparison_label(f.national, _("landet"))))
         return [x for x in out if x.label or x.value]
@@ -271,4 +358,5 @@ def _change_line(f: Facts, kind: str, label: str, other: dict | None) -> FactLin
         return FactLine(kind, label, _("kan ikke sammenlignes"),
                         _("({name} ble delt 1. januar {year})").format(name=f.split.name,
                                                                        year=f.split.last_year + 1))
-    return FactLine(kind, label, f.change_text(other) or _("ingen tall"))
+    text = f.change_text(other)
+    return FactLine(kind, label, text or _("ingen tall"), f.change_words(other) if text else "")

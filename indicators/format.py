@@ -81,12 +81,16 @@ def interval(ci: tuple[float, float] | None) -> str:
 @dataclass(frozen=True)
 class Comparison:
     """How a value stands against a reference. `direction`: higher | lower | uncertain | same.
-    `tested` is True when the verdict rests on 95 % intervals (numerator/denominator known)."""
+    `tested` is True when the verdict rests on a 95 % interval (numerator/denominator known)."""
     direction: str
     tested: bool
 
     @property
     def symbol(self) -> str:
+        """▲/▼ mean a sure difference, so they are only for a tested one: an untested higher or
+        lower has no symbol (its words say it is not known to be sure)."""
+        if self.direction in ("higher", "lower") and not self.tested:
+            return ""
         return SYMBOLS[self.direction]
 
 
@@ -95,13 +99,16 @@ SYMBOLS = {"higher": "▲", "lower": "▼", "uncertain": "≈", "same": "="}
 
 def compare(value_a, value_b, *, ci_a=None, ci_b=None, decimals: int = 1) -> Comparison | None:
     """Compare a with b. With both intervals: different only when they do not overlap
-    (conservative; says 'ikke sikker forskjell' otherwise). Without: by the shown values."""
+    (conservative; says 'ikke sikker forskjell' otherwise). With only a's interval (a reference
+    published without counts, such as a total for the country): different only when a's
+    interval leaves out b's value. Without a's interval: by the shown values, untested."""
     if _missing(value_a) or _missing(value_b):
         return None
-    if ci_a is not None and ci_b is not None:
-        if ci_a[0] > ci_b[1]:
+    if ci_a is not None:
+        lo_b, hi_b = ci_b if ci_b is not None else (float(value_b), float(value_b))
+        if ci_a[0] > hi_b:
             return Comparison("higher", True)
-        if ci_a[1] < ci_b[0]:
+        if ci_a[1] < lo_b:
             return Comparison("lower", True)
         return Comparison("uncertain", True)
     a, b = round(float(value_a), decimals), round(float(value_b), decimals)
@@ -122,14 +129,18 @@ def comparison_words(cmp: Comparison | None, ref_name: str, ref_text: str) -> st
 
 
 def comparison_label(cmp: Comparison | None, ref_name: str, ref_text: str) -> str:
-    """Symbol and words (never colour alone): '▲ Høyere enn landet (9,7 %)'."""
+    """Symbol and words (never colour alone): '▲ Høyere enn landet (9,7 %)'. Without an
+    interval no sure-symbol, and the words say so: 'Høyere enn landet (2,3 %), men uten
+    feilmargin kan vi ikke si om forskjellen er sikker'."""
     if cmp is None:
         return _("Kan ikke sammenligne med {name}: mangler tall").format(name=ref_name)
-    w = comparison_words(cmp, ref_name, ref_text)
-    text = f"{cmp.symbol} {w[0].upper()}{w[1:]}"
-    if not cmp.tested and cmp.direction != "same":
-        text = _("{comparison} – uten feilmargin").format(comparison=text)
-    return text
+    if not cmp.tested and cmp.direction in ("higher", "lower"):
+        template = _("Høyere enn {name} ({value}), men uten feilmargin kan vi ikke si om "
+                     "forskjellen er sikker") if cmp.direction == "higher" else \
+            _("Lavere enn {name} ({value}), men uten feilmargin kan vi ikke si om forskjellen "
+              "er sikker")
+        return template.format(name=ref_name, value=ref_text)
+    return f"{cmp.symbol} {upper_first(comparison_words(cmp, ref_name, ref_text))}"
 
 
 # --- sentences -------------------------------------------------------------------------------

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo import codes as geocodes
 from geo import regions as georegions
 from loaders import store
 from vocab import indicators
 from vocab.keys import KEY
 from vocab.keys import SERIES as SERIES_COLUMNS
+from vocab.regions import NORWAY
 from vocab.status import SQL_HAS_VALUE as KNOWN
 from vocab.status import VALUE_STATUSES, sql_combined
 
@@ -250,7 +252,11 @@ def _query(con, indicator_id: str, age: str | None, sex: str, category: str, reg
               "partitions": georegions.county_partitions(), "lifetimes": georegions.lifetimes(),
               "split_additions": georegions.split_members()[0],
               "split_parts": georegions.split_members()[1]}
-    return con.execute(sql, params).df()
+    df = con.execute(sql, params).df()
+    # The store names the country in bokmål; on screen and in exports it is words in the
+    # current language («Heile landet», «Norway»).
+    df.loc[df["region_code"] == NORWAY, "region_name"] = geocodes.name_of(NORWAY)
+    return df
 
 
 def series(con, indicator_id: str, regions: list[str], *, age: str | None = None, sex: str = "alle",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from geo import codes as geocodes
 from geo import regions as georegions
 from indicators import format as fmt
 from vocab import regions
@@ -385,11 +387,56 @@ def wide_table(df: pd.DataFrame, ind: Indicator, order: list[str] | None = None)
 
 
 # --- search ----------------------------------------------------------------------------------
+# The municipality pickers filter their lists in the browser by «contains» on the label (case
+# ignored, diacritics not), so a label carries what a user may type: the number and the name
+# without diacritics. Typed text + Enter is resolved by pick(), the same rule the list shows.
+
+def _typed(name: str) -> list[str]:
+    """Each parallel name (Sami, Kven) without what stands in parentheses, folded, also with æ
+    typed as a: 'Hábmer - Hamarøy' → habmer, hamaroy; 'Færder' → faerder, farder."""
+    variants = (name, name.replace("æ", "a").replace("Æ", "A"))
+    return list(dict.fromkeys(f for n in variants for p in n.split(" - ") if (f := geocodes.fold_name(p))))
+
+
+def picker_label(code: str, name: str, county: str | None) -> str:
+    """'Færder (Vestfold) · 3911 · faerder, farder', 'Kárášjohka - Karasjok (Finnmark) · 5610 ·
+    karasjohka', 'Herøy (Nordland) · 1818 · heroy', 'Oslo · 0301': the county unless the name
+    already says it, the folded forms only where the label does not already hold them."""
+    county = county if isinstance(county, str) and county and county != name else ""
+    label = f"{name} ({county}) · {code}" if county and "(" not in name else f"{name} · {code}"
+    keys: list[str] = []
+    for k in _typed(name):
+        if k not in label.lower() and not any(k in x for x in keys):
+            keys.append(k)
+    return f"{label} · {', '.join(keys)}" if keys else label
+
+
+def pick(text: str, options: Sequence[tuple[str, str, str]]) -> str | None:
+    """The municipality typed text + Enter stands for in a picker of (code, name, label), in
+    list order, that shows the options whose label contains the text (case ignored): a number;
+    else of those shown the first whose name is the text ('herøy', 'farder', 'Kautokeino');
+    else the first shown. Text no label holds: match_name ('karasjohka - karasjok'), else None."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    if t.isdigit() and any(c == t.zfill(4) for c, _n, _l in options):
+        return t.zfill(4)
+    low, f = t.lower(), fmt.fold(t)
+    shown = [(c, n) for c, n, label in options if low in label.lower()]
+    exact = [c for c, n in shown if f == fmt.fold(n) or f in _typed(n)]
+    if exact or shown:
+        return (exact or [c for c, _n in shown])[0]
+    return match_name(t, [(c, n) for c, n, _l in options])
+
 
 def match_name(text: str, choices: list[tuple[str, str]]) -> str | None:
     """The code whose name matches typed text, ignoring case and æ/ø/å/diacritics
-    ('tonsberg' → Tønsberg): exact name first, then a unique start, then a unique part.
+    ('tonsberg' → Tønsberg): the whole name first ('Herøy (Nordland)'), then the name without
+    the county in parentheses: exact ('herøy': the first), a unique start, a unique part.
     `choices` are (code, name) in preference order (the first exact match wins)."""
+    whole = fmt.fold(text)
+    if hit := next((c for c, n in choices if whole and fmt.fold(n) == whole), None):
+        return hit
     t = fmt.fold((text or "").split("(")[0])     # "Skien (Telemark)" → "skien"
     if not t:
         return None
@@ -397,7 +444,7 @@ def match_name(text: str, choices: list[tuple[str, str]]) -> str | None:
         return next((c for c, _n in choices if c == t.zfill(4)), None)
     # Then the same with æ typed as a ('farder' → Færder; fold gives 'faerder').
     for key in (lambda x: x, lambda x: x.replace("ae", "a")):
-        found = _match_folded(key(t), [(c, key(fmt.fold(n))) for c, n in choices])
+        found = _match_folded(key(t), [(c, key(geocodes.fold_name(n))) for c, n in choices])
         if found is not False:
             return found
     return None

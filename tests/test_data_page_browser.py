@@ -96,7 +96,8 @@ def test_sign_in_upload_save_history_kart_original_and_undo(server, playwright, 
     t0 = time.monotonic()
     browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
     try:
-        ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
+                                  locale="nb-NO")
         page = ctx.new_page()
         page.set_default_timeout(30_000)
         page.goto(url + "/data")

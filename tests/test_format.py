@@ -143,7 +143,10 @@ def test_comparison_words_and_label():
     u = fmt.Comparison("uncertain", True)
     assert fmt.comparison_label(u, "Telemark", "11,1 %") == "≈ Ikke sikker forskjell fra Telemark (11,1 %)"
     untested = fmt.Comparison("lower", False)
-    assert fmt.comparison_label(untested, "landet", "2 %").endswith("uten feilmargin")
+    # No interval: no sure-difference symbol, and the words say why.
+    label = fmt.comparison_label(untested, "landet", "2 %")
+    assert label == "Lavere enn landet (2 %), men uten feilmargin kan vi ikke si om forskjellen er sikker"
+    assert not label.startswith(("▲", "▼"))
     assert "mangler" in fmt.comparison_label(None, "landet", "")
 
 

@@ -89,7 +89,8 @@ def test_comparison_labels_and_captions():
     cmp = fmt.compare(11.7, 9.7)                      # no intervals: by the shown values
     with i18n.use("en"):
         assert fmt.comparison_label(cmp, "Norway", "9.7%") == \
-            "▲ Higher than Norway (9.7%) – without margin of error"
+            "Higher than Norway (9.7%), but without a margin of error we cannot say whether " \
+            "the difference is certain"
         assert fmt.comparison_label(None, "Norway", "") == "Cannot compare with Norway: figures missing"
         cap = fmt.caption(NEET, "2015–2024", demo=True)
         assert cap.startswith("Definition: ") and "Period: 2015–2024." in cap
@@ -99,7 +100,8 @@ def test_comparison_labels_and_captions():
         label = fmt.comparison_label(fmt.Comparison("uncertain", True), "Telemark", f"11,1{NB}%")
         assert label == f"≈ Ikkje sikker skilnad frå Telemark (11,1{NB}%)"
         assert not bokmaal_words(fmt.caption(NEET, "2022", demo=True))
-    assert fmt.comparison_label(cmp, "landet", "9,7 %") == "▲ Høyere enn landet (9,7 %) – uten feilmargin"
+    assert fmt.comparison_label(cmp, "landet", "9,7 %") == \
+        "Høyere enn landet (9,7 %), men uten feilmargin kan vi ikke si om forskjellen er sikker"
     assert fmt.interval((10.9, 12.4)) == f"10,9–12,4{NB}%"
 
 
@@ -110,16 +112,17 @@ def test_fact_lines_in_nynorsk_and_english():
     with i18n.use("en"):
         lines = {x.kind: x.text for x in facts.fact_lines(f, None)}
         assert lines["interval"].startswith("95% uncertainty interval: ")
-        assert lines["change"] == "Change since 2021: −0.3 percentage points"
+        assert lines["change"] == "Change since 2021: −0.3 percentage points (no certain change)"
         assert lines["five_years"] == "Change over five years (since 2017): no figures"
-        assert lines["national"].startswith("▲ Higher than Norway (9.7%)")
+        assert lines["national"].startswith("▲ Higher than Norway (9.7%)")     # both intervals
         heading = facts.family_heading(views.FAMILIES[3][1], indicators.get("arbeidssokere"), "alle")
         assert heading.startswith("Jobseekers registered with NAV, all ages (no figures for young people")
     with i18n.use("nn"):
         texts = [x.text for x in facts.fact_lines(f, None)]
-        assert texts[2] == "Endring sidan 2021: −0,3 prosentpoeng"
+        assert texts[2] == "Endring sidan 2021: −0,3 prosentpoeng (inga sikker endring)"
         assert not any(bokmaal_words(x) for x in texts), texts
-    assert [x.text for x in facts.fact_lines(f, None)][2] == "Endring siden 2021: −0,3 prosentpoeng"
+    assert [x.text for x in facts.fact_lines(f, None)][2] == \
+        "Endring siden 2021: −0,3 prosentpoeng (ingen sikker endring)"
 
 
 # --- charts, maps and tables -------------------------------------------------------------------

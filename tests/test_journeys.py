@@ -76,15 +76,16 @@ def test_politician_finds_skien_reads_neet_changes_period_and_shares_the_link(we
 
     # Search without diacritics: "tonsberg" finds Tønsberg, then "skien" finds Skien.
     pick_municipality(page, "tonsberg")
-    assert page.get_by_role("combobox", name="Kommune").input_value() == "Tønsberg (Vestfold)"
+    assert page.get_by_role("combobox", name="Kommune").input_value() == \
+        "Tønsberg (Vestfold) · 3905 · tonsberg"
     assert "kommune=3905" in page.url
     box = page.get_by_role("combobox", name="Kommune")
     box.click()
     box.fill("skien")
-    page.get_by_role("option", name="Skien (Telemark)").wait_for()   # the list offers it
+    page.get_by_role("option", name="Skien (Telemark) · 4003").wait_for()   # the list offers it
     page.keyboard.press("Enter")
     idle(page)
-    assert box.input_value() == "Skien (Telemark)"
+    assert box.input_value() == "Skien (Telemark) · 4003"
     web.shot(page, "reise-politiker-2-skien-valgt")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Min kommune").click()

@@ -53,7 +53,7 @@ def test_coordinator_sets_a_target_and_measures_and_sees_them_on_the_mission_pag
     # A target year after 2035: the rule's Norwegian message, nothing stored.
     form = page.locator(".st-key-plan_target")
     form.scroll_into_view_if_needed()
-    expect(form.get_by_role("combobox", name="Sted")).to_have_value("Skien (Telemark)")
+    expect(form.get_by_role("combobox", name="Sted")).to_have_value("Skien (Telemark) · 4003")
     form.get_by_label("Målverdi", exact=True).fill("8,0")
     commit(form.get_by_label("Målverdi", exact=True))
     form.get_by_label("Målår", exact=True).fill("2040")

@@ -248,12 +248,18 @@ def test_a_click_on_the_map_opens_min_kommune(app_env):
 # --- Utvikling -------------------------------------------------------------------------------
 
 def names(at, i=0):
-    return [t["name"] for t in specs(at)[i]["data"]]
+    """The lines of chart i (the 95 % bands under them are not lines: bands(at))."""
+    return [t["name"] for t in specs(at)[i]["data"] if t.get("legendgroup") != "band"]
+
+
+def bands(at, i=0) -> int:
+    return sum(t.get("legendgroup") == "band" for t in specs(at)[i]["data"])
 
 
 def test_utvikling_default(app_env):
     at = open_page("utvikling")
     assert names(at) == ["Skien", "Telemark (fylket)", "Grenland (regiongruppen)", "Hele landet"]
+    assert bands(at) >= 1                 # Skien's share has counts: its 95 % band is drawn
     s = specs(at)[0]
     assert s["layout"]["xaxis"]["categoryarray"][0] == "2015"
     assert s["data"][0]["customdata"][-1][2].endswith(f"{NB}%")

@@ -123,8 +123,8 @@ def test_fact_lines_are_the_page_wording(con):
     text = [x.text for x in lines]
     assert text[0] == f"2022: 11,7{NB}%"
     assert text[1].startswith("95 % usikkerhetsintervall: ") and lines[1].value.endswith(f"{NB}%")
-    assert text[2] == "Endring siden 2021: +1,4 prosentpoeng"
-    assert text[3] == "Endring over fem år (siden 2017): +1,7 prosentpoeng"
+    assert text[2] == "Endring siden 2021: +1,4 prosentpoeng (sikker økning)"
+    assert text[3] == "Endring over fem år (siden 2017): +1,7 prosentpoeng (sikker økning)"
     skien, telemark = (df[(df["region_code"] == c) & (df["period"] == "2022")].iloc[0]
                        for c in ("4003", "40"))
     assert text[4] == expected_comparison(skien, telemark, "Telemark")
@@ -140,8 +140,8 @@ def test_fact_lines_are_the_page_wording(con):
     df = queries.series(con, "ot_tilmeldt", ["4010", "40", "0"])
     f = facts.facts(OT, df, "4010", county="40", period="2020-2021")
     assert [x.text for x in facts.fact_lines(f, "Telemark")] == [
-        "2020–2021: 14", "Endring siden 2019–2020: 0 personer",
-        "Endring over fem år (siden 2015–2016): −1 person",
+        "2020–2021: 14", "Endring siden 2019–2020: 0 personer (ingen sikker endring)",
+        "Endring over fem år (siden 2015–2016): −1 person (ingen sikker endring)",
         f"Telemark i alt: 1{NB}101 (Siljan er 1,3{NB}% av dette)",
         "Ingen sammenligning med landet: tallet mangler"]
 

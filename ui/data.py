@@ -178,15 +178,28 @@ class _Labels(dict):
 
 
 @shared(4)
-def _labels(k) -> dict[str, str]:
+def _options(k) -> tuple[tuple[str, str, str], ...]:
     m = _municipalities(k)
-    return _Labels(zip(m["code"], m["name"] + " (" + m["county_name"].fillna("") + ")"))
+    return tuple((c, n, views.picker_label(c, n, cn))
+                 for c, n, cn in zip(m["code"], m["name"], m["county_name"]))
+
+
+def municipality_options() -> tuple[tuple[str, str, str], ...]:
+    """(code, name, label) in the pickers' order, for resolving typed text (views.pick)."""
+    return _options(key())
+
+
+@shared(4)
+def _labels(k) -> dict[str, str]:
+    return _Labels((c, label) for c, _n, label in _options(k))
 
 
 def municipality_labels() -> dict[str, str]:
-    """code → «Skien (Telemark)» for the pickers: one dict per store version, shared and
-    read-only (built on every run it cost 3 ms of a 40 ms rerun). An unknown code gives itself,
-    so `municipality_labels().__getitem__` is a format_func without a Python call per option."""
+    """code → «Færder (Vestfold) · 3911 · faerder, farder» for the pickers (views.picker_label:
+    what a user may type is in the label, for the pickers' «contains» filter): one dict per
+    store version, shared and read-only (built on every run it cost 3 ms of a 40 ms rerun). An
+    unknown code gives itself, so `municipality_labels().__getitem__` is a format_func without a
+    Python call per option."""
     return _labels(key())
 
 
@@ -234,25 +247,27 @@ def ages(ind: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _series(k, ind, regions, age, category, periods) -> pd.DataFrame:
+def _series(k, ind, regions, age, category, periods, lang) -> pd.DataFrame:
+    # lang: the country's and a split municipality's names are words in the page's language.
     return _read(k, queries.series, ind, list(regions), age=age, category=category,
                  periods=list(periods) if periods else None)
 
 
 def series(ind: str, regions, *, age: str | None = None, category: str = "alle",
            periods=None) -> pd.DataFrame:
-    return _series(key(), ind, tuple(regions), age, category, tuple(periods) if periods else None)
+    return _series(key(), ind, tuple(regions), age, category, tuple(periods) if periods else None,
+                   i18n.current())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _table(k, ind, level, period, age, category, county) -> pd.DataFrame:
+def _table(k, ind, level, period, age, category, county, lang) -> pd.DataFrame:
     return _read(k, queries.table, ind, level, period=period, age=age, category=category,
                  county=county)
 
 
 def table(ind: str, level: str = "kommune", *, period: str | None, age: str | None = None,
           category: str = "alle", county: str | None = None) -> pd.DataFrame:
-    return _table(key(), ind, level, period, age, category, county)
+    return _table(key(), ind, level, period, age, category, county, i18n.current())
 
 
 @shared(256)
@@ -312,7 +327,7 @@ def _map_view(k, ind_id, period, age, category, county, area_name, lang: str) ->
     ind = indicators.get(ind_id)
     area, county_filter = maps.map_area(county)
     frame = maps.frame(area, county_filter, ind, lambda codes: _series(
-        k, ind_id, tuple(codes), age, category, (period,)))
+        k, ind_id, tuple(codes), age, category, (period,), lang))
     drawn = dict(ind=ind, period=period, area_name=area_name, selected=None, age=age,
                  category=category, breaks=_breaks(k, ind_id, age, category),
                  demo=_is_demo(k, ind_id, age, category, period))

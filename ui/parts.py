@@ -7,6 +7,7 @@ truth, so values survive page switches and permalinks set them."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -47,15 +48,21 @@ def _copy(key: str) -> None:
     state.put(key, st.session_state.get("w_" + key))
 
 
+# The municipality pickers' list shows the options whose label contains the typed text (the
+# label carries the number and the name without diacritics: views.picker_label), not Streamlit's
+# fuzzy default, a subsequence match that listed «Herøy (Møre og Romsdal)» for «oslo» and
+# Farsund for «farder». MULTI_PICKER: no «Select N matches» entry either, which Enter took
+# («Porsgrunn» added Porsanger too); Enter adds the first option the list shows.
+PICKER: dict[str, Any] = {"filter_mode": "contains"}
+MULTI_PICKER: dict[str, Any] = {**PICKER, "select_all": False}
+
+
 def _copy_municipality() -> None:
-    """A picked code, or typed text resolved by name without diacritics ('tonsberg')."""
+    """A picked code, or typed text + Enter resolved as the list shows it (views.pick): a
+    number, a name also without diacritics («tonsberg») or its Sami or Kven form, else the
+    first municipality listed for the text."""
     val = st.session_state.get("w_kommune")
-    if data.is_municipality(val):
-        state.put("kommune", val)
-        st.session_state.pop("_kommune_miss", None)
-        return
-    m = data.municipalities()
-    code = views.match_name(str(val or ""), list(zip(m["code"], m["name"])))
+    code = val if data.is_municipality(val) else views.pick(str(val or ""), data.municipality_options())
     if code:
         state.put("kommune", code)
         st.session_state["w_kommune"] = code
@@ -98,10 +105,12 @@ def sidebar(view: state.View) -> None:
             st.markdown(_("Ingen tall for {indicator} i datalageret.").format(indicator=ind.short))
         st.selectbox(_("Kommune"), data.municipality_codes(), key=bind("kommune", view.kommune),
                      format_func=municipality_label(), on_change=_copy_municipality,
-                     accept_new_options=True,
+                     accept_new_options=True, **PICKER,
                      placeholder=_("Skriv et kommunenavn"),
-                     help=_("Skriv navnet og velg i lista. Du kan skrive uten æ, ø og å "
-                            "(for eksempel «tonsberg») og trykke Enter."))
+                     help=_("Skriv navnet og velg i lista. Du kan også skrive kommunenummeret, "
+                            "skrive uten æ, ø og å (for eksempel «tonsberg») eller bruke det "
+                            "samiske eller kvenske navnet. Enter velger kommunen med akkurat det "
+                            "navnet, ellers den første i lista."))
         miss = st.session_state.get("_kommune_miss")
         if miss:
             st.warning(_("Fant ingen kommune som heter «{name}». Velg i lista.").format(name=miss))

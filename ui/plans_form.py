@@ -13,7 +13,7 @@ from indicators import cost, progress
 from indicators import format as fmt
 from loaders import plans, store, workspace
 from loaders.base import RawFile
-from ui import data
+from ui import data, parts
 from ui.markdown import escape as md_escape
 from vocab import i18n, indicators, regions
 from vocab.i18n import N_, _
@@ -151,7 +151,7 @@ def target_form(user: str) -> None:
         options = region_options()
         codes = list(options)
         region = c1[1].selectbox(_("Sted"), codes, index=_index(codes, "4003"), format_func=options.get,
-                                key="plan_t_region",
+                                key="plan_t_region", **parts.PICKER,
                                 help=_("Kommune, regiongruppe, fylke eller hele landet."))
         c2 = st.columns(3)
         ages = list(ind.ages)
@@ -196,7 +196,7 @@ def measure_form(user: str) -> None:
         name = c1[0].text_input(_("Navn på tiltaket"), key="plan_m_name", max_chars=200)
         places = c1[1].multiselect(_("Sted(er)"), list(options),
                                   default=["4003"] if "4003" in options else [],
-                                  format_func=options.get, key="plan_m_regions")
+                                  format_func=options.get, key="plan_m_regions", **parts.MULTI_PICKER)
         about = st.text_area(_("Beskrivelse"), key="plan_m_about", max_chars=2000, height=80)
         c2 = st.columns(4)
         start = c2[0].date_input(_("Start"), value=None, format=date_format(), key="plan_m_start")
