@@ -197,7 +197,7 @@ def rows(t: DataTable) -> list[dict]:
             "ci_low": round(ci[0], 1) if ci else None,
             "ci_high": round(ci[1], 1) if ci else None,
             "status": status_text(t, {**r, "status": status}),
-            "note": str(r.get("note") or ""),
+            "note": fmt.note_text(r.get("note")),
             "source": source,
             "definition": ind.definition,
             "demo": demo,

@@ -8,6 +8,7 @@ Everything here is pure: no Streamlit, no database.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from vocab import indicators
@@ -278,3 +279,36 @@ def unit_label(ind: Indicator) -> str:
 def percent_suffix() -> str:
     """What follows a number in percent: ' %' (NBSP) in Norwegian, '%' in English."""
     return percent(0, 0)[len(number(0, 0)):]
+
+
+# --- notes beside a computed figure ----------------------------------------------------------
+
+# The queries write these in SQL (indicators/queries.py), so in bokmål, and the loaders store
+# theirs in bokmål too: they are read back into the current language where they are shown.
+SQL_NOTES = (N_("skjermet fordi minst én kommune er skjermet"),
+             N_("skjermet fordi minst én av fylkene er skjermet"),
+             N_("mangler fordi minst én kommune mangler"),
+             N_("mangler fordi minst én av fylkene mangler"),
+             N_("mangler fordi andeler uten antall ikke kan summeres"))
+_COUNTED = re.compile(r"^(summert over|mangler tall for (?P<missing>\d+) av) (?P<n>\d+) "
+                      r"(?P<unit>kommuner|fylker)(?P<rest>.*)$")
+_OWN = {" (kildens eget tall er ufullstendig)": N_("kildens eget tall er ufullstendig"),
+        " (kildens eget tall mangler)": N_("kildens eget tall mangler")}
+
+
+def note_text(note) -> str:
+    """A stored or computed note in the current language ('' for none); a note from a file
+    that is no known phrase is shown as it was written."""
+    s = "" if note is None or (isinstance(note, float) and math.isnan(note)) else str(note)
+    m = _COUNTED.match(s)
+    if not m:
+        return _(s) if s else ""
+    n, kommuner = int(m["n"]), m["unit"] == "kommuner"
+    if m["missing"]:
+        text = (_("mangler tall for {missing} av {n} kommuner") if kommuner else
+                _("mangler tall for {missing} av {n} fylker")).format(missing=m["missing"], n=n)
+    else:
+        text = (_("summert over {n} kommuner") if kommuner else
+                _("summert over {n} fylker")).format(n=n)
+    own = _OWN.get(m["rest"])
+    return f"{text} ({_(own)})" if own else text + m["rest"]

@@ -286,12 +286,12 @@ def _sum_rows(rs: list, ind: Indicator) -> dict | None:
         return {"status": st, "period": period, "computed": True}
     num = [r.get("numerator") for r in rs]
     den = [r.get("denominator") for r in rs]
-    names = " og ".join(f"{r['region_name']} ({r['region_code']})" for r in rs if r)
+    names = fmt.listing(f"{r['region_name']} ({r['region_code']})" for r in rs if r)
     out = {"numerator": None, "denominator": None, "status": st, "period": period,
-           "note": f"summert over {names}", "computed": True}
+           "note": _("summert over {names}").format(names=names), "computed": True}
     if ind.kind == "share":
         if any(x is None for x in num + den):
-            return {"status": "missing", "period": period, "note": "kan ikke slås sammen",
+            return {"status": "missing", "period": period, "note": _("kan ikke slås sammen"),
                     "computed": True}
         return out | {"value": 100 * sum(num) / sum(den), "numerator": sum(num),
                       "denominator": sum(den)}
@@ -312,7 +312,7 @@ def moving_average(df: pd.DataFrame, window: int = 12) -> pd.DataFrame:
         g["numerator"] = None
         g["denominator"] = None
         g["status"] = g["status"].where(g["value"].notna(), "missing")
-        g["note"] = f"glidende gjennomsnitt over {window} måneder"
+        g["note"] = _("glidende gjennomsnitt over {n} måneder").format(n=window)
         g["computed"] = True
         out.append(g)
     return pd.concat(out, ignore_index=True)

@@ -151,3 +151,20 @@ def test_numbers_and_periods_in_english_use_english_conventions():
     with i18n.use("nn"):
         assert numbers.number(1234.5, 1) == "1\u00a0234,5"
         assert periods.phrase("2020-2021") == "i skuleåret 2020–2021"
+
+
+def test_notes_written_in_bokmaal_are_shown_in_the_current_language():
+    """The queries write their notes in SQL (bokmål); exports show them translated."""
+    from indicators import format as fmt
+    note = "summert over 2 fylker (kildens eget tall er ufullstendig)"
+    assert fmt.note_text(note) == note
+    with i18n.use("en"):
+        assert fmt.note_text(note) == "sum of 2 counties (the source's own figure is incomplete)"
+        assert fmt.note_text("mangler tall for 3 av 17 kommuner") == \
+            "no figures for 3 of 17 municipalities"
+        assert fmt.note_text("skjermet fordi minst én kommune er skjermet") == \
+            "suppressed because at least one municipality is suppressed"
+        assert fmt.note_text("en merknad fra fila") == "en merknad fra fila"   # as written
+        assert fmt.note_text(None) == "" and fmt.note_text(float("nan")) == ""
+    with i18n.use("nn"):
+        assert fmt.note_text("summert over 11 fylker") == "summert over 11 fylke"
