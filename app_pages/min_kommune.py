@@ -31,6 +31,31 @@ def neighbour_line(ind, near: list[str], age, category, period) -> str:
     return f"**{escape(head)}** " + escape(", ".join(items))
 
 
+def card_period(v, ind, own: bool, df, available: list[str], old) -> tuple[str | None, str]:
+    """The period a card shows, and a note when it is not the one the sidebar's period slider
+    says. A chosen period is followed where the family has it (the same year: a month
+    indicator its last month that year); where it has not, the card shows its newest figures
+    and says so. Without a choice each card shows its newest figures (they differ between
+    families: NEET for 2024 while disability benefit has 2025), and says so when that is not
+    the slider's period, so «2024» in the sidebar never sits over a card for 2025 unexplained."""
+    newest = views.newest_period(df, v.kommune, available, old)
+    if v.period_chosen:
+        period = v.period if own else views.align_period(v.period, ind.period_type, available)
+        if period is not None or newest is None:
+            return period, ""
+        return newest, _("Ingen tall for {chosen}. Kortet viser de nyeste tallene: {period}.").format(
+            chosen=fmt.period(v.period), period=fmt.period(newest))
+    if newest is None or v.period is None or \
+            newest == views.align_period(v.period, ind.period_type, available):
+        return newest, ""
+    if own:
+        return newest, _("Nyeste tall for {place}: {period}.").format(
+            place=v.kommune_name, period=fmt.period(newest))
+    return newest, _("Nyeste tall: {period}. Perioden i sidemenyen ({chosen}) gjelder "
+                     "{indicator}.").format(period=fmt.period(newest), chosen=fmt.period(v.period),
+                                            indicator=v.ind.short)
+
+
 # Streamlit cuts a metric's label off after one line («…, alle aldre, oktob…»): here the
 # label says whose figure it is (age band, the old Ålesund), so it wraps instead.
 LABEL_CSS = ("<style>[data-testid=stMetricLabel], [data-testid=stMetricLabel] * "
@@ -83,12 +108,7 @@ for family, description, ids in views.FAMILIES:
         available = data.periods(ind.id, age, category)
         df = views.label_old(data.series(ind.id, [v.kommune, *old, v.kommune_county, views.NORWAY],
                                          age=age, category=category))
-        if own and v.period_chosen:
-            period = v.period
-        elif v.period_chosen:
-            period = views.align_period(v.period, ind.period_type, available)
-        else:                                         # the newest period this municipality has
-            period = views.newest_period(df, v.kommune, available, old)
+        period, period_note = card_period(v, ind, own, df, available, old)
         selection = fmt.dimension_text(ind, age, category)
         if period is None:
             parts.no_data(_("Ingen data for {place} {period} ({indicator}, {selection}).").format(
@@ -103,6 +123,8 @@ for family, description, ids in views.FAMILIES:
         f = facts.facts(ind, df, v.kommune, county=v.kommune_county, period=period, age=age,
                         category=category, place=v.kommune_name)
         value, *lines = facts.fact_lines(f, county_name)     # the same lines as the exports
+        if period_note:
+            parts.caption(period_note)
         left, right = st.columns([2, 3], gap="large")
         with left:
             colour, arrow = f.change_style(f.previous)
@@ -127,7 +149,8 @@ for family, description, ids in views.FAMILIES:
             fig = charts.trend(df, ind=ind, lines=lines_, age=age, category=category,
                                demo=data.is_demo(ind.id, age, category), all_periods=available,
                                height=360, view="min-kommune", title=charts.ind_title(ind, age, category),
-                               subtitle=fmt.period_range(df["period"], narrow=True), title_size=17)
+                               subtitle=fmt.period_range(df["period"], narrow=True), title_size=17,
+                               provenance=data.provenance(ind.id, df["period"]))
             target = mission_data.target(v.kommune, ind.id, age, category)
             fig = chart_targets.with_mission(
                 fig, ind=ind, target=target, measures=mission_data.measures([v.kommune], ind.id),

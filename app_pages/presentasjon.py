@@ -81,7 +81,8 @@ elif show == "kart":
         age=v.age, category=v.category, demo=demo,
         # No "skjermet" words on the map: at 24 px they cover small municipalities and each
         # other. The grey class is named in the legend and in "Vis tabell".
-        label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url())))
+        label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url()),
+        names=True))      # the municipalities named (all up to 60, else the chosen and the largest)
     drawn_in = maps.feature_of(v.kommune)       # 1508 Ålesund is drawn in 1507's area
     shown = drawn_in in set(frame["region_code"])
     where = (_("alle kommuner i landet") if v.fylke == views.NORWAY
@@ -110,7 +111,8 @@ else:
     if views.has_known(df, v.kommune, views.old_codes(v.kommune)):
         fig = present.trend_figure(
             charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, demo=demo,
-                         all_periods=v.periods, view="presentasjon"),
+                         all_periods=v.periods, view="presentasjon",
+                         provenance=data.provenance(ind.id, df["period"])),
             ind=ind, current=v.period, own=v.kommune_name)
         own = views.row_for(df, v.kommune, v.period)
         old = next((r for c in views.old_codes(v.kommune)
@@ -150,8 +152,8 @@ notes = []
 if (show == "kart" and fig is not None) or (show == "maal" and goals):
     notes.append(maps.credit())
     if ind.kind == "count":
-        notes.append(_("Kartet viser antall personer, ikke andel: store kommuner får høye tall."))
-source = " ".join([fmt.source_line(ind)] + notes)
+        notes.append(maps.count_note() + ".")
+source = " ".join([fmt.source_line(ind, data.provenance(ind.id))] + notes)
 demo_html = (f' <span class="pres-demo">{esc(_("DEMODATA"))}</span> '
              + esc(_("oppdiktede tall, ikke ekte statistikk.")) if demo else "")
 st.html(f'<p class="pres-source">{esc(source)}{demo_html}</p>')

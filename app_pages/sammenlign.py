@@ -31,7 +31,8 @@ else:
             period=fmt.period_phrase(v.period)))
     else:
         fig = charts.region_bars(side, ind=ind, period=v.period, order=ORDER, age=v.age,
-                                 category=v.category, demo=demo)
+                                 category=v.category, demo=demo,
+                                 provenance=data.provenance(ind.id, [v.period]))
         rank = {c: i for i, c in enumerate(ORDER)}
         side = side.assign(_o=side["region_code"].map(rank)).sort_values("_o").drop(columns="_o")
         parts.chart(fig, table=views.display_table(side, ind, with_period=False),
@@ -62,7 +63,8 @@ else:
         fig = charts.ranking(drawn, ind=ind, period=v.period,
                              area_name=ranking.area_label(sel, v.fylke_name),
                              references=references, selected=v.kommune, age=v.age,
-                             category=v.category, demo=demo)
+                             category=v.category, demo=demo,
+                             provenance=data.provenance(ind.id, [v.period]))
         if not sel.full:
             parts.caption(ranking.caption(sel, v.kommune_name, state.county_choices().get(
                 v.kommune_county, v.kommune_county)))
@@ -78,7 +80,8 @@ else:
     else:
         fig = charts.small_multiples(over_time, ind=ind, panels=panels, age=v.age,
                                      category=v.category, demo=data.is_demo(ind.id, v.age, v.category),
-                                     all_periods=v.periods)
+                                     all_periods=v.periods,
+                                     provenance=data.provenance(ind.id, over_time["period"]))
         parts.chart(fig, table=views.wide_table(over_time, ind, order=GROUPS + [views.NORWAY]),
                     export=downloads.ChartExport("regiongrupper", ind.id, over_time, age=v.age,
                                                  category=v.category))

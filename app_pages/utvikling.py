@@ -101,7 +101,7 @@ else:
         periods=fmt.period_range(df["period"]))
     fig = charts.trend(df, ind=ind, lines=lines, age=v.age, category=v.category, title=title,
                        demo=data.is_demo(ind.id, v.age, v.category), all_periods=v.periods,
-                       moving_average=moving)
+                       moving_average=moving, provenance=data.provenance(ind.id, df["period"]))
     # The 2035 mission: the chosen municipality's target path and the measures aimed at it.
     target = mission_data.target(v.kommune, ind.id, v.age, v.category)
     fig = chart_targets.with_mission(

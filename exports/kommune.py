@@ -45,7 +45,7 @@ class Chart:
 
     @property
     def source(self) -> str:
-        return fmt.source_line(self.ind)
+        return fmt.source_line(self.ind, self.table.provenance)
 
     @property
     def selection(self) -> str:
@@ -169,7 +169,9 @@ def _trend_chart(con, family: str, ind: Indicator, code: str, name: str, county:
     periods_text = fmt.period_range(shown["period"]) if len(shown) else fmt.DASH
     title = charts.place_title(ind, name, age, category)
     fig = charts.trend(shown, ind=ind, lines=lines, age=age, category=category, demo=demo,
-                       all_periods=available, title=f"{title}, {periods_text}", view="min-kommune")
+                       all_periods=available, title=f"{title}, {periods_text}", view="min-kommune",
+                       provenance=fmt.provenance_of(
+                           queries.sources_for(con, ind.id, shown_periods or None)))
     # The 2035 mission as on Min kommune: the path to the target and the measures' lanes.
     target = progress.for_view(con, code, ind.id, age, category)
     ms = progress.measures(con, [code], ind.id)

@@ -93,7 +93,7 @@ def source_lines(con, m: Mission) -> list[tuple[str, str]]:
             or _("ingen tall i datalageret")
         what = f"{p.indicator.short}, {fmt.dimension_text(p.indicator, p.age, p.category)}"
         out.append((f"{p.region_name}: {what}", _("{source} Filer: {files}.").format(
-            source=fmt.source_line(p.indicator), files=files)))
+            source=fmt.source_line(p.indicator, fmt.provenance_of(t.sources)), files=files)))
     return out
 
 

@@ -47,6 +47,12 @@ class DataTable:
     targets: list = field(default_factory=list)   # indicators.progress.Progress drawn on the chart
 
     @property
+    def provenance(self) -> fmt.Provenance | None:
+        """The releases behind the rows (from `sources`), for «SSB, tabell …, hentet …»; None
+        for demo data (its source line stays the indicator's, marked demo)."""
+        return None if self.demo or self.sources is None else fmt.provenance_of(self.sources)
+
+    @property
     def periods_text(self) -> str:
         f = self.frame
         return fmt.period_range(f["period"]) if f is not None and len(f) else fmt.DASH
@@ -147,9 +153,10 @@ def day_text(d) -> str:
     return date_text(d) if i18n.current() == "en" else d.strftime("%d.%m.%Y")
 
 
-def source_text(ind: Indicator) -> str:
-    """The source line without its «Kilde: » (for a column or a label of its own)."""
-    line = fmt.source_line(ind)
+def source_text(ind: Indicator, provenance: fmt.Provenance | None = None) -> str:
+    """The source line without its «Kilde: » (for a column or a label of its own), with the
+    releases shown when `provenance` says (DataTable.provenance)."""
+    line = fmt.source_line(ind, provenance)
     for prefix in (_("Kilde: "), "Kilde: "):
         if line.startswith(prefix):
             return line[len(prefix):]
@@ -176,7 +183,7 @@ def rows(t: DataTable) -> list[dict]:
     if t.frame is None or t.frame.empty:
         return out
     selection = fmt.dimension_text(ind, t.age, t.category)
-    source = source_text(ind)
+    source = source_text(ind, t.provenance)
     demo = yes_no(t.demo)
     for r in views.rows(t.frame):
         status = r.get("status") or "missing"
@@ -228,7 +235,7 @@ def target_rows(t: DataTable) -> list[dict]:
                 "note": _("{target}, vedtatt av {decided_by}. Status: {status}.").format(
                     target=p.label, decided_by=p.decided_by, status=p.status_text),
                 "source": _("Målet: vedtatt av {decided_by}; basisverdien: {source}").format(
-                    decided_by=p.decided_by, source=source_text(ind)),
+                    decided_by=p.decided_by, source=source_text(ind, t.provenance)),
                 "definition": _(progress.PATH_RULE), "demo": yes_no(t.demo),
                 "kind": ind.kind, "period_type": ind.period_type})
     return out
@@ -294,7 +301,7 @@ def about(t: DataTable, *, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
              (N_("Utvalg"), fmt.dimension_text(ind, t.age, t.category)),
              (N_("Enhet"), _("prosent (én desimal)") if ind.kind == "share" else _("antall personer")),
              (N_("Periode"), t.periods_text),
-             (N_("Kilde"), source_text(ind))]
+             (N_("Kilde"), source_text(ind, t.provenance))]
     if t.title:
         rows_.insert(0, (N_("Figur"), t.title))
     for s in source_rows(t):

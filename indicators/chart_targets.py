@@ -228,7 +228,7 @@ def with_mission(fig: go.Figure, *, ind: Indicator, target: progress.Progress | 
     meta = dict(layout["meta"]["innenfor"])
     meta["notes"] = notes
     meta["caption"] = fmt.caption(ind, meta["period"], age=age, category=category,
-                                  demo=meta["demo"], notes=notes)
+                                  demo=meta["demo"], notes=notes, source=meta.get("source"))
     meta["target"] = target.label if target is not None else None
     meta["measures"] = [m["name"] for m, _b in shown]
     layout["meta"] = {"innenfor": meta}

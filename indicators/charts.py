@@ -74,11 +74,13 @@ def base_layout(*, title: str, subtitle: str = "", demo: bool, height: int) -> d
 
 
 def make_meta(*, view: str, title: str, ind: Indicator, periods_text: str, age: str | None,
-          category: str, demo: bool, name_parts: tuple, notes=()) -> dict:
+          category: str, demo: bool, name_parts: tuple, notes=(), provenance=None) -> dict:
+    source = fmt.source_line(ind, None if demo else provenance)    # provenance: ui.data.provenance
     return {"innenfor": {
         "view": view, "indicator": ind.id, "title": title,
-        "caption": fmt.caption(ind, periods_text, age=age, category=category, demo=demo, notes=notes),
-        "definition": ind.definition, "source": fmt.source_line(ind), "period": periods_text,
+        "caption": fmt.caption(ind, periods_text, age=age, category=category, demo=demo, notes=notes,
+                               source=source),
+        "definition": ind.definition, "source": source, "period": periods_text,
         "unit": fmt.unit_label(ind), "selection": fmt.dimension_text(ind, age, category),
         "demo": demo, "notes": [n for n in notes if n],
         "filename": fmt.slug("innenfor", view, ind.id, *name_parts),
@@ -165,7 +167,7 @@ def fonts(node, path: str = ""):
 
 def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age: str | None = None,
           category: str = "alle", demo: bool = False, all_periods: list[str] | None = None,
-          moving_average: bool = False, title: str | None = None, height: int = 520,
+          moving_average: bool = False, title: str | None = None, height: int = 520, provenance=None,
           view: str = "utvikling", subtitle: str = "", title_size: int | None = None) -> go.Figure:
     """One line per (region_code, role): role 'kommune' in colour, references ('fylke',
     'region', 'land') dashed. Gaps where a value is suppressed or missing; provisional values
@@ -254,7 +256,7 @@ def trend(df: pd.DataFrame, *, ind: Indicator, lines: list[tuple[str, str]], age
     names = list(dict.fromkeys(df[df["region_code"].isin(mine)]["region_name"]))
     layout["meta"] = make_meta(view=view, title=title, ind=ind, periods_text=periods_text, age=age,
                            category=category, demo=demo, name_parts=(*names[:3], periods_text),
-                           notes=notes)
+                           notes=notes, provenance=provenance)
     return go.Figure({"data": data, "layout": layout})
 
 
@@ -305,7 +307,7 @@ def _errors(rs: list[dict], ind: Indicator) -> dict | None:
 
 def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: str,
             references: Sequence[tuple[str, dict | None]] = (), selected: str | None = None,
-            age: str | None = None, category: str = "alle", demo: bool = False) -> go.Figure:
+            age: str | None = None, category: str = "alle", demo: bool = False, provenance=None) -> go.Figure:
     """Municipalities sorted by value (highest on top), 95 % intervals as whiskers, the county
     and Norway as vertical lines; suppressed and missing listed at the bottom with the word."""
     known = df["status"].isin(fmt.KNOWN) & df["value"].notna()
@@ -348,7 +350,8 @@ def ranking(df: pd.DataFrame, *, ind: Indicator, period: str | None, area_name: 
     layout.update({"xaxis": _value_axis(ind), "yaxis": {"tickfont": {"size": 14}, "automargin": True},
                    "bargap": 0.25, "margin": {"l": 10, "r": 20, "t": 100 + 24 * len(shown), "b": 10}})
     layout["meta"] = make_meta(view="rangering", title=title, ind=ind, periods_text=ptext, age=age,
-                           category=category, demo=demo, name_parts=(area_name, period))
+                           category=category, demo=demo, name_parts=(area_name, period),
+                           provenance=provenance)
     return go.Figure({"data": [bar], "layout": layout})
 
 
@@ -369,7 +372,7 @@ def _level_name(r: dict) -> str:
     return r["region_name"]
 
 
-def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: list[str],
+def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: list[str], provenance=None,
                 age: str | None = None, category: str = "alle", demo: bool = False) -> go.Figure:
     """Regional groups, counties and Norway side by side for one period (in `order`, first on
     top), coloured by level with a legend; the names say the level too."""
@@ -403,13 +406,13 @@ def region_bars(df: pd.DataFrame, *, ind: Indicator, period: str | None, order: 
                    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
                    "margin": {"l": 10, "r": 10, "t": 80, "b": 50}})
     layout["meta"] = make_meta(view="regioner", title=title, ind=ind, periods_text=ptext, age=age,
-                           category=category, demo=demo, name_parts=(period,))
+                           category=category, demo=demo, name_parts=(period,), provenance=provenance)
     return go.Figure({"data": data, "layout": layout})
 
 
 def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str, str]],
                     reference: str = views.NORWAY, age: str | None = None, category: str = "alle",
-                    demo: bool = False, all_periods: list[str] | None = None) -> go.Figure:
+                    demo: bool = False, all_periods: list[str] | None = None, provenance=None) -> go.Figure:
     """One small panel per region (the four regional groups), shared axes, Norway dashed in
     each panel for reference."""
     cols = 2
@@ -469,5 +472,6 @@ def small_multiples(df: pd.DataFrame, *, ind: Indicator, panels: list[tuple[str,
     layout.update({"legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
                    "margin": {"l": 10, "r": 10, "t": 120, "b": 10}})
     layout["meta"] = make_meta(view="regiongrupper", title=title, ind=ind, periods_text=periods_text,
-                           age=age, category=category, demo=demo, name_parts=(periods_text,))
+                           age=age, category=category, demo=demo, name_parts=(periods_text,),
+                           provenance=provenance)
     return go.Figure({"data": data, "layout": layout})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from vocab import indicators
 from vocab.i18n import N_, _, ngettext
@@ -17,6 +18,7 @@ from vocab.indicators import Indicator
 from vocab.numbers import DASH, MINUS, NBSP, PLOTLY_SEPARATORS, number, percent, signed  # noqa: F401
 from vocab.numbers import is_missing as _missing
 from vocab.periods import MONTHS  # noqa: F401
+from vocab.periods import date_text as period_date
 from vocab.periods import phrase as period_phrase
 from vocab.periods import short as period_short  # noqa: F401
 from vocab.periods import span as period_range  # noqa: F401
@@ -245,8 +247,49 @@ def sentence(ind: Indicator, place: str, row: dict | None, *, period_: str | Non
 
 # --- captions and names ----------------------------------------------------------------------
 
-def source_line(ind: Indicator) -> str:
-    return _("Kilde: {source}. Bearbeidet av Innenfor.").format(source=ind.source)
+@dataclass(frozen=True)
+class Provenance:
+    """Where the figures a view shows come from (indicators.queries.provenance): the products of
+    the releases shown as the store names them ('SSB tabell 13563', 'SSB tabell 13556 og 13563',
+    a format's name), when the newest of them came into Innenfor, and whether any is demo."""
+    products: tuple[str, ...] = ()
+    loaded: datetime | None = None
+    demo: bool = False
+
+
+def provenance_of(rows) -> Provenance | None:
+    """The Provenance of source rows (queries.sources_for's frame, or dicts with product,
+    loaded_at, is_demo); None without any."""
+    rows = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows or ())
+    if not rows:
+        return None
+    products = tuple(sorted({str(r.get("product") or "") for r in rows if not r.get("is_demo")} - {""}))
+    loaded = [t for r in rows if not r.get("is_demo")
+              and isinstance(t := r.get("loaded_at"), datetime) and t == t]      # (not NaT)
+    return Provenance(products, max(loaded) if loaded else None, any(bool(r.get("is_demo")) for r in rows))
+
+
+_SSB_TABLE = re.compile(r"^SSB tabell (\d{5}(?: og \d{5})*)$")
+
+
+def source_line(ind: Indicator, provenance: Provenance | None = None) -> str:
+    """«Kilde: SSB, tabell 13563, hentet 7. desember 2026. Bearbeidet av Innenfor.» when the
+    figures shown are SSB tables' releases (the date the newest of them was fetched or loaded),
+    «Kilde: <the indicator's source>, lastet inn <date>. …» for other real files, and the
+    indicator's source alone without provenance or when any figure shown is demo data."""
+    p = provenance
+    if p is None or p.demo or not p.products or p.loaded is None:
+        return _("Kilde: {source}. Bearbeidet av Innenfor.").format(source=ind.source)
+    when = period_date(p.loaded)
+    found = [_SSB_TABLE.match(x) for x in p.products]
+    if all(found):
+        tables = sorted({t for m in found if m for t in m[1].split(" og ")},
+                        key=lambda t: (ind.source.find(t) % (len(ind.source) + 1), t))
+        return ngettext("Kilde: SSB, tabell {tables}, hentet {date}. Bearbeidet av Innenfor.",
+                        "Kilde: SSB, tabell {tables}, hentet {date}. Bearbeidet av Innenfor.",
+                        len(tables)).format(tables=listing(tables), date=when)
+    return _("Kilde: {source}, lastet inn {date}. Bearbeidet av Innenfor.").format(
+        source=ind.source, date=when)
 
 
 def dimension_text(ind: Indicator, age: str | None = None, category: str = "alle") -> str:
@@ -259,11 +302,13 @@ def dimension_text(ind: Indicator, age: str | None = None, category: str = "alle
 
 
 def caption(ind: Indicator, periods_text: str, *, age: str | None = None, category: str = "alle",
-            demo: bool = False, notes: tuple | list = ()) -> str:
-    """The line under every chart: definition, source and period (plus demo and notes)."""
+            demo: bool = False, notes: tuple | list = (), provenance: Provenance | None = None,
+            source: str | None = None) -> str:
+    """The line under every chart: definition, source and period (plus demo and notes). The
+    source is source_line(ind, provenance), or `source` when a figure's meta already has it."""
     bits = [_("Definisjon: {definition}").format(definition=ind.definition),
             _("Utvalg: {selection}.").format(selection=dimension_text(ind, age, category)),
-            source_line(ind),
+            source or source_line(ind, None if demo else provenance),
             _("Periode: {period}.").format(period=periods_text)]
     bits += [n if n.endswith(".") else n + "." for n in notes if n]
     if demo:

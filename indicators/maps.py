@@ -6,9 +6,17 @@ classes and words, so a colour and a sentence mean the same everywhere.
   can be reached with the keyboard.
 - `choropleth`: a plotly figure of the same map, for kaleido (PNG/SVG/PDF, slides) and the
   presentation page.
+
+Counts (kind "count": job seekers, OT) are not coloured areas: a large municipality would look
+"worse" only for being large. Both renderers draw them as proportional symbols instead: every
+municipality in one neutral fill and a circle at its label point whose AREA is proportional to
+the count (radius ∝ √value, `symbol_sizes`), with a size legend of 2–3 reference circles
+(`size_steps`). Suppressed and missing municipalities keep their grey fills and words, never a
+circle. Shares stay a choropleth.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pandas as pd
@@ -36,6 +44,14 @@ BORDER = "#4d4d4d"         # ≥ 3:1 against the light classes and the page
 SELECTED = "#000000"
 CREDIT = "Kart: " + boundaries.CREDIT + "."      # bokmål; credit() in the current language
 WORDS_ON_MAP = 60          # label suppressed/missing municipalities in words up to this many
+# Counts: proportional circles on a neutral map.
+NEUTRAL = "#f7f3e8"        # warm off-white: not a value class, not the grey of missing
+SYMBOL = "#225ea8"
+SYMBOL_LINE = "#0b2e59"
+SYMBOL_OPACITY = 0.55
+SVG_MAX_RADIUS = 0.035     # × the SVG map's longer side: the radius of the largest count
+PLOTLY_MAX_DIAMETER = 44   # px: the largest count's circle in the plotly figure
+NAMES_WHEN_MANY = 6        # above WORDS_ON_MAP municipalities: the chosen one and this many largest
 
 
 def credit() -> str:
@@ -116,7 +132,6 @@ def classes(frame: pd.DataFrame, breaks: list[float], ind: Indicator) -> tuple[l
 
     'Ingen data' and 'Skjermet' come first when some row has them, then the value classes,
     which are fixed by `breaks` (from all periods), so a colour means the same every year."""
-    colours = SEQUENTIAL[min(len(breaks) + 1, 5)]
     known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
     suppressed = frame["status"] == "suppressed"
     entries = []
@@ -125,11 +140,55 @@ def classes(frame: pd.DataFrame, breaks: list[float], ind: Indicator) -> tuple[l
     if suppressed.any():
         entries.append((_("Skjermet"), SUPPRESSED))
     offset = len(entries)
+    if is_symbol_map(ind):        # one neutral fill: the circle, not the colour, says how many
+        entries.append((_("Antall: se sirkelen"), NEUTRAL))
+        return entries, [offset if kn else (offset - 1 if sup else 0)
+                         for kn, sup in zip(known, suppressed)]
+    colours = SEQUENTIAL[min(len(breaks) + 1, 5)]
     entries += list(zip(views.class_labels(breaks, ind), colours))
     shown = fmt.decimals_for(ind)     # classed as shown: 10,96 is «11,0 %», in the 11,0 class
     index = [offset + views.class_of(round(v, shown), breaks) if kn else (offset - 1 if sup else 0)
              for v, kn, sup in zip(frame["value"], known, suppressed)]
     return entries, index
+
+
+def is_symbol_map(ind: Indicator) -> bool:
+    """Counts are drawn as proportional circles, shares as coloured areas."""
+    return ind.kind == "count"
+
+
+def symbol_values(frame: pd.DataFrame) -> list[float | None]:
+    """Per row the number a circle stands for; None for suppressed and missing (no circle, ever)."""
+    return [float(v) if st in fmt.KNOWN and v is not None and not pd.isna(v) and v >= 0 else None
+            for v, st in zip(frame["value"], frame["status"])]
+
+
+def symbol_sizes(values: list[float | None], largest: float) -> list[float | None]:
+    """Radius per value with the circle's AREA proportional to the value: `largest` is the
+    radius of the biggest value (√ scaling; 0 for 0, None where no value)."""
+    top = max((v for v in values if v is not None), default=0.0)
+    return [None if v is None else (largest * math.sqrt(v / top) if top > 0 else 0.0)
+            for v in values]
+
+
+def _nice_floor(x: float) -> float:
+    k = 10 ** math.floor(math.log10(x))
+    return next(m * k for m in (5, 2, 1) if m * k <= x)
+
+
+def size_steps(top: float) -> list[float]:
+    """2–3 round reference values (1, 2 or 5 × 10ⁿ, at most `top`) for the size legend,
+    largest first; none when nothing is above zero."""
+    if top < 1:
+        return []
+    return sorted({_nice_floor(t) for t in (top, top / 4, top / 16) if t >= 1}, reverse=True)
+
+
+def size_legend(values: list[float | None], largest: float) -> list[dict]:
+    """[{value, r, label}] for the reference circles, on the same scale as `symbol_sizes`."""
+    top = max((v for v in values if v is not None), default=0.0)
+    return [{"value": v, "r": largest * math.sqrt(v / top), "label": fmt.number(v)}
+            for v in size_steps(top)]
 
 
 def words(frame: pd.DataFrame, ind: Indicator, period: str | None) -> list[list[str]]:
@@ -169,15 +228,26 @@ def _status_word(status: str, value_known: bool) -> str | None:
     return _("skjermet") if status == "suppressed" else _("ingen data")
 
 
-def _words_and_meta(*, ind, period, area_name, age, category, demo):
+def count_note() -> str:
+    """The words every count map carries (page, presentation, images)."""
+    return _("Sirkelens areal viser antall personer, ikke andel: store kommuner får store sirkler")
+
+
+def subtitle(ind: Indicator, area_name: str) -> str:
+    if is_symbol_map(ind):
+        return _("{area}. Sirkelens areal er proporsjonalt med antallet.").format(area=area_name)
+    return _("{area}. Fargeklassene er like for alle år.").format(area=area_name)
+
+
+def _words_and_meta(*, ind, period, area_name, age, category, demo, provenance=None):
     ptext = fmt.period(period) if period else fmt.DASH
     title = f"{charts.ind_title(ind, age, category)}, {ptext}"
     notes = [credit()]
-    if ind.kind == "count":
-        notes.append(_("Kartet viser antall personer, ikke andel: store kommuner får høye tall"))
+    if is_symbol_map(ind):
+        notes.append(count_note())
     meta = charts.make_meta(view="kart", title=title, ind=ind, periods_text=ptext, age=age,
                             category=category, demo=demo, name_parts=(area_name, period),
-                            notes=notes)
+                            notes=notes, provenance=provenance)
     return title, meta
 
 
@@ -185,29 +255,42 @@ def _words_and_meta(*, ind, period, area_name, age, category, demo):
 
 def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicator,
             period: str | None, area_name: str, breaks: list[float], selected: str | None = None,
-            age: str | None = None, category: str = "alle", demo: bool = False) -> dict:
+            age: str | None = None, category: str = "alle", demo: bool = False,
+            provenance: fmt.Provenance | None = None) -> dict:
     """What ui/mapview.py draws: paths, fills, words, legend (highest class first) and the
     figure's words (`meta`, as charts.meta gives for a plotly figure). Plain JSON."""
     geo = svg_geometry(area, county)
     entries, index = classes(frame, breaks, ind)
     title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
-                                  category=category, demo=demo)
+                                  category=category, demo=demo, provenance=provenance)
     few = len(frame) <= WORDS_ON_MAP
+    symbols = is_symbol_map(ind)
+    largest = SVG_MAX_RADIUS * max(geo.width, geo.height)
+    values: list[float | None] = symbol_values(frame) if symbols else [None] * len(frame)
+    radii = symbol_sizes(values, largest)
     regions = []
-    for r, i, w in zip(views.rows(frame), index, words(frame, ind, period)):
+    for r, i, w, radius in zip(views.rows(frame), index, words(frame, ind, period), radii):
         code = r["region_code"]
         if code not in geo.paths:
             continue
         known = r["status"] in fmt.KNOWN and r.get("value") is not None
         word = _status_word(r["status"], known) if few else None
-        regions.append({"code": code, "d": geo.paths[code], "fill": entries[i][1], "words": w,
-                        "label": word, "at": geo.labels.get(code) if word else None})
+        region = {"code": code, "d": geo.paths[code], "fill": entries[i][1], "words": w,
+                  "label": word, "at": geo.labels.get(code) if word else None}
+        if symbols:       # a circle only for a number: suppressed/missing have r None
+            region["r"] = None if radius is None else round(radius, 1)
+            region["c"] = geo.labels.get(code) if radius is not None else None
+        regions.append(region)
+    sizes = None
+    if symbols:
+        sizes = {"title": fmt.unit_label(ind),
+                 "items": [{**s, "r": round(s["r"], 1)} for s in size_legend(values, largest)]}
+    legend = [{"label": lab, "colour": col} for lab, col in reversed(entries)]
     return select({
-        "title": title, "subtitle": _("{area}. Fargeklassene er like for alle år.").format(area=area_name),
+        "title": title, "subtitle": subtitle(ind, area_name),
         "unit": fmt.unit_label(ind), "demo": demo, "width": geo.width, "height": geo.height,
         "tall": geo.height > geo.width, "selected": selected,
-        "legend": [{"label": lab, "colour": col} for lab, col in reversed(entries)],
-        "regions": regions, "meta": meta["innenfor"],
+        "legend": legend, "sizes": sizes, "regions": regions, "meta": meta["innenfor"],
     }, selected)
 
 
@@ -225,14 +308,17 @@ def select(model: dict, selected: str | None) -> dict:
 def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | None,
                area_name: str, breaks: list[float], selected: str | None = None,
                age: str | None = None, category: str = "alle", demo: bool = False,
-               label_suppressed: bool = True, geojson_url: str | None = None) -> go.Figure:
+               label_suppressed: bool = True, geojson_url: str | None = None,
+               names: bool = False, provenance: fmt.Provenance | None = None) -> go.Figure:
     """Municipalities coloured in fixed classes (`breaks` from all periods), suppressed grey and
     labelled 'skjermet', missing light grey; the selected municipality outlined in black.
+    Counts: a neutral fill and proportional circles (`symbol_sizes`) with a size legend.
 
     One trace holds all polygons; the legend is a stepped colour bar whose ticks name the
     classes and the statuses. With `geojson_url` the browser fetches the geometry once (plotly
     keeps it for the page's lifetime) and reruns send only values; without it the geometry is
-    inline (exports, tests). Only features listed in `frame` are drawn."""
+    inline (exports, tests). Only features listed in `frame` are drawn. `names`: the
+    municipalities' names at their label points (the presentation; `named` says which)."""
     selected = feature_of(selected)
     frame = _selected_last(frame, selected)
     entries, z = classes(frame, breaks, ind)
@@ -241,12 +327,13 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     for j, (_lab, col) in enumerate(entries):
         scale += [[j / n, col], [(j + 1) / n, col]]
     codes = list(frame["region_code"])
+    hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
+             "<br>%{customdata[3]}<extra></extra>")
+    customdata = words(frame, ind, period)
     data = [{
         "type": "choropleth", "locations": codes, "z": z,
-        "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "customdata": words(frame, ind, period),
-        "name": ind.short,
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
-                         "<br>%{customdata[3]}<extra></extra>",
+        "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "customdata": customdata,
+        "name": ind.short, "hovertemplate": hover,
         "marker": {"line": {"width": [3.5 if c == selected else 0.7 for c in codes],
                             "color": [SELECTED if c == selected else BORDER for c in codes]}},
         "colorbar": {"title": {"text": fmt.unit_label(ind), "side": "top"},
@@ -254,32 +341,60 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
                      "ticks": "", "thickness": 22, "len": min(0.95, 0.12 * n + 0.1), "y": 0.5,
                      "outlinecolor": BORDER, "outlinewidth": 1, "tickfont": {"size": 14}},
     }]
+    pts = {f["id"]: projection.label_point(f) for f in geo["features"]}
+    x0, y0, x1, y1 = projection.bounds(geo["features"]) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
+    height = 820 if (y1 - y0) > 6 else 640      # a tall country needs a tall map
+    south = y0 - (y1 - y0) * 0.04
+    if is_symbol_map(ind):
+        values = symbol_values(frame)
+        top = max((v for v in values if v is not None), default=0.0)
+        shown = sorted((v, c, w) for v, c, w in zip(values, codes, customdata)
+                       if v is not None and v > 0 and c in pts)[::-1]   # small circles on top
+        sizeref = 2 * top / PLOTLY_MAX_DIAMETER ** 2 if top > 0 else 1
+        data.append({
+            "type": "scattergeo", "mode": "markers", "name": fmt.unit_label(ind),
+            "showlegend": False, "lon": [pts[c][0] for _v, c, _w in shown],
+            "lat": [pts[c][1] for _v, c, _w in shown], "customdata": [w for _v, _c, w in shown],
+            "hovertemplate": hover,
+            "marker": {"size": [v for v, _c, _w in shown], "sizemode": "area", "sizeref": sizeref,
+                       "sizemin": 0, "color": _rgba(SYMBOL, SYMBOL_OPACITY),
+                       "line": {"width": 1, "color": SYMBOL_LINE}}})
+        steps = size_steps(top)
+        if steps:
+            band, legend = _size_row(steps, sizeref, (x0, south, x1, y1), height)
+            south -= band
+            data.append(legend)
     known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
     if label_suppressed and len(frame) <= WORDS_ON_MAP and (~known).any():
         # Words on the map, not only grey: SVG text, so no font download is needed.
-        pts = {f["id"]: projection.label_point(f) for f in geo["features"]}
         lab = frame[~known & frame["region_code"].isin(list(pts))]
         data.append({
             "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
             "lon": [pts[c][0] for c in lab["region_code"]], "lat": [pts[c][1] for c in lab["region_code"]],
             "text": [_status_word(s, False) for s in lab["status"]],
             "textfont": {"size": 12, "color": charts.TEXT, "family": charts.FONT}, "name": "status"})
-    x0, y0, x1, y1 = projection.bounds(geo["features"]) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
+    if names:
+        who = [c for c in named(frame, selected, ind) if c in pts]
+        name_of = dict(zip(frame["region_code"], frame["region_name"]))
+        data.append({
+            "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
+            "name": "navn", "lon": [pts[c][0] for c in who], "lat": [pts[c][1] for c in who],
+            "text": [name_of[c] for c in who],
+            "textfont": {"size": 15, "color": charts.TEXT, "family": charts.FONT,
+                         "shadow": "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"}})
     title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
-                                  category=category, demo=demo)
-    # A tall country needs a tall map; one county fits the screen.
-    subtitle = _("{area}. Fargeklassene er like for alle år.").format(area=area_name)
-    layout = charts.base_layout(title=title, subtitle=subtitle, demo=demo,
-                                height=820 if (y1 - y0) > 6 else 640)
-    px, py = (x1 - x0) * 0.03, (y1 - y0) * 0.04
+                                  category=category, demo=demo, provenance=provenance)
+    layout = charts.base_layout(title=title, subtitle=subtitle(ind, area_name), demo=demo,
+                                height=height)
+    px, north = (x1 - x0) * 0.03, y1 + (y1 - y0) * 0.04
     layout.update({
         # Transverse Mercator around the area's middle meridian, zoomed by explicit lon/lat
         # ranges computed here: plotly's fitbounds proved unreliable inside Streamlit
         # (sometimes fitting to a dot).
         "geo": {"visible": False, "bgcolor": "rgba(0,0,0,0)",
                 "projection": {"type": "transverse mercator", "rotation": {"lon": (x0 + x1) / 2}},
-                "center": {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2},
-                "lonaxis": {"range": [x0 - px, x1 + px]}, "lataxis": {"range": [y0 - py, y1 + py]}},
+                "center": {"lon": (x0 + x1) / 2, "lat": (south + north) / 2},
+                "lonaxis": {"range": [x0 - px, x1 + px]}, "lataxis": {"range": [south, north]}},
         "margin": {"l": 0, "r": 0, "t": 80, "b": 0}, "dragmode": False,
         "meta": meta,
     })
@@ -287,3 +402,54 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     # Set after construction: go.Figure() deep-copies its input, ~0.5 s for all of Norway.
     fig.data[0].geojson = geojson_url or geo
     return fig
+
+
+def named(frame: pd.DataFrame, selected: str | None, ind: Indicator) -> list[str]:
+    """The municipalities named on a presentation map: all up to WORDS_ON_MAP; beyond that
+    (names would cover each other) the chosen one and the NAMES_WHEN_MANY largest (by count,
+    or by population for a share)."""
+    codes = list(frame["region_code"])
+    if len(codes) <= WORDS_ON_MAP:
+        return codes
+    size = frame["denominator"] if ind.kind == "share" and "denominator" in frame else frame["value"]
+    known = frame["status"].isin(fmt.KNOWN) & size.notna()
+    big = frame.assign(_size=size)[known].sort_values("_size", ascending=False)
+    out = [selected] if selected is not None and selected in codes else []
+    return out + [c for c in big["region_code"] if c not in out][:NAMES_WHEN_MANY]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _size_row(steps: list[float], sizeref: float, box: tuple, height: int) -> tuple[float, dict]:
+    """(degrees of latitude added south of the map, the size legend's trace): the reference
+    circles in a row under the map, on the symbols' own scale (same sizeref), each with its
+    number under it (the colour bar's title gives the unit). Plotly places markers in degrees, so the row's
+    spacing comes from a cautious guess of pixels per degree (a smaller figure than any we make):
+    a larger figure only spreads the circles further apart."""
+    x0, south, x1, y1 = box
+    diam = [2 * math.sqrt(v / 2 / sizeref) for v in steps]        # plotly's area sizing, px
+    mid = math.cos(math.radians((south + y1) / 2))
+    band_px = max(diam) + 30                                       # circles and their numbers
+    ppd = 1.0
+    for _round in range(3):                                        # the band changes the fit
+        band = band_px / ppd
+        ppd = min(0.8 * (height - 100) / (y1 - south + band), 700 / ((x1 - x0) * 1.06 * mid))
+    band = band_px / ppd
+    lat = south - (max(diam) / 2 + 4) / ppd
+    text = [fmt.number(v) for v in steps]
+    lon, lons = x0 + max(diam[0] / 2, len(text[0]) * 8) / (ppd * mid), []
+    for j, d in enumerate(diam):
+        lons.append(lon)
+        if j + 1 < len(diam):     # room for the circles, and for numbers in projector type (24 px)
+            gap = max(d / 2 + diam[j + 1] / 2 + 16, (len(text[j]) + len(text[j + 1])) * 8 + 14)
+            lon += gap / (ppd * mid)
+    return band, {
+        "type": "scattergeo", "mode": "markers+text", "hoverinfo": "skip", "showlegend": False,
+        "name": "size_legend", "lon": lons, "lat": [lat] * len(steps),
+        "text": text, "textposition": "bottom center",
+        "textfont": {"size": 13, "color": charts.TEXT, "family": charts.FONT},
+        "marker": {"size": list(steps), "sizemode": "area", "sizeref": sizeref, "sizemin": 0,
+                   "color": _rgba(SYMBOL, SYMBOL_OPACITY), "line": {"width": 1, "color": SYMBOL_LINE}}}

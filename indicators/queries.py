@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo import codes as geocodes
 from geo import regions as georegions
+from indicators import format as fmt
 from loaders import store
 from vocab import indicators
 from vocab.keys import KEY
@@ -362,6 +363,12 @@ def sources_for(con, indicator_id: str, periods: list[str] | None = None) -> pd.
         WHERE v.shown
         GROUP BY ALL ORDER BY s.source_id""",
         {"indicator": indicator_id, "periods": list(periods) if periods else None}).df()
+
+
+def provenance(con, indicator_id: str, periods: list[str] | None = None) -> fmt.Provenance | None:
+    """Where the figures of an indicator the views show come from (for the periods shown, when
+    given): the releases behind them and when the newest came in (format.source_line writes it)."""
+    return fmt.provenance_of(sources_for(con, indicator_id, periods))
 
 
 def is_demo(con, indicator_id: str | None = None, *, age: str | None = None,

@@ -283,6 +283,19 @@ def is_demo(ind: str | None = None, age: str | None = None, category: str = "all
     return _once(("is_demo",) + sel, lambda: _is_demo(key(), *sel))
 
 
+@shared(256)
+def _provenance(k, ind, periods, lang) -> fmt.Provenance | None:
+    # lang: a Provenance holds no words, but what is cached across users is keyed on it anyway.
+    return _read(k, queries.provenance, ind, list(periods) if periods else None)
+
+
+def provenance(ind: str, periods=None) -> fmt.Provenance | None:
+    """Where the figures of `ind` shown for `periods` (all when None) come from, for the source
+    line under a chart (charts' `provenance=`): per store version and language."""
+    ps = tuple(sorted({str(p) for p in periods if p is not None})) if periods is not None else ()
+    return _provenance(key(), ind, ps or None, i18n.current())
+
+
 @shared(64)
 def _breaks(k, ind, age, category) -> list[float]:
     return _read(k, maps.breaks, ind, age, category)
@@ -330,7 +343,8 @@ def _map_view(k, ind_id, period, age, category, county, area_name, lang: str) ->
         k, ind_id, tuple(codes), age, category, (period,), lang))
     drawn = dict(ind=ind, period=period, area_name=area_name, selected=None, age=age,
                  category=category, breaks=_breaks(k, ind_id, age, category),
-                 demo=_is_demo(k, ind_id, age, category, period))
+                 demo=_is_demo(k, ind_id, age, category, period),
+                 provenance=_provenance(k, ind_id, (period,), lang))
     display = views.display_table(frame, ind, with_period=False, sort_by_value=True)
     return MapView(model=maps.svg_map(frame, area=area, county=county_filter, **drawn),
                    table=markdown.table(display), frame=frame.assign(period=period, level="kommune"),

@@ -6,7 +6,12 @@ for downloads is still plotly (maps.choropleth, rendered by kaleido), from the s
 
 Hover or focus shows a municipality's words; a click, or Enter on the focused municipality,
 sends its code back (trigger "pick"). Keyboard: Tab reaches the map once (the chosen
-municipality), the arrow keys walk through the municipalities in alphabetical order."""
+municipality), the arrow keys walk through the municipalities in alphabetical order.
+
+Counts (model "sizes" set, regions with "r"/"c"): a circle per municipality at its label point,
+drawn over the paths and ignoring the pointer (hover, click and focus stay on the municipality).
+The size legend's circles are drawn at the map's displayed scale (recomputed when the map is
+resized), so a reference circle is exactly as big as a municipality's circle of that number."""
 from __future__ import annotations
 
 import streamlit as st
@@ -43,6 +48,12 @@ CSS = """
   border: 1px solid #4d4d4d; border-radius: 4px; padding: .35rem .5rem; font-size: .9rem;
   line-height: 1.35; max-width: 20rem; box-shadow: 0 2px 6px rgba(0,0,0,.15); }
 .inf-map .inf-tip[hidden] { display: none; }
+.inf-map .inf-sym { fill: #225ea8; fill-opacity: .55; stroke: #0b2e59; stroke-width: 1px;
+  vector-effect: non-scaling-stroke; pointer-events: none; }
+.inf-map .inf-sizes { margin-top: .75rem; }
+.inf-map .inf-sizes svg { display: block; overflow: visible; max-height: none; }
+.inf-map .inf-sizes text { font-size: 13px; fill: #1a1a1a; dominant-baseline: middle; }
+.inf-map .inf-sizes polyline { stroke: #404040; stroke-width: 1px; }
 .inf-map .inf-help { font-size: .8rem; color: #404040; margin-top: .25rem; }
 """
 
@@ -61,6 +72,13 @@ export default function (component) {
     tabindex="${r.code === first ? 0 : -1}" aria-label="${esc(label(r))}"></path>`).join("");
   const words = m.regions.filter((r) => r.label && r.at).map((r) =>
     `<text class="inf-word" x="${r.at[0]}" y="${r.at[1]}">${esc(r.label)}</text>`).join("");
+  // Counts: circles whose area is the number, the largest first so small ones stay visible.
+  const symbols = m.regions.filter((r) => r.r > 0 && r.c).sort((a, b) => b.r - a.r).map((r) =>
+    `<circle class="inf-sym" cx="${r.c[0]}" cy="${r.c[1]}" r="${r.r}"></circle>`).join("");
+  const marks = symbols + words;
+  const sizes = m.sizes && m.sizes.items.length ? `<div class="inf-sizes">${
+    m.sizes.title !== m.unit ? `<div>${esc(m.sizes.title)}</div>` : ""
+  }<svg aria-hidden="true"></svg></div>` : "";
   const legend = m.legend.map((e) =>
     `<li><span class="inf-swatch" style="background:${esc(e.colour)}"></span>${esc(e.label)}</li>`
   ).join("");
@@ -78,8 +96,8 @@ export default function (component) {
           m.demo ? `<span class="inf-demo">${esc(m.text.demo)}</span>` : ""}</figcaption>
       <div class="inf-body">
         <svg viewBox="${-pad} ${-pad} ${m.width + 2 * pad} ${m.height + 2 * pad}"
-             xmlns="http://www.w3.org/2000/svg">${paths}${words}<path class="inf-ring" d=""></path></svg>
-        <div class="inf-legend"><div>${esc(m.unit)}</div><ul>${legend}</ul></div>
+             xmlns="http://www.w3.org/2000/svg">${paths}${marks}<path class="inf-ring" d=""></path></svg>
+        <div class="inf-legend"><div>${esc(m.unit)}</div><ul>${legend}</ul>${sizes}</div>
         <div class="inf-tip" aria-hidden="true" hidden></div>
       </div>
       <div class="inf-help">${esc(m.text.help)}</div>
@@ -98,6 +116,34 @@ export default function (component) {
     tip.style.top = Math.max(0, y - box.top + 14) + "px";
   };
   const hide = () => { tip.hidden = true; };
+  // The size legend: nested circles on a common bottom at the map's displayed scale.
+  const map = root.querySelector(".inf-body > svg");
+  const sizeBox = root.querySelector(".inf-sizes svg");
+  const drawSizes = () => {
+    if (!sizeBox) return;
+    const k = map.getBoundingClientRect().width / (m.width + 2 * pad);
+    const items = m.sizes.items.map((s) => ({...s, px: Math.max(s.r * k, 1)}));
+    const big = items[0].px, w = 2 * big + 12, base = 2 * big + 9;
+    let last = -Infinity;          // each label on its circle's top, at least 15 px apart
+    const rows = items.map((s) => {
+      const top = base - 2 * s.px;
+      last = Math.max(top, last + 15, 8);
+      return {...s, top, y: last};
+    });
+    sizeBox.style.width = (w + 80) + "px";      // inline: the map's own svg rule says 100 %
+    sizeBox.style.height = Math.max(base + 2, last + 9) + "px";
+    sizeBox.innerHTML = rows.map((s) =>
+      `<circle class="inf-sym" cx="${big + 2}" cy="${base - s.px}" r="${s.px}"></circle>`).join("") +
+      rows.map((s) => `<polyline points="${big + 2},${s.top} ${w - 6},${s.top} ${w},${s.y}"
+        fill="none"></polyline><text x="${w + 4}" y="${s.y}">${esc(s.label)}</text>`).join("");
+  };
+  if (root.__infSizes) root.__infSizes.disconnect();
+  root.__infSizes = null;
+  if (sizeBox) {
+    drawSizes();
+    root.__infSizes = new ResizeObserver(drawSizes);
+    root.__infSizes.observe(map);
+  }
   const region = (e) => e.target.closest && e.target.closest(".inf-muni");
   body.addEventListener("mousemove", (e) => {
     const p = region(e);

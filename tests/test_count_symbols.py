@@ -1,0 +1,172 @@
+"""Counts are not coloured areas (issue 13): job seekers and OT are drawn as proportional circles
+at the municipalities' label points (area ∝ count) on a neutral map, with a size legend, in the
+Kart page's SVG model, in the plotly figure (exports, Presentasjon) and on the Presentasjon page,
+whose maps also name the municipalities. Shares stay a choropleth."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import maps, queries, views
+from loaders import store
+from tests.test_presentasjon import APP, PAGE, SILJAN
+from vocab import indicators
+
+OT = indicators.get("ot_tilmeldt")
+NEET = indicators.get("neet")
+TELEMARK = "40"
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    with store.reader(demo_db) as c:
+        yield c
+
+
+def _latest(con, ind, codes) -> str:
+    return sorted(queries.series(con, ind.id, codes)["period"].unique())[-1]
+
+
+def telemark(con, ind, *, suppress: str | None = None):
+    area, cf = maps.map_area(TELEMARK)
+    feats = maps.features(area, cf)
+    period = _latest(con, ind, [f["kode"] for f in feats])
+    t = queries.table(con, ind.id, "kommune", period=period, county=TELEMARK)
+    frame = views.map_frame(t, feats, ind)
+    if suppress:
+        frame.loc[frame["region_code"] == suppress, ["value", "status"]] = [None, "suppressed"]
+    return area, cf, period, frame
+
+
+def svg(frame, area, cf, ind, period):
+    return maps.svg_map(frame, area=area, county=cf, ind=ind, period=period, area_name="Telemark",
+                        breaks=[9.5, 10.5, 11.5, 12.5], demo=True)
+
+
+def plotly(frame, area, cf, ind, period, **kw) -> dict:
+    fig = maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period=period,
+                          area_name="Telemark", breaks=[9.5, 10.5, 11.5, 12.5], demo=True, **kw)
+    return json.loads(fig.to_json())
+
+
+def test_count_map_model_has_circles_by_area_and_no_colour_classes(con):
+    area, cf, period, frame = telemark(con, OT)
+    m = svg(frame, area, cf, OT, period)
+    value = dict(zip(frame["region_code"], frame["value"]))
+    drawn = [r for r in m["regions"] if value.get(r["code"]) and r["r"]]
+    assert len(drawn) >= 10
+    # Area ∝ value: r² / value is one constant for every circle (radii rounded to 0.1).
+    ratios = [r["r"] ** 2 / value[r["code"]] for r in drawn]
+    assert max(ratios) / min(ratios) < 1.05
+    largest = max(drawn, key=lambda r: r["r"])
+    assert value[largest["code"]] == max(value[r["code"]] for r in drawn)
+    # At the municipality's label point, and every known municipality in one neutral fill.
+    geo = maps.svg_geometry(area, cf)
+    assert all(tuple(r["c"]) == tuple(geo.labels[r["code"]]) for r in drawn)
+    assert {r["fill"] for r in drawn} == {maps.NEUTRAL}
+    assert not set(maps.SEQUENTIAL[5]) & {e["colour"] for e in m["legend"]}
+    # The size legend is on the circles' own scale, with numbers in Norwegian format.
+    items = m["sizes"]["items"]
+    assert 2 <= len(items) <= 3 and m["sizes"]["title"] == "Antall personer"
+    assert all(abs(i["r"] ** 2 / i["value"] - ratios[0]) / ratios[0] < 0.05 for i in items)
+    assert [i["value"] for i in items] == sorted((i["value"] for i in items), reverse=True)
+    assert "proporsjonalt" in m["subtitle"]
+    # Keyboard and names unchanged: every municipality still a region with its words.
+    assert len(m["regions"]) == len(frame) and all(r["words"][0] for r in m["regions"])
+
+
+def test_share_map_is_unchanged_choropleth(con):
+    area, cf, period, frame = telemark(con, NEET)
+    m = svg(frame, area, cf, NEET, period)
+    assert m["sizes"] is None and not any("r" in r for r in m["regions"])
+    assert {r["fill"] for r in m["regions"]} & set(maps.SEQUENTIAL[5])
+    s = plotly(frame, area, cf, NEET, period)
+    assert not [t for t in s["data"] if t.get("mode") == "markers"]
+    assert s["data"][0]["type"] == "choropleth"
+
+
+def test_suppressed_count_has_no_circle(con):
+    area, cf, period, frame = telemark(con, OT, suppress="4030")
+    m = svg(frame, area, cf, OT, period)
+    nissedal = next(r for r in m["regions"] if r["code"] == "4030")
+    assert nissedal["r"] is None and nissedal["c"] is None
+    assert nissedal["fill"] == maps.SUPPRESSED and nissedal["label"] == "skjermet"
+    s = plotly(frame, area, cf, OT, period)
+    symbols = next(t for t in s["data"] if t.get("mode") == "markers")
+    names = [w[0] for w in symbols["customdata"]]
+    assert "Nissedal" not in names and "Skien" in names
+
+
+def test_plotly_count_figure_has_area_sized_markers(con):
+    area, cf, period, frame = telemark(con, OT)
+    s = plotly(frame, area, cf, OT, period)
+    choro = s["data"][0]
+    assert choro["type"] == "choropleth" and len(set(choro["z"])) == 1    # one neutral fill
+    symbols = next(t for t in s["data"] if t.get("mode") == "markers")
+    mk = symbols["marker"]
+    top = frame["value"].max()
+    assert symbols["type"] == "scattergeo" and mk["sizemode"] == "area"
+    assert mk["sizeref"] == pytest.approx(2 * top / maps.PLOTLY_MAX_DIAMETER ** 2)
+    assert sorted(mk["size"], reverse=True) == mk["size"]                 # small on top
+    by_name = dict(zip(frame["region_name"], frame["value"]))
+    assert [by_name[w[0]] for w in symbols["customdata"]] == mk["size"]
+    legend = next(t for t in s["data"] if t.get("name") == "size_legend")
+    assert legend["marker"]["sizeref"] == mk["sizeref"] and legend["marker"]["sizemode"] == "area"
+    assert legend["text"] == [maps.fmt.number(v) for v in maps.size_steps(top)]
+
+
+def test_size_steps_and_area_scaling():
+    assert maps.size_steps(712) == [500, 100, 20]
+    assert maps.size_steps(1) == [1] and maps.size_steps(0) == []
+    r = maps.symbol_sizes([100.0, 25.0, None, 0.0], 40)
+    assert r == [40, 20, None, 0]                # a quarter of the count: half the radius
+
+
+def test_names_beyond_sixty_are_the_chosen_and_the_largest():
+    rows = [{"region_code": f"{i:04d}", "region_name": f"K{i}", "value": float(i), "status": "ok",
+             "denominator": None} for i in range(1, 81)]
+    f = pd.DataFrame(rows)
+    got = maps.named(f, "0003", OT)
+    assert got[0] == "0003" and got[1:] == ["0080", "0079", "0078", "0077", "0076", "0075"]
+    assert maps.named(f.head(60), None, OT) == list(f.head(60)["region_code"])
+
+
+def _open(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _spec(at) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_presentation_count_map_has_symbols_and_names(app_env):
+    at = _open(indikator="ot_tilmeldt", kommune=SILJAN, fylke=TELEMARK)
+    s = _spec(at)
+    markers = [t for t in s["data"] if t.get("type") == "scattergeo" and t.get("mode") == "markers"]
+    assert markers and markers[0]["marker"]["sizemode"] == "area"
+    assert all(math.isfinite(v) for v in markers[0]["marker"]["size"])
+    names = next(t for t in s["data"] if t.get("name") == "navn")
+    assert {"Siljan", "Skien", "Vinje"} <= set(names["text"]) and len(names["text"]) == 17
+    assert names["textfont"]["size"] >= 24
+    page = "\n".join(h.proto.body for h in at.get("html"))
+    assert "Sirkelens areal viser antall personer" in page
+
+
+def test_presentation_share_map_names_municipalities(app_env):
+    at = _open(indikator="neet", periode="2019", kommune=SILJAN, fylke=TELEMARK)
+    s = _spec(at)
+    assert s["data"][0]["type"] == "choropleth"
+    assert not [t for t in s["data"] if t.get("mode") == "markers"]
+    names = next(t for t in s["data"] if t.get("mode") == "text" and t.get("name") == "navn")
+    assert "Siljan" in names["text"] and len(names["text"]) == 17
