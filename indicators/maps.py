@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from geo import boundaries, projection
 from geo.boundaries import LABEL_PROPERTY
-from indicators import charts, queries, views
+from indicators import charts, map_labels, queries, views
 from indicators import format as fmt
 from vocab import indicators
 from vocab.i18n import _
@@ -318,7 +318,8 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     classes and the statuses. With `geojson_url` the browser fetches the geometry once (plotly
     keeps it for the page's lifetime) and reruns send only values; without it the geometry is
     inline (exports, tests). Only features listed in `frame` are drawn. `names`: the
-    municipalities' names at their label points (the presentation; `named` says which)."""
+    municipalities' names at their label points (the presentation; `named` says which, and
+    `map_labels.place` leaves out a name that would run into a more important one)."""
     selected = feature_of(selected)
     frame = _selected_last(frame, selected)
     entries, z = classes(frame, breaks, ind)
@@ -338,13 +339,17 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
                             "color": [SELECTED if c == selected else BORDER for c in codes]}},
         "colorbar": {"title": {"text": fmt.unit_label(ind), "side": "top"},
                      "tickvals": list(range(n)), "ticktext": [e[0] for e in entries],
-                     "ticks": "", "thickness": 22, "len": min(0.95, 0.12 * n + 0.1), "y": 0.5,
+                     "ticks": "", "thickness": 22, "len": min(0.95, 0.12 * n + 0.1),
+                     # counts: at the top, with the size legend under it
+                     **({"y": 1.0, "yanchor": "top"} if is_symbol_map(ind) else {"y": 0.5}),
                      "outlinecolor": BORDER, "outlinewidth": 1, "tickfont": {"size": 14}},
     }]
     pts = {f["id"]: projection.label_point(f) for f in geo["features"]}
     x0, y0, x1, y1 = projection.bounds(geo["features"]) if geo["features"] else (4.0, 58.0, 31.0, 71.0)
     height = 820 if (y1 - y0) > 6 else 640      # a tall country needs a tall map
     south = y0 - (y1 - y0) * 0.04
+    legend_shapes: list[dict] = []
+    legend_notes: list[dict] = []
     if is_symbol_map(ind):
         values = symbol_values(frame)
         top = max((v for v in values if v is not None), default=0.0)
@@ -359,11 +364,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
             "marker": {"size": [v for v, _c, _w in shown], "sizemode": "area", "sizeref": sizeref,
                        "sizemin": 0, "color": _rgba(SYMBOL, SYMBOL_OPACITY),
                        "line": {"width": 1, "color": SYMBOL_LINE}}})
-        steps = size_steps(top)
-        if steps:
-            band, legend = _size_row(steps, sizeref, (x0, south, x1, y1), height)
-            south -= band
-            data.append(legend)
+        legend_shapes, legend_notes = _size_legend_shapes(size_steps(top), sizeref)
     known = frame["status"].isin(fmt.KNOWN) & frame["value"].notna()
     if label_suppressed and len(frame) <= WORDS_ON_MAP and (~known).any():
         # Words on the map, not only grey: SVG text, so no font download is needed.
@@ -373,9 +374,15 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
             "lon": [pts[c][0] for c in lab["region_code"]], "lat": [pts[c][1] for c in lab["region_code"]],
             "text": [_status_word(s, False) for s in lab["status"]],
             "textfont": {"size": 12, "color": charts.TEXT, "family": charts.FONT}, "name": "status"})
+    px, north = (x1 - x0) * 0.03, y1 + (y1 - y0) * 0.04
     if names:
-        who = [c for c in named(frame, selected, ind) if c in pts]
         name_of = dict(zip(frame["region_code"], frame["region_name"]))
+        area = {f["id"]: map_labels.polygon_area(f["geometry"]) for f in geo["features"]}
+        who = map_labels.place(
+            map_labels.by_importance([c for c in named(frame, selected, ind) if c in pts],
+                                     selected, area),
+            name_of, pts, chosen=selected, lat0=(south + north) / 2,
+            px_per_deg=map_labels.scale((x0 - px, x1 + px), (south, north)))
         data.append({
             "type": "scattergeo", "mode": "text", "hoverinfo": "skip", "showlegend": False,
             "name": "navn", "lon": [pts[c][0] for c in who], "lat": [pts[c][1] for c in who],
@@ -386,7 +393,8 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
                                   category=category, demo=demo, provenance=provenance)
     layout = charts.base_layout(title=title, subtitle=subtitle(ind, area_name), demo=demo,
                                 height=height)
-    px, north = (x1 - x0) * 0.03, y1 + (y1 - y0) * 0.04
+    layout["shapes"] += legend_shapes
+    layout["annotations"] += legend_notes
     layout.update({
         # Transverse Mercator around the area's middle meridian, zoomed by explicit lon/lat
         # ranges computed here: plotly's fitbounds proved unreliable inside Streamlit
@@ -423,33 +431,24 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _size_row(steps: list[float], sizeref: float, box: tuple, height: int) -> tuple[float, dict]:
-    """(degrees of latitude added south of the map, the size legend's trace): the reference
-    circles in a row under the map, on the symbols' own scale (same sizeref), each with its
-    number under it (the colour bar's title gives the unit). Plotly places markers in degrees, so the row's
-    spacing comes from a cautious guess of pixels per degree (a smaller figure than any we make):
-    a larger figure only spreads the circles further apart."""
-    x0, south, x1, y1 = box
-    diam = [2 * math.sqrt(v / 2 / sizeref) for v in steps]        # plotly's area sizing, px
-    mid = math.cos(math.radians((south + y1) / 2))
-    band_px = max(diam) + 30                                       # circles and their numbers
-    ppd = 1.0
-    for _round in range(3):                                        # the band changes the fit
-        band = band_px / ppd
-        ppd = min(0.8 * (height - 100) / (y1 - south + band), 700 / ((x1 - x0) * 1.06 * mid))
-    band = band_px / ppd
-    lat = south - (max(diam) / 2 + 4) / ppd
-    text = [fmt.number(v) for v in steps]
-    lon, lons = x0 + max(diam[0] / 2, len(text[0]) * 8) / (ppd * mid), []
-    for j, d in enumerate(diam):
-        lons.append(lon)
-        if j + 1 < len(diam):     # room for the circles, and for numbers in projector type (24 px)
-            gap = max(d / 2 + diam[j + 1] / 2 + 16, (len(text[j]) + len(text[j + 1])) * 8 + 14)
-            lon += gap / (ppd * mid)
-    return band, {
-        "type": "scattergeo", "mode": "markers+text", "hoverinfo": "skip", "showlegend": False,
-        "name": "size_legend", "lon": lons, "lat": [lat] * len(steps),
-        "text": text, "textposition": "bottom center",
-        "textfont": {"size": 13, "color": charts.TEXT, "family": charts.FONT},
-        "marker": {"size": list(steps), "sizemode": "area", "sizeref": sizeref, "sizemin": 0,
-                   "color": _rgba(SYMBOL, SYMBOL_OPACITY), "line": {"width": 1, "color": SYMBOL_LINE}}}
+def _size_legend_shapes(steps: list[float], sizeref: float) -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations): the size legend as a column of reference circles in the figure's
+    lower right corner, under the colour bar and outside the map, so the map keeps its size.
+    The circles are sized in pixels (`xsizemode` 'pixel') by plotly's own rule for the symbols
+    (sizemode 'area': radius = √(value / 2 / sizeref)), so they are true to the map's scale at
+    any figure size; each has its number to its left (rows ≥ 30 px: projector type is 24 px)."""
+    diam = [2 * math.sqrt(v / 2 / sizeref) for v in steps]           # plotly's area sizing, px
+    cx = -max(diam, default=0) / 2 - 4                                # px from the right edge
+    shapes, notes, y = [], [], 6.0
+    for v, d in reversed(list(zip(steps, diam))):                     # the smallest at the bottom
+        mid, y = y + max(d, 30) / 2, y + max(d, 30) + 4
+        shapes.append({"xref": "paper", "yref": "paper", "xanchor": 1.0, "yanchor": 0.0,
+                       "xsizemode": "pixel", "ysizemode": "pixel", "name": "size_legend",
+                       "type": "circle", "x0": cx - d / 2, "x1": cx + d / 2, "y0": mid - d / 2,
+                       "y1": mid + d / 2, "fillcolor": _rgba(SYMBOL, SYMBOL_OPACITY),
+                       "line": {"width": 1, "color": SYMBOL_LINE}, "layer": "above"})
+        notes.append({"xref": "paper", "yref": "paper", "x": 1.0, "y": 0.0, "name": "size_legend",
+                      "xshift": 2 * cx - 6, "yshift": mid, "xanchor": "right",
+                      "yanchor": "middle", "showarrow": False, "text": fmt.number(v),
+                      "font": {"size": 13, "color": charts.TEXT, "family": charts.FONT}})
+    return shapes[::-1], notes[::-1]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import maps, queries, views
+from indicators import map_labels, maps, queries, views
 from loaders import store
 from tests.test_presentasjon import APP, PAGE, SILJAN
 from vocab import indicators
@@ -114,9 +114,66 @@ def test_plotly_count_figure_has_area_sized_markers(con):
     assert sorted(mk["size"], reverse=True) == mk["size"]                 # small on top
     by_name = dict(zip(frame["region_name"], frame["value"]))
     assert [by_name[w[0]] for w in symbols["customdata"]] == mk["size"]
-    legend = next(t for t in s["data"] if t.get("name") == "size_legend")
-    assert legend["marker"]["sizeref"] == mk["sizeref"] and legend["marker"]["sizemode"] == "area"
-    assert legend["text"] == [maps.fmt.number(v) for v in maps.size_steps(top)]
+    # The size legend is outside the map (layout shapes in pixels, not a geo trace), so it does
+    # not stretch the map's extent; its circles follow plotly's area rule with the same sizeref.
+    assert not [t for t in s["data"] if t.get("name") == "size_legend"]
+    circles = [c for c in s["layout"]["shapes"] if c.get("name") == "size_legend"]
+    steps = maps.size_steps(top)
+    assert [c["x1"] - c["x0"] for c in circles] == pytest.approx(
+        [2 * math.sqrt(v / 2 / mk["sizeref"]) for v in steps])
+    assert max(c["x1"] - c["x0"] for c in circles) <= maps.PLOTLY_MAX_DIAMETER + 1e-9
+    assert all(c["xsizemode"] == c["ysizemode"] == "pixel" and c["xref"] == "paper" for c in circles)
+    notes = [a["text"] for a in s["layout"]["annotations"] if a.get("name") == "size_legend"]
+    assert notes == [maps.fmt.number(v) for v in steps]
+
+
+def test_count_map_has_the_extent_of_a_share_map(con):
+    """The size legend no longer adds a band of latitude under the map (it shrank the map)."""
+    area, cf, period, frame = telemark(con, OT)
+    count = plotly(frame, area, cf, OT, period)["layout"]["geo"]
+    share = plotly(telemark(con, NEET)[3], area, cf, NEET, period)["layout"]["geo"]
+    assert count["lataxis"] == share["lataxis"] and count["lonaxis"] == share["lonaxis"]
+    share_s = plotly(telemark(con, NEET)[3], area, cf, NEET, period)["layout"]
+    assert not [c for c in share_s.get("shapes", []) if c.get("name") == "size_legend"]
+
+
+def test_names_do_not_overlap_in_vestfold_and_telemark():
+    area, cf = maps.map_area(views.VT)
+    geo = maps.geometry(area, cf)
+    feats = {f["id"]: f for f in geo["features"]}
+    names = {p["kode"]: p["navn"] for p in maps.features(area, cf)}
+    pts = {c: maps.projection.label_point(f) for c, f in feats.items()}
+    size = {c: map_labels.polygon_area(f["geometry"]) for c, f in feats.items()}
+    x0, y0, x1, y1 = maps.projection.bounds(geo["features"])
+    ppd = map_labels.scale((x0, x1), (y0, y1))
+    by_name = {n: c for c, n in names.items()}
+    for chosen in (None, by_name["Siljan"], by_name["Færder"], by_name["Holmestrand"]):
+        order = map_labels.by_importance(list(feats), chosen, size)
+        placed = map_labels.place(order, names, pts, px_per_deg=ppd, lat0=(y0 + y1) / 2,
+                                  chosen=chosen)
+        assert placed == map_labels.place(order, names, pts, px_per_deg=ppd, lat0=(y0 + y1) / 2,
+                                          chosen=chosen)                     # deterministic
+        boxes = [map_labels.box(names[c], pts[c], px_per_deg=ppd, lat0=(y0 + y1) / 2)
+                 for c in placed]
+        assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                    if map_labels.overlaps(a, b)]
+        assert chosen is None or placed[0] == chosen
+        assert {"Vinje", "Tinn"} <= {names[c] for c in placed}
+        assert 8 <= len(placed) < len(feats)     # dense Vestfold: some names must give way
+    # Midt-Telemark and Siljan, or Tønsberg and Færder, are never both named.
+    placed = {names[c] for c in map_labels.place(
+        map_labels.by_importance(list(feats), None, size), names, pts, px_per_deg=ppd,
+        lat0=(y0 + y1) / 2)}
+    assert not {"Tønsberg", "Færder"} <= placed and not {"Midt-Telemark", "Siljan"} <= placed
+
+
+def test_the_chosen_name_is_placed_even_where_it_overlaps():
+    pts = {"a": (10.0, 59.0), "b": (10.001, 59.0)}
+    names = {"a": "Stor", "b": "Liten"}
+    order = map_labels.by_importance(["a", "b"], "b", {"a": 5.0, "b": 1.0})
+    assert order == ["b", "a"]
+    assert map_labels.place(order, names, pts, px_per_deg=100, lat0=59, chosen="b") == ["b"]
+    assert map_labels.place(["a", "b"], names, pts, px_per_deg=100, lat0=59) == ["a"]
 
 
 def test_size_steps_and_area_scaling():
@@ -157,7 +214,8 @@ def test_presentation_count_map_has_symbols_and_names(app_env):
     assert markers and markers[0]["marker"]["sizemode"] == "area"
     assert all(math.isfinite(v) for v in markers[0]["marker"]["size"])
     names = next(t for t in s["data"] if t.get("name") == "navn")
-    assert {"Siljan", "Skien", "Vinje"} <= set(names["text"]) and len(names["text"]) == 17
+    assert {"Siljan", "Skien", "Vinje"} <= set(names["text"]) and 10 <= len(names["text"]) < 17
+    assert names["text"][0] == "Siljan"                   # the chosen first, always named
     assert names["textfont"]["size"] >= 24
     page = "\n".join(h.proto.body for h in at.get("html"))
     assert "Sirkelens areal viser antall personer" in page
@@ -169,4 +227,4 @@ def test_presentation_share_map_names_municipalities(app_env):
     assert s["data"][0]["type"] == "choropleth"
     assert not [t for t in s["data"] if t.get("mode") == "markers"]
     names = next(t for t in s["data"] if t.get("mode") == "text" and t.get("name") == "navn")
-    assert "Siljan" in names["text"] and len(names["text"]) == 17
+    assert "Siljan" in names["text"] and 10 <= len(names["text"]) < 17

@@ -22,7 +22,7 @@ def signed_in(web, context=None):
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     # (not the text «logget inn som»: the anonymous page says «… logget inn som koordinator»)
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible(timeout=30_000)
     idle(page)
     return page
 
