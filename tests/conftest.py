@@ -129,6 +129,16 @@ def require_chromium() -> str:
     pytest.skip(msg)
 
 
+@pytest.fixture(scope="session")
+def kaleido_browser():
+    """One kaleido server (one Chromium) for every image test in the session."""
+    from exports import images
+    require_chromium()
+    images.start_server()
+    yield
+    images.stop_server()
+
+
 def add_rows(db: Path, rows: list[dict], file_name: str) -> None:
     """Observations written straight into a store as a source module hands them over (shares
     without counts, say, which the delivery template refuses). Each row needs indicator,

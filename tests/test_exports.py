@@ -17,7 +17,6 @@ from exports import bundle, csvfile, deck, excel, figures, images, kommune, safe
 from indicators import charts, maps, queries, views
 from indicators import format as fmt
 from loaders import store
-from tests.conftest import require_chromium
 from ui import assets
 from vocab import indicators
 
@@ -31,15 +30,6 @@ SKIEN, TELEMARK = "4003", "40"
 def con(demo_db):
     with store.reader(demo_db) as c:
         yield c
-
-
-@pytest.fixture(scope="session")
-def kaleido_browser():
-    """One kaleido server (one Chromium) for every image test in the session."""
-    require_chromium()
-    images.start_server()
-    yield
-    images.stop_server()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from exports import deck, figures, images, kommune
 from indicators import charts, maps, queries, views
 from loaders import store
-from tests.conftest import add_rows, require_chromium
+from tests.conftest import add_rows
 from tests.test_exports import pdf_pages
 from vocab import i18n, indicators
 
@@ -183,12 +183,9 @@ def test_a_pdf_it_cannot_read_comes_back_as_it_was():
 
 # --- PDF from Chromium ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    images.start_server()
-    yield
-    images.stop_server()
+@pytest.fixture
+def browser(kaleido_browser):
+    """The session's kaleido server (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")
