@@ -79,7 +79,8 @@ def offer(permalink: str, n: int, title: str) -> None:
         st.markdown(_("Lim inn koden på nettsiden til kommunen. Den viser denne figuren med "
                       "tittel, kilde og periode, på språket du har valgt her, og en lenke til "
                       "hele visningen i Innenfor."))
-        st.code(snippet(permalink, n, title), language="html", wrap_lines=True)
+        # No language: a highlighted block would load the syntax highlighter on every page.
+        st.code(snippet(permalink, n, title), language=None, wrap_lines=True)
 
 
 def link_back(permalink: str) -> None:
