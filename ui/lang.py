@@ -34,7 +34,9 @@ def choose() -> str:
 
 
 def _picked(key: str) -> None:
-    state.put(KEY, st.session_state.get(key))
+    # A click on the chosen language unselects it (None): the language stays as it was.
+    if st.session_state.get(key) in i18n.LANGS:
+        state.put(KEY, st.session_state.get(key))
 
 
 def picker(label_visible: bool = True, key: str = "w_lang") -> None:
