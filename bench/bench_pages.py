@@ -94,8 +94,12 @@ def store_path(arg: str | None, tmp: Path) -> Path:
 MAP_READY = ("() => { const e = document.querySelectorAll('.inf-map .inf-muni');"
              " return e.length > 0 && e[e.length - 1].getBoundingClientRect().width > 0; }")
 # A plotly.js figure drawn with a size, whoever draws it (st.plotly_chart or ui/plotly_view).
-CHART_READY = ("() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]"
-               ".some(e => e.getBoundingClientRect().width > 0)")
+CHART_INTERACTIVE = ("() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]"
+                     ".some(e => e.getBoundingClientRect().width > 0)")
+# The first chart seen: its picture (ui/first_picture.py, decoded and laid out) or plotly's own.
+CHART_READY = ("() => [...document.querySelectorAll('.inf-static img')].some(e => e.complete "
+               "&& e.naturalWidth > 0 && e.getBoundingClientRect().height > 0) || ("
+               + CHART_INTERACTIVE + ")()")
 BARE_READY = "() => document.body.innerText.includes('Hei')"
 CHART_PAGES = (("Utvikling", "/utvikling"), ("Sammenlign", "/sammenlign"),
                ("Min kommune", "/min-kommune"))
@@ -103,7 +107,10 @@ SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
                "?.getAttribute('data-test-script-state') === 'notRunning'")
 
 
-def first_visible(browser, url: str, ready_js: str, reps: int) -> list[float]:
+def first_visible(browser, url: str, ready_js: str, reps: int,
+                  then: tuple[str, list[float]] | None = None) -> list[float]:
+    """Seconds from navigation to `ready_js` true; with `then` (a second condition, a list), the
+    time to that one is added to the list too, in the same load."""
     times = []
     for _ in range(reps):
         ctx = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -112,6 +119,9 @@ def first_visible(browser, url: str, ready_js: str, reps: int) -> list[float]:
         page.goto(url)
         page.wait_for_function(ready_js, timeout=60_000, polling=20)
         times.append(time.perf_counter() - t0)
+        if then is not None:
+            page.wait_for_function(then[0], timeout=60_000, polling=20)
+            then[1].append(time.perf_counter() - t0)
         ctx.close()
     return times
 
@@ -178,16 +188,22 @@ def chart_pages(browser, apps: list[tuple[str, str]], bare_url: str, reps: int) 
         [(label + name, url + path, CHART_READY) for label, url in apps for name, path in CHART_PAGES]
     for _name, url, ready in pages:                      # warm-up: compile, fill the caches
         first_visible(browser, url, ready, 1)
+    time.sleep(5)           # ... and let the first pictures be made (in the background, ~0,1 s each)
     times: dict[str, list[float]] = {name: [] for name, _u, _r in pages}
+    full: dict[str, list[float]] = {name: [] for name, _u, _r in pages[1:]}
     for _ in range(reps):
         for name, url, ready in pages:
-            times[name] += first_visible(browser, url, ready, 1)
+            then = (CHART_INTERACTIVE, full[name]) if name in full else None
+            times[name] += first_visible(browser, url, ready, 1, then)
     bare = statistics.median(times["Bar side"])
-    print("\nNettleser: tid til første tegnede figur, sidene etter tur med en bar side "
-          "(ny nettleserkontekst hver gang):")
+    print("\nNettleser: tid til første tegnede figur (bilde eller interaktiv), sidene etter tur "
+          "med en bar side (ny nettleserkontekst hver gang):")
     for name, t in times.items():
         print(f"  {name + ':':<19}{ms(t)}  {statistics.median(t) / bare:.2f}× bar side"
               + ("" if name == "Bar side" else "  (mål ≤ 1,3×)"))
+    print("Til figuren er interaktiv (plotly.js har tegnet den), samme lasting:")
+    for name, t in full.items():
+        print(f"  {name + ':':<19}{ms(t)}  {statistics.median(t) / bare:.2f}× bar side")
 
 
 # --- AppTest (server side only) --------------------------------------------------------------
@@ -254,6 +270,7 @@ def main(argv=None) -> int:
             return 0
         from playwright.sync_api import sync_playwright
         env = {"INNENFOR_DB": str(db)}
+        os.environ.pop("INNENFOR_NO_FIRST_PICTURE", None)      # measured as it runs for users
         with server(ROOT / "app.py", env, ROOT) as app_url, \
                 server(tmp / "bare_page.py", {}, tmp) as bare_url, \
                 server(tmp / "bare_rerun.py", {}, tmp) as bare_rr_url, \

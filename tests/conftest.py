@@ -18,6 +18,10 @@ from vocab import settings
 # The browser fixtures (app_server, chromium, web …) for every test module that asks for them.
 pytest_plugins = ["tests.browser_support"]
 
+# No background kaleido browser behind every page a test opens (servers started by the tests
+# inherit this); tests/test_first_picture.py turns the pictures on for its own server.
+os.environ.setdefault("INNENFOR_NO_FIRST_PICTURE", "1")
+
 BACKENDS = ("duckdb", "postgres")
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata" / "evensrii_Telemark"

@@ -153,7 +153,7 @@ def chart(fig, *, table: pd.DataFrame | None = None, alt: str | None = None,
     n = embed.next_slot()
     with embed.container(n):
         plotly_view.show(fig, config=charts.config(fig), alt=alt or m.get("title") or "",
-                         static_url=state.static_url())
+                         static_url=state.static_url(), picture=n == 1)
         under_chart(m, table=table, export=export, figure=fig, slot=n)
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import first_picture
+
 # npm plotly.js-basic-dist-min 4.1.2 (MIT, static/vendor/plotly-basic-4.1.2/LICENSE), unmodified;
 # tests/test_plotly_view.py checks the sha-256. Update: npm pack plotly.js-basic-dist-min@<v>.
 BUNDLE = "vendor/plotly-basic-4.1.2/plotly-basic.min.js"
@@ -25,6 +27,7 @@ TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 CSS = """
 .inf-chart { width: 100%; }
+[data-testid="stElementContainer"]:has(.inf-static[data-replaced]) { display: none; }
 """
 
 JS = """
@@ -56,7 +59,12 @@ export default function (component) {
   plotly.then((Plotly) => {
     if (gone) return;
     // react: a rerun with a new figure updates the drawn one in place.
-    Plotly.react(gd, d.figure.data || [], d.figure.layout || {}, d.config);
+    Plotly.react(gd, d.figure.data || [], d.figure.layout || {}, d.config).then(() => {
+      // The picture drawn before plotly.js was loaded (ui/first_picture.py) goes now.
+      const box = root.closest('[class*="st-key-innenfor-figur-"]');
+      const pic = box && box.querySelector('.inf-static');
+      if (pic) pic.dataset.replaced = "1";
+    });
     if (!root.__infSeen) {              // the width follows the column (sidebar, window)
       let width = root.clientWidth;
       root.__infSeen = new ResizeObserver(() => {
@@ -79,9 +87,9 @@ NAME = "innenfor_figur"
 _CHART = st.components.v2.component(NAME, css=CSS, js=JS, isolate_styles=False)
 
 
-def payload(fig, *, config: dict, alt: str, script: str) -> dict:
+def payload(fig, *, config: dict, alt: str, script: str, figure_json: str | None = None) -> dict:
     """What the component gets: the figure as plotly's own JSON, the config without modebar."""
-    figure = json.loads(fig.to_json())
+    figure = json.loads(figure_json or fig.to_json())
     wrong = {t.get("type", "scatter") for t in figure.get("data", [])} - TRACE_TYPES
     if wrong:
         raise ValueError(f"plotly-basic kan ikke tegne {sorted(wrong)}: bruk st.plotly_chart")
@@ -90,6 +98,12 @@ def payload(fig, *, config: dict, alt: str, script: str) -> dict:
             "alt": alt, "script": script}
 
 
-def show(fig, *, config: dict, alt: str, static_url: str, key: str | None = None) -> None:
-    """Draw `fig` full width; `static_url` is where static/ is served (state.static_url())."""
-    _CHART(data=payload(fig, config=config, alt=alt, script=static_url + BUNDLE), key=key)
+def show(fig, *, config: dict, alt: str, static_url: str, key: str | None = None,
+         picture: bool = False) -> None:
+    """Draw `fig` full width; `static_url` is where static/ is served (state.static_url()).
+    `picture`: the page's first chart, shown as a picture until plotly.js has drawn it."""
+    figure_json = fig.to_json()
+    data = payload(fig, config=config, alt=alt, script=static_url + BUNDLE, figure_json=figure_json)
+    if picture and first_picture.wanted():
+        first_picture.show(first_picture.key(figure_json), data["figure"], alt)
+    _CHART(data=data, key=key)

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Største fil som kan lastes inn, i MB; høyere enn 50 krever også `server.maxUploadSize`."),
     Setting("BROWSER_PATH", "env", None,
             "Chromium som lager bildene (PNG, SVG, PDF); ellers brukes Debians `chromium`."),
+    Setting("INNENFOR_NO_FIRST_PICTURE", "env", None,
+            "Satt: ingen bilde av sidens første figur mens plotly.js lastes (bildene lages av "
+            "Chromium på serveren, i bakgrunnen). Testene setter den, unntatt der bildet prøves."),
     Setting("INNENFOR_REQUIRE_BROWSER", "env", None,
             "Tester: satt (til hva som helst) feiler nettleser- og axe-testene når Chromium eller "
             "axe-core mangler, i stedet for å hoppe over dem (`.ci/run` setter den)."),
