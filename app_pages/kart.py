@@ -20,11 +20,11 @@ else:
     if not mv.known:
         parts.no_data(_("Ingen data for {place} {period} ({indicator}). Velg et annet fylke "
                         "eller en annen periode.").format(
-            place=v.fylke_name, period=fmt.period_phrase(v.period), indicator=ind.short))
+            place=v.fylke_text, period=fmt.period_phrase(v.period), indicator=ind.short))
     parts.map_chart(
         mv.model, table=mv.table,
         alt=_("Kart over {indicator} i {place} {period}. Tallene står i tabellen under "
-              "kartet.").format(indicator=ind.short, place=v.fylke_name,
+              "kartet.").format(indicator=ind.short, place=v.fylke_text,
                                 period=fmt.period_phrase(v.period)),
         export=downloads.ChartExport("kart", ind.id, mv.frame, age=v.age, category=v.category,
                                      place=v.fylke_name),

@@ -136,7 +136,7 @@ with st.container(key="pres_stage"):
         if goals:
             mission.presentation(v.fylke, goals, goal_ind)
         else:
-            parts.no_data(_("Ingen mål er satt for {area} ennå.").format(area=v.fylke_name))
+            parts.no_data(_("Ingen mål er satt for {area} ennå.").format(area=v.fylke_text))
     elif fig is None:
         parts.no_data(_("Ingen tall for {place} ({indicator}, {selection}). Trykk → for neste "
                         "indikator.").format(

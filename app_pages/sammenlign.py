@@ -39,13 +39,13 @@ else:
                     export=downloads.ChartExport("regioner", ind.id, side, age=v.age,
                                                  category=v.category))
 
-    st.subheader(_("Kommunene i {place} {period}").format(place=v.fylke_name,
+    st.subheader(_("Kommunene i {place} {period}").format(place=v.fylke_text,
                                                            period=fmt.period_phrase(v.period)))
     table = data.table(ind.id, "kommune", period=v.period, age=v.age, category=v.category,
                        county=v.fylke)
     if table.empty or not table["status"].isin(fmt.KNOWN).any():
         parts.no_data(_("Ingen data for {place} {period} ({indicator}).").format(
-            place=v.fylke_name, period=fmt.period_phrase(v.period), indicator=ind.short))
+            place=v.fylke_text, period=fmt.period_phrase(v.period), indicator=ind.short))
     else:
         # County and country as lines for shares; a count of the county would dwarf the bars.
         ref_codes = [] if ind.kind == "count" else \
@@ -61,7 +61,7 @@ else:
                               ranking.county_members(table, v.kommune_county))
         drawn = sel.frame if sel.full else ranking.with_places(sel.frame)
         fig = charts.ranking(drawn, ind=ind, period=v.period,
-                             area_name=ranking.area_label(sel, v.fylke_name),
+                             area_name=ranking.area_label(sel, v.fylke_text),
                              references=references, selected=v.kommune, age=v.age,
                              category=v.category, demo=demo,
                              provenance=data.provenance(ind.id, [v.period]))

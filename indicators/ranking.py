@@ -157,7 +157,7 @@ def table(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 
 
 def area_label(sel: Selection, area: str) -> str:
-    """The area as the chart names it: «Hele landet (utvalg: 18 av 357)» when reduced."""
+    """The area as the chart names it: «hele landet (utvalg: 18 av 357)» when reduced."""
     if sel.full:
         return area
     return _("{area} (utvalg: {shown} av {total})").format(

@@ -65,6 +65,11 @@ class View:
     def has_data(self) -> bool:
         return bool(self.periods)
 
+    @property
+    def fylke_text(self) -> str:
+        """The area inside a sentence: «Kommunene i hele landet», not «… i Hele landet»."""
+        return _("hele landet") if self.fylke == ALL_NORWAY else self.fylke_name
+
     def list_option(self, key: str) -> list[str]:
         return [x for x in (self.options.get(key) or "").split(",") if x]
 
