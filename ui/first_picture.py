@@ -33,10 +33,13 @@ _asked: set[str] = set()
 _jobs: queue.Queue = queue.Queue(maxsize=32)
 _lock = threading.Lock()
 _worker: threading.Thread | None = None
+_failures = 0
+GIVE_UP = 3              # renders failed in this process: no more pictures (the charts still draw)
 
 
 def enabled() -> bool:
-    return not settings.env_flag("INNENFOR_NO_FIRST_PICTURE") and images.available()
+    return (not settings.env_flag("INNENFOR_NO_FIRST_PICTURE") and _failures < GIVE_UP
+            and images.available())
 
 
 def key(figure_json: str) -> str:
@@ -93,12 +96,15 @@ def _start() -> None:
 
 
 def _work() -> None:
+    global _failures
     while True:
         k, figure = _jobs.get()
         try:
             images.start_server()                 # kept for 10 minutes after the last image
             svg = images.render_prepared([(figure, "svg")])[0]
         except Exception:  # noqa: BLE001 - no picture then (not asked again); the chart draws as before
+            with _lock:
+                _failures += 1
             continue
         url = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
         with _lock:
