@@ -79,6 +79,7 @@ elif show == "kart":
         frame, maps.geometry(area, county_filter), ind=ind, period=v.period,
         area_name=v.fylke_name, breaks=data.breaks(ind.id, v.age, v.category), selected=v.kommune,
         age=v.age, category=v.category, demo=demo,
+        circle_top=data.symbol_top(ind.id, v.age, v.category, v.fylke),
         # No "skjermet" words on the map: at 24 px they cover small municipalities and each
         # other. The grey class is named in the legend and in "Vis tabell".
         label_suppressed=False, geojson_url=assets.geometry_url(area, state.static_url()),

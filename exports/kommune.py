@@ -211,7 +211,8 @@ def _map_chart(con, ind: Indicator, code: str, name: str, county: str, county_na
         return None
     fig = maps.choropleth(frame, maps.geometry(area, county_filter), ind=ind, period=p,
                             area_name=county_name, breaks=maps.breaks(con, ind.id, age, category),
-                            selected=code, age=age, category=category, demo=demo)
+                            selected=code, age=age, category=category, demo=demo,
+                            circle_top=maps.symbol_top(con, ind.id, age, category, county))
     old = views.old_codes(code)
     refs = queries.series(con, ind.id, [code, *old, county], age=age, category=category, periods=[p])
     # The municipality's own figure, or the old municipality's in its own years (said so).

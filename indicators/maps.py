@@ -163,10 +163,30 @@ def symbol_values(frame: pd.DataFrame) -> list[float | None]:
             for v, st in zip(frame["value"], frame["status"])]
 
 
-def symbol_sizes(values: list[float | None], largest: float) -> list[float | None]:
+def scale_top(values: list[float | None], top: float | None = None) -> float:
+    """The count the largest circle stands for: `top` (symbol_top, the area's largest in any
+    period, so a circle keeps its size from year to year), or this map's largest if bigger."""
+    return max([v for v in values if v is not None] + [top or 0.0], default=0.0)
+
+
+def symbol_top(con, ind_id: str, age: str | None, category: str, county: str) -> float | None:
+    """The largest count on `county`'s map (map_area) in any period; None for a share (no
+    circles) or without any count."""
+    if not is_symbol_map(indicators.get(ind_id)):
+        return None
+    area, county_filter = map_area(county)
+    feats = features(area, county_filter)
+    wanted = sorted({f["kode"] for f in feats} | {c for f in feats for c in f.get("dekker") or ()})
+    df = queries.series(con, ind_id, wanted, age=age, category=category)
+    known = df.loc[df["status"].isin(fmt.KNOWN), "value"].dropna()
+    return float(known.max()) if len(known) else None
+
+
+def symbol_sizes(values: list[float | None], largest: float,
+                 top: float | None = None) -> list[float | None]:
     """Radius per value with the circle's AREA proportional to the value: `largest` is the
-    radius of the biggest value (√ scaling; 0 for 0, None where no value)."""
-    top = max((v for v in values if v is not None), default=0.0)
+    radius of the count `scale_top` gives (√ scaling; 0 for 0, None where no value)."""
+    top = scale_top(values, top)
     return [None if v is None else (largest * math.sqrt(v / top) if top > 0 else 0.0)
             for v in values]
 
@@ -184,9 +204,10 @@ def size_steps(top: float) -> list[float]:
     return sorted({_nice_floor(t) for t in (top, top / 4, top / 16) if t >= 1}, reverse=True)
 
 
-def size_legend(values: list[float | None], largest: float) -> list[dict]:
+def size_legend(values: list[float | None], largest: float,
+                top: float | None = None) -> list[dict]:
     """[{value, r, label}] for the reference circles, on the same scale as `symbol_sizes`."""
-    top = max((v for v in values if v is not None), default=0.0)
+    top = scale_top(values, top)
     return [{"value": v, "r": largest * math.sqrt(v / top), "label": fmt.number(v)}
             for v in size_steps(top)]
 
@@ -256,9 +277,10 @@ def _words_and_meta(*, ind, period, area_name, age, category, demo, provenance=N
 def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicator,
             period: str | None, area_name: str, breaks: list[float], selected: str | None = None,
             age: str | None = None, category: str = "alle", demo: bool = False,
-            provenance: fmt.Provenance | None = None) -> dict:
+            provenance: fmt.Provenance | None = None, circle_top: float | None = None) -> dict:
     """What ui/mapview.py draws: paths, fills, words, legend (highest class first) and the
-    figure's words (`meta`, as charts.meta gives for a plotly figure). Plain JSON."""
+    figure's words (`meta`, as charts.meta gives for a plotly figure). Plain JSON.
+    `circle_top`: the circles' scale for counts (symbol_top)."""
     geo = svg_geometry(area, county)
     entries, index = classes(frame, breaks, ind)
     title, meta = _words_and_meta(ind=ind, period=period, area_name=area_name, age=age,
@@ -267,7 +289,7 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
     symbols = is_symbol_map(ind)
     largest = SVG_MAX_RADIUS * max(geo.width, geo.height)
     values: list[float | None] = symbol_values(frame) if symbols else [None] * len(frame)
-    radii = symbol_sizes(values, largest)
+    radii = symbol_sizes(values, largest, circle_top)
     regions = []
     for r, i, w, radius in zip(views.rows(frame), index, words(frame, ind, period), radii):
         code = r["region_code"]
@@ -284,7 +306,8 @@ def svg_map(frame: pd.DataFrame, *, area: str, county: str | None, ind: Indicato
     sizes = None
     if symbols:
         sizes = {"title": fmt.unit_label(ind),
-                 "items": [{**s, "r": round(s["r"], 1)} for s in size_legend(values, largest)]}
+                 "items": [{**s, "r": round(s["r"], 1)}
+                           for s in size_legend(values, largest, circle_top)]}
     legend = [{"label": lab, "colour": col} for lab, col in reversed(entries)]
     return select({
         "title": title, "subtitle": subtitle(ind, area_name),
@@ -309,7 +332,8 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
                area_name: str, breaks: list[float], selected: str | None = None,
                age: str | None = None, category: str = "alle", demo: bool = False,
                label_suppressed: bool = True, geojson_url: str | None = None,
-               names: bool = False, provenance: fmt.Provenance | None = None) -> go.Figure:
+               names: bool = False, provenance: fmt.Provenance | None = None,
+               circle_top: float | None = None) -> go.Figure:
     """Municipalities coloured in fixed classes (`breaks` from all periods), suppressed grey and
     labelled 'skjermet', missing light grey; the selected municipality outlined in black.
     Counts: a neutral fill and proportional circles (`symbol_sizes`) with a size legend.
@@ -319,7 +343,8 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     keeps it for the page's lifetime) and reruns send only values; without it the geometry is
     inline (exports, tests). Only features listed in `frame` are drawn. `names`: the
     municipalities' names at their label points (the presentation; `named` says which, and
-    `map_labels.place` leaves out a name that would run into a more important one)."""
+    `map_labels.place` leaves out a name that would run into a more important one).
+    `circle_top`: the circles' scale (symbol_top), the same for every year."""
     selected = feature_of(selected)
     frame = _selected_last(frame, selected)
     entries, z = classes(frame, breaks, ind)
@@ -352,7 +377,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, *, ind: Indicator, period: str | 
     legend_notes: list[dict] = []
     if is_symbol_map(ind):
         values = symbol_values(frame)
-        top = max((v for v in values if v is not None), default=0.0)
+        top = scale_top(values, circle_top)
         shown = sorted((v, c, w) for v, c, w in zip(values, codes, customdata)
                        if v is not None and v > 0 and c in pts)[::-1]   # small circles on top
         sizeref = 2 * top / PLOTLY_MAX_DIAMETER ** 2 if top > 0 else 1

@@ -228,3 +228,48 @@ def test_presentation_share_map_names_municipalities(app_env):
     assert not [t for t in s["data"] if t.get("mode") == "markers"]
     names = next(t for t in s["data"] if t.get("mode") == "text" and t.get("name") == "navn")
     assert "Siljan" in names["text"] and 10 <= len(names["text"]) < 17
+
+
+def test_circles_keep_their_scale_from_year_to_year(con):
+    """A circle's area means the same count in every year (as a colour does on a share map):
+    the scale is the area's largest count in any period, not this year's largest."""
+    area, cf = maps.map_area(TELEMARK)
+    feats = maps.features(area, cf)
+    periods = sorted(queries.series(con, OT.id, [f["kode"] for f in feats])["period"].unique())
+    top = maps.symbol_top(con, OT.id, OT.default_age, "alle", TELEMARK)
+    assert top is not None and maps.symbol_top(con, NEET.id, NEET.default_age, "alle", TELEMARK) is None
+    scales, legends, largest_each_year = set(), [], []
+    for period in (periods[0], periods[-1]):
+        t = queries.table(con, OT.id, "kommune", period=period, county=TELEMARK)
+        frame = views.map_frame(t, feats, OT)
+        m = maps.svg_map(frame, area=area, county=cf, ind=OT, period=period, area_name="Telemark",
+                         breaks=[1.0], demo=True, circle_top=top)
+        value = dict(zip(frame["region_code"], frame["value"]))
+        drawn = [r for r in m["regions"] if value.get(r["code"]) and r["r"]]
+        scales |= {round(r["r"] ** 2 / value[r["code"]], 1) for r in drawn if r["r"] > 5}
+        legends.append([(i["value"], i["r"]) for i in m["sizes"]["items"]])
+        largest_each_year.append(max(value[r["code"]] for r in drawn))
+        fig = plotly(frame, area, cf, OT, period, circle_top=top)
+        sizeref = next(t for t in fig["data"] if t["type"] == "scattergeo")["marker"]["sizeref"]
+        assert sizeref == pytest.approx(2 * top / maps.PLOTLY_MAX_DIAMETER ** 2)
+    assert largest_each_year[0] != largest_each_year[1]          # the years differ ...
+    assert max(scales) / min(scales) < 1.05, scales              # ... the scale does not
+    assert legends[0] == legends[1]
+    # Without a fixed scale each year's largest count gets the largest circle (the old way).
+    assert maps.symbol_sizes([5.0, 10.0], 20.0) == [pytest.approx(20 / math.sqrt(2)), 20.0]
+    assert maps.symbol_sizes([5.0, 10.0], 20.0, top=40.0) == [pytest.approx(20 * math.sqrt(5 / 40)),
+                                                              pytest.approx(10.0)]
+
+
+def test_the_kart_page_map_uses_the_fixed_scale(app_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"indikator": "ot_tilmeldt", "fylke": TELEMARK})
+    at.run()
+    assert not at.exception
+    from ui import data
+    periods = data.periods("ot_tilmeldt", OT.default_age, "alle")
+    legends = [data.map_view("ot_tilmeldt", p, OT.default_age, "alle", TELEMARK, "Telemark",
+                             None).model["sizes"]["items"] for p in (periods[0], periods[-1])]
+    assert legends[0] == legends[1]
+    top = data.symbol_top("ot_tilmeldt", OT.default_age, "alle", TELEMARK)
+    assert top and legends[0][0]["value"] <= top

@@ -306,6 +306,16 @@ def breaks(ind: str, age: str | None, category: str = "alle") -> list[float]:
     return list(_breaks(key(), ind, age, category))
 
 
+@shared(64)
+def _symbol_top(k, ind, age, category, county) -> float | None:
+    return _read(k, maps.symbol_top, ind, age, category, county)
+
+
+def symbol_top(ind: str, age: str | None, category: str, county: str) -> float | None:
+    """The circles' scale on a county's map of counts: its largest count in any period."""
+    return _symbol_top(key(), ind, age, category, county)
+
+
 def family_choice(ids: list[str], municipality: str) -> tuple[str, str, str] | None:
     """indicators.facts.family_choice with the cached readers."""
     return facts.family_choice(ids, municipality, ages=ages, periods=periods, series=series)
@@ -343,6 +353,7 @@ def _map_view(k, ind_id, period, age, category, county, area_name, lang: str) ->
         k, ind_id, tuple(codes), age, category, (period,), lang))
     drawn = dict(ind=ind, period=period, area_name=area_name, selected=None, age=age,
                  category=category, breaks=_breaks(k, ind_id, age, category),
+                 circle_top=_symbol_top(k, ind_id, age, category, county),
                  demo=_is_demo(k, ind_id, age, category, period),
                  provenance=_provenance(k, ind_id, (period,), lang))
     display = views.display_table(frame, ind, with_period=False, sort_by_value=True)
