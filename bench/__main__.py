@@ -3,7 +3,8 @@
 One run prints: time to first visible map and rerun vs a bare Streamlit page (bench_pages),
 server CPU per Kart rerun vs a bare page's (bench_rerun), loader throughput vs DuckDB read_csv
 (bench_loaders), bytes sent to the browser per page (bench_bytes), export times
-(bench_exports), with the machine first. `python -m bench rerun` (or any other name without
+(bench_exports), the ways to draw a chart each on a bare page (bench_chart_options), with the
+machine first. `python -m bench rerun` (or any other name without
 the bench_ prefix) runs that one alone. The load test is separate: python -m bench.load_test.
 Record the output in docs/PERFORMANCE.md.
 
@@ -16,7 +17,8 @@ import time
 import traceback
 from pathlib import Path
 
-BENCHES = ["bench_loaders", "bench_pages", "bench_rerun", "bench_bytes", "bench_exports"]
+BENCHES = ["bench_loaders", "bench_pages", "bench_rerun", "bench_bytes", "bench_exports",
+           "bench_chart_options"]
 
 
 def machine() -> str:
