@@ -7,7 +7,9 @@ from static/ and loaded once per browser page (all charts wait for the same scri
 
 The figure JSON is built once on the server (plotly's to_json), as st.plotly_chart did, so the
 downloads (kaleido) and the page draw the same figure. No modebar: it was English and added
-about 28 tab stops per page; «Last ned» under each chart gives the images."""
+about 28 tab stops per page; «Last ned» under each chart gives the images. Until plotly.js has
+drawn it, a page's first chart may be shown as a picture (ui/first_picture.py); it is hidden here
+once the chart is drawn."""
 from __future__ import annotations
 
 import json
