@@ -20,7 +20,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.bench_pages import BARE_PAGE, BARE_READY, CHROMIUM, ROOT, first_visible, ms, server
+from bench.bench_pages import BARE_PAGE, BARE_READY, CHROMIUM, ROOT, app_settings, first_visible, ms, server
 
 X, Y = [2020, 2021, 2022, 2023, 2024], [10.1, 10.4, 9.8, 11.2, 10.5]
 LAYOUT = {"title": {"text": "Hei"}, "height": 450}
@@ -69,8 +69,7 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory(prefix="innenfor-bench-") as t:
         tmp = Path(t)
-        (tmp / ".streamlit").mkdir()
-        (tmp / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
+        app_settings(tmp)
         (tmp / "static").symlink_to(ROOT / "static")          # plotly.js basic, served as in the app
         sources = dict(zip(READY, (picture_page(), VEGA, BASIC, FULL)))
         pages = {"Bar side (én tekstlinje)": (BARE_PAGE, BARE_READY)}

@@ -89,6 +89,14 @@ def store_path(arg: str | None, tmp: Path) -> Path:
     return db
 
 
+def app_settings(folder: Path) -> None:
+    """The app's .streamlit/config.toml in `folder`, for the bare pages run from there: without
+    it Streamlit collects garbage after every run and polls the files, and the floor would be
+    too slow."""
+    (folder / ".streamlit").mkdir()
+    (folder / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
+
+
 # --- browser measurements --------------------------------------------------------------------
 
 MAP_READY = ("() => { const e = document.querySelectorAll('.inf-map .inf-muni');"
@@ -253,10 +261,7 @@ def main(argv=None) -> int:
         (tmp / "bare_page.py").write_text(BARE_PAGE)
         (tmp / "bare_rerun.py").write_text(BARE_RERUN)
         (tmp / "bare_plotly.py").write_text(BARE_PLOTLY)
-        # The bare pages run with the app's server settings: without them Streamlit collects
-        # garbage after every run and polls the files, and the floor would be too slow.
-        (tmp / ".streamlit").mkdir()
-        (tmp / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
+        app_settings(tmp)
 
         if not args.first_only:
             ours_rr, bare_rr = apptest_rerun(db, args.reps, tmp)

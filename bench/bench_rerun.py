@@ -199,8 +199,8 @@ def main(argv=None) -> int:
         tmp = Path(t)
         db = store_path(args.db, tmp)
         (tmp / "bare.py").write_text(BARE)
-        (tmp / ".streamlit").mkdir()                  # the same server settings as the app
-        (tmp / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
+        from bench.bench_pages import app_settings
+        app_settings(tmp)
         print(f"Lager: {db}\nMaskin: {os.cpu_count()} kjerner, Python {sys.version.split()[0]}; "
               f"last ved start {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         from bench.bench_pages import server

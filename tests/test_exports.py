@@ -37,13 +37,17 @@ def report(con):
     return kommune.collect(con, SKIEN, made=MADE)
 
 
+def neet_trend(con):
+    """NEET for Skien with Telemark and Norway: the chart most exports are tried on."""
+    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
+    return charts.trend(df, ind=indicators.get("neet"), lines=[(SKIEN, "kommune"), (TELEMARK, "fylke"),
+                                                               (views.NORWAY, "land")],
+                        demo=queries.is_demo(con, "neet"))
+
+
 @pytest.fixture(scope="module")
 def trend_fig(con):
-    ind = indicators.get("neet")
-    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
-    return charts.trend(df, ind=ind, lines=[(SKIEN, "kommune"), (TELEMARK, "fylke"),
-                                            (views.NORWAY, "land")],
-                        demo=queries.is_demo(con, "neet"))
+    return neet_trend(con)
 
 
 @pytest.fixture(scope="module")

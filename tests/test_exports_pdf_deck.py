@@ -14,10 +14,10 @@ import zlib
 import pytest
 
 from exports import deck, figures, images, kommune
-from indicators import charts, maps, queries, views
+from indicators import maps, queries, views
 from loaders import store
 from tests.conftest import add_rows
-from tests.test_exports import pdf_pages
+from tests.test_exports import neet_trend, pdf_pages
 from vocab import i18n, indicators
 
 SKIEN, TELEMARK = "4003", "40"
@@ -194,16 +194,8 @@ def con(demo_db):
         yield c
 
 
-def _trend(con):
-    ind = indicators.get("neet")
-    df = queries.series(con, "neet", [SKIEN, TELEMARK, views.NORWAY])
-    return charts.trend(df, ind=ind, lines=[(SKIEN, "kommune"), (TELEMARK, "fylke"),
-                                            (views.NORWAY, "land")],
-                        demo=queries.is_demo(con, "neet"))
-
-
 def test_chart_pdf_is_an_a4_landscape_page_titled_by_the_figure(con, browser):
-    fig = _trend(con)
+    fig = neet_trend(con)
     assert "Kaleido-fier" not in fig.layout.title.text
     b = images.render(fig, "pdf")
     pdf = Pdf(b)
@@ -220,7 +212,7 @@ def test_a_title_cut_for_the_width_is_whole_in_the_pdf(con, browser):
     """prepare() moves the end of a long title into the subtitle; the document keeps it all."""
     long_title = ("Unge utenfor arbeid, utdanning og opplæring i Skien, i Telemark fylke og i hele "
                   "landet, 15–29 år, 2015–2024")
-    d = figures.prepare(_trend(con), "print", title=long_title)
+    d = figures.prepare(neet_trend(con), "print", title=long_title)
     assert d["layout"]["title"]["text"] != long_title
     (b,) = images.render_prepared([(d, "pdf")])
     assert Pdf(b).title() == long_title
@@ -228,7 +220,7 @@ def test_a_title_cut_for_the_width_is_whole_in_the_pdf(con, browser):
 
 def test_pdf_in_english_says_so(con, browser):
     with i18n.use("en"):
-        fig = _trend(con)
+        fig = neet_trend(con)
         pdf = Pdf(images.render(fig, "pdf"))
     assert pdf.lang() == "en-GB" and pdf.title() == fig.layout.title.text
     assert "15–29" in pdf.title() and "år" not in pdf.title()
