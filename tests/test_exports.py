@@ -45,6 +45,16 @@ def neet_trend(con):
                         demo=queries.is_demo(con, "neet"))
 
 
+def telemark_map(con):
+    """NEET 2024 on Telemark's map (taller than wide), as the Kart page's image export draws it."""
+    ind = indicators.get("neet")
+    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
+    area, cf = maps.map_area(TELEMARK)
+    frame = views.map_frame(table, maps.features(area, cf), ind)
+    return maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
+                           area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
+
+
 @pytest.fixture(scope="module")
 def trend_fig(con):
     return neet_trend(con)
@@ -219,13 +229,7 @@ def test_kept_tab_carries_nothing_over(trend_fig, con, kaleido_browser):
     """The server reuses a tab without reloading it: a figure renders the same before and
     after other figures (a map, a PDF) were drawn in that tab."""
     first = images.render(trend_fig, "png")
-    ind = indicators.get("neet")
-    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
-    area, cf = maps.map_area(TELEMARK)
-    frame = views.map_frame(table, maps.features(area, cf), ind)
-    fig = maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
-                            area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
-    images.render(fig, "png")
+    images.render(telemark_map(con), "png")
     images.render(trend_fig, "pdf")
     assert images.render(trend_fig, "png") == first
 
@@ -684,12 +688,7 @@ def _plain(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def map_fig(con):
-    ind = indicators.get("neet")
-    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
-    area, cf = maps.map_area(TELEMARK)
-    frame = views.map_frame(table, maps.features(area, cf), ind)
-    return maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
-                           area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
+    return telemark_map(con)
 
 
 @pytest.mark.parametrize("which", ["trend", "map"])

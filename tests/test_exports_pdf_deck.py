@@ -14,11 +14,11 @@ import zlib
 import pytest
 
 from exports import deck, figures, images, kommune
-from indicators import maps, queries, views
+from indicators import views
 from loaders import store
 from tests.conftest import add_rows
-from tests.test_exports import neet_trend, pdf_pages
-from vocab import i18n, indicators
+from tests.test_exports import neet_trend, pdf_pages, telemark_map
+from vocab import i18n
 
 SKIEN, TELEMARK = "4003", "40"
 A4_LONG, A4_SHORT = 841.89, 595.28         # 297 × 210 mm in points
@@ -227,13 +227,7 @@ def test_pdf_in_english_says_so(con, browser):
 
 
 def test_map_pdf_taller_than_wide_is_portrait(con, browser):
-    ind = indicators.get("neet")
-    table = queries.table(con, "neet", "kommune", period="2024", county=TELEMARK)
-    area, cf = maps.map_area(TELEMARK)
-    frame = views.map_frame(table, maps.features(area, cf), ind)
-    fig = maps.choropleth(frame, maps.geometry(area, cf), ind=ind, period="2024",
-                          area_name="Telemark", breaks=[9.5, 10.5, 11, 12], demo=True)
-    d = figures.prepare(fig, "print")
+    d = figures.prepare(telemark_map(con), "print")
     assert d["layout"]["height"] > d["layout"]["width"]
     (b,) = images.render_prepared([(d, "pdf")])
     pdf = Pdf(b)
